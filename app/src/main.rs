@@ -1,0 +1,2 @@
+//! Lumen binary.
+fn main() {}

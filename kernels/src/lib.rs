@@ -1,0 +1,22 @@
+//! `lumen_kernels`: Lumen's pure image math.
+//!
+//! No UI, no threads, no browser bindings: an [`RgbaImage`], the
+//! [`FilterSpec`] of every filter with its stable name and validated
+//! parameters, [`Recipe`]s, and the ops themselves. Every filter renders a
+//! range of output rows from a [`SourceBand`] of source rows, which is what
+//! lets `lumen_worker` split work across threads and web workers with
+//! bit-identical results.
+
+pub mod error;
+pub mod filter;
+pub mod image;
+pub mod ops;
+pub mod recipe;
+pub mod reference;
+pub mod spec;
+
+pub use error::{KernelError, Result};
+pub use filter::Split;
+pub use image::{RgbaImage, SourceBand};
+pub use recipe::{Recipe, Step};
+pub use spec::FilterSpec;

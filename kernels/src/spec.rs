@@ -1,0 +1,384 @@
+//! [`FilterSpec`]: what a filter is, by its stable name and named parameters.
+//!
+//! The serialized tag of each variant is the filter's stable name: the key of
+//! saved recipes and the `funcName` of the web worker protocol. Names and
+//! parameter names are a public format: extend, never rename.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{KernelError, Result};
+
+/// Parameters of filters that take none.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoParams {}
+
+/// `brightness_contrast`: both in -1..=1, 0 leaves the image unchanged.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BrightnessContrastParams {
+    /// Added to every channel, as a fraction of full scale (-1..=1).
+    pub brightness: f32,
+    /// Contrast around mid-grey (-1..=1); -1 gives flat grey.
+    pub contrast: f32,
+}
+
+/// `exposure`: multiplies linear light by `2^stops`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ExposureParams {
+    /// Exposure change in photographic stops (-10..=10).
+    pub stops: f32,
+}
+
+/// `gamma`: each channel `c` becomes `c^(1/gamma)` (gamma > 1 brightens).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GammaParams {
+    /// The gamma value (0.01..=10); 1 leaves the image unchanged.
+    pub gamma: f32,
+}
+
+impl Default for GammaParams {
+    fn default() -> Self {
+        Self { gamma: 1.0 }
+    }
+}
+
+/// `hsl`: hue rotation and saturation/lightness shifts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HslParams {
+    /// Hue rotation in degrees (-180..=180).
+    pub hue_deg: f32,
+    /// Saturation change (-1..=1); -1 removes all colour.
+    pub saturation: f32,
+    /// Lightness change (-1..=1); -1 is black, 1 is white.
+    pub lightness: f32,
+}
+
+/// `gaussian_blur`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GaussianBlurParams {
+    /// Standard deviation in pixels (0..=1000); 0 leaves the image unchanged.
+    pub sigma_px: f32,
+}
+
+impl Default for GaussianBlurParams {
+    fn default() -> Self {
+        Self { sigma_px: 2.0 }
+    }
+}
+
+/// `unsharp_mask`: adds back `amount` times the difference between the image
+/// and its gaussian blur, where that difference exceeds `threshold`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct UnsharpMaskParams {
+    /// Blur standard deviation in pixels (0..=1000).
+    pub sigma_px: f32,
+    /// Strength (0..=10); 1 adds the full difference.
+    pub amount: f32,
+    /// Differences at or below this, in 0..=255 levels, are left alone.
+    pub threshold: f32,
+}
+
+impl Default for UnsharpMaskParams {
+    fn default() -> Self {
+        Self {
+            sigma_px: 2.0,
+            amount: 1.0,
+            threshold: 0.0,
+        }
+    }
+}
+
+/// `rotate`: by quarter turns, clockwise.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RotateParams {
+    /// Clockwise quarter turns, 0..=3.
+    pub quarter_turns: u8,
+}
+
+impl Default for RotateParams {
+    fn default() -> Self {
+        Self { quarter_turns: 1 }
+    }
+}
+
+/// Which way `flip` mirrors.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FlipAxis {
+    /// Mirrors left-right.
+    #[default]
+    Horizontal,
+    /// Mirrors top-bottom.
+    Vertical,
+}
+
+/// `flip`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FlipParams {
+    /// The mirror axis.
+    pub axis: FlipAxis,
+}
+
+/// `crop`: keeps the rectangle at (`x`, `y`) of `width` x `height` pixels.
+///
+/// A rectangle reaching past the image is clipped to it; one entirely
+/// outside it is an error.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CropParams {
+    /// Left edge, pixels.
+    pub x: u32,
+    /// Top edge, pixels.
+    pub y: u32,
+    /// Width, pixels (0 means "to the right edge").
+    pub width: u32,
+    /// Height, pixels (0 means "to the bottom edge").
+    pub height: u32,
+}
+
+/// Resampling filter of `resize`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResizeMethod {
+    /// Nearest neighbour.
+    Nearest,
+    /// Triangle filter (bilinear when enlarging, area-weighted when shrinking).
+    Bilinear,
+    /// Lanczos windowed sinc, 3 lobes.
+    #[default]
+    Lanczos3,
+}
+
+/// `resize` to an exact size.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ResizeParams {
+    /// Output width, pixels (1..=65536).
+    pub width: u32,
+    /// Output height, pixels (1..=65536).
+    pub height: u32,
+    /// Resampling filter.
+    pub method: ResizeMethod,
+}
+
+impl Default for ResizeParams {
+    fn default() -> Self {
+        Self {
+            width: 1024,
+            height: 1024,
+            method: ResizeMethod::Lanczos3,
+        }
+    }
+}
+
+/// One filter with its parameters. The serde tag is the stable name.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "filter", content = "params", rename_all = "snake_case")]
+pub enum FilterSpec {
+    /// Inverts R, G and B; alpha is kept.
+    Invert(NoParams),
+    /// Rec. 709 luma grayscale.
+    Grayscale(NoParams),
+    /// Brightness and contrast.
+    BrightnessContrast(BrightnessContrastParams),
+    /// Exposure in stops.
+    Exposure(ExposureParams),
+    /// Gamma curve.
+    Gamma(GammaParams),
+    /// Hue, saturation, lightness.
+    Hsl(HslParams),
+    /// Gaussian blur.
+    GaussianBlur(GaussianBlurParams),
+    /// Unsharp mask.
+    UnsharpMask(UnsharpMaskParams),
+    /// Rotation by quarter turns.
+    Rotate(RotateParams),
+    /// Mirror.
+    Flip(FlipParams),
+    /// Crop to a rectangle.
+    Crop(CropParams),
+    /// Resample to a new size.
+    Resize(ResizeParams),
+}
+
+/// Every stable filter name, in menu order.
+pub const FILTER_NAMES: [&str; 12] = [
+    "invert",
+    "grayscale",
+    "brightness_contrast",
+    "exposure",
+    "gamma",
+    "hsl",
+    "gaussian_blur",
+    "unsharp_mask",
+    "rotate",
+    "flip",
+    "crop",
+    "resize",
+];
+
+fn check_range(filter: &'static str, param: &'static str, v: f32, lo: f32, hi: f32) -> Result<()> {
+    if !v.is_finite() {
+        return Err(KernelError::Param {
+            filter,
+            param,
+            problem: format!("must be a finite number, got {v}"),
+        });
+    }
+    if v < lo || v > hi {
+        return Err(KernelError::Param {
+            filter,
+            param,
+            problem: format!("must be in {lo}..={hi}, got {v}"),
+        });
+    }
+    Ok(())
+}
+
+/// Largest blur sigma accepted, in pixels.
+pub const MAX_SIGMA_PX: f32 = 1000.0;
+
+impl FilterSpec {
+    /// The filter with default parameters for a stable name; `None` if the
+    /// name is unknown.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "invert" => Self::Invert(NoParams {}),
+            "grayscale" => Self::Grayscale(NoParams {}),
+            "brightness_contrast" => Self::BrightnessContrast(Default::default()),
+            "exposure" => Self::Exposure(Default::default()),
+            "gamma" => Self::Gamma(Default::default()),
+            "hsl" => Self::Hsl(Default::default()),
+            "gaussian_blur" => Self::GaussianBlur(Default::default()),
+            "unsharp_mask" => Self::UnsharpMask(Default::default()),
+            "rotate" => Self::Rotate(Default::default()),
+            "flip" => Self::Flip(Default::default()),
+            "crop" => Self::Crop(Default::default()),
+            "resize" => Self::Resize(Default::default()),
+            _ => return None,
+        })
+    }
+
+    /// The stable name, e.g. `"gaussian_blur"`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Invert(_) => "invert",
+            Self::Grayscale(_) => "grayscale",
+            Self::BrightnessContrast(_) => "brightness_contrast",
+            Self::Exposure(_) => "exposure",
+            Self::Gamma(_) => "gamma",
+            Self::Hsl(_) => "hsl",
+            Self::GaussianBlur(_) => "gaussian_blur",
+            Self::UnsharpMask(_) => "unsharp_mask",
+            Self::Rotate(_) => "rotate",
+            Self::Flip(_) => "flip",
+            Self::Crop(_) => "crop",
+            Self::Resize(_) => "resize",
+        }
+    }
+
+    /// A human label for menus, e.g. "Gaussian blur".
+    pub fn label(&self) -> &'static str {
+        label_of(self.name())
+    }
+
+    /// Checks every parameter; the error names the filter and parameter.
+    pub fn validate(&self) -> Result<()> {
+        let name = self.name();
+        match *self {
+            Self::Invert(_) | Self::Grayscale(_) | Self::Flip(_) => Ok(()),
+            Self::BrightnessContrast(p) => {
+                check_range(name, "brightness", p.brightness, -1.0, 1.0)?;
+                check_range(name, "contrast", p.contrast, -1.0, 1.0)
+            }
+            Self::Exposure(p) => check_range(name, "stops", p.stops, -10.0, 10.0),
+            Self::Gamma(p) => check_range(name, "gamma", p.gamma, 0.01, 10.0),
+            Self::Hsl(p) => {
+                check_range(name, "hue_deg", p.hue_deg, -180.0, 180.0)?;
+                check_range(name, "saturation", p.saturation, -1.0, 1.0)?;
+                check_range(name, "lightness", p.lightness, -1.0, 1.0)
+            }
+            Self::GaussianBlur(p) => check_range(name, "sigma_px", p.sigma_px, 0.0, MAX_SIGMA_PX),
+            Self::UnsharpMask(p) => {
+                check_range(name, "sigma_px", p.sigma_px, 0.0, MAX_SIGMA_PX)?;
+                check_range(name, "amount", p.amount, 0.0, 10.0)?;
+                check_range(name, "threshold", p.threshold, 0.0, 255.0)
+            }
+            Self::Rotate(p) => {
+                if p.quarter_turns > 3 {
+                    return Err(KernelError::Param {
+                        filter: name,
+                        param: "quarter_turns",
+                        problem: format!("must be in 0..=3, got {}", p.quarter_turns),
+                    });
+                }
+                Ok(())
+            }
+            Self::Crop(_) => Ok(()),
+            Self::Resize(p) => {
+                crate::image::checked_byte_len(p.width, p.height).map_err(|e| KernelError::Param {
+                    filter: name,
+                    param: "width/height",
+                    problem: e.to_string(),
+                })?;
+                Ok(())
+            }
+        }
+    }
+
+    /// The same filter for a preview rendered at `scale` times the source
+    /// size: lengths in pixels (blur sigma, crop rectangle, resize target)
+    /// are scaled so the preview looks like the full render.
+    #[must_use]
+    pub fn scaled_for_proxy(&self, scale: f32) -> Self {
+        let px = |v: u32| ((v as f32 * scale).round() as u32).max(1);
+        match *self {
+            Self::GaussianBlur(p) => Self::GaussianBlur(GaussianBlurParams {
+                sigma_px: p.sigma_px * scale,
+            }),
+            Self::UnsharpMask(p) => Self::UnsharpMask(UnsharpMaskParams {
+                sigma_px: p.sigma_px * scale,
+                ..p
+            }),
+            Self::Crop(p) => Self::Crop(CropParams {
+                x: (p.x as f32 * scale).round() as u32,
+                y: (p.y as f32 * scale).round() as u32,
+                width: if p.width == 0 { 0 } else { px(p.width) },
+                height: if p.height == 0 { 0 } else { px(p.height) },
+            }),
+            Self::Resize(p) => Self::Resize(ResizeParams {
+                width: px(p.width),
+                height: px(p.height),
+                ..p
+            }),
+            other => other,
+        }
+    }
+}
+
+/// A human label for a stable filter name (the name itself if unknown).
+pub fn label_of(name: &str) -> &'static str {
+    match name {
+        "invert" => "Invert",
+        "grayscale" => "Grayscale",
+        "brightness_contrast" => "Brightness / contrast",
+        "exposure" => "Exposure",
+        "gamma" => "Gamma",
+        "hsl" => "Hue / saturation / lightness",
+        "gaussian_blur" => "Gaussian blur",
+        "unsharp_mask" => "Unsharp mask",
+        "rotate" => "Rotate",
+        "flip" => "Flip",
+        "crop" => "Crop",
+        "resize" => "Resize",
+        _ => "Unknown filter",
+    }
+}

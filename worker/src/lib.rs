@@ -1,0 +1,1 @@
+//! `lumen_worker`: where and how Lumen's filter jobs run.
