@@ -41,7 +41,9 @@ pub enum KernelError {
         problem: String,
     },
     /// A row band handed to a filter does not cover the rows it needs.
-    #[error("band covers source rows {have_start}..{have_end}, filter needs {need_start}..{need_end}")]
+    #[error(
+        "band covers source rows {have_start}..{have_end}, filter needs {need_start}..{need_end}"
+    )]
     Band {
         /// First source row the band holds.
         have_start: u32,

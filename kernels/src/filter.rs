@@ -44,7 +44,11 @@ pub fn crop_rect(p: &CropParams, width: u32, height: u32) -> Result<(u32, u32, u
     }
     let max_w = width - p.x;
     let max_h = height - p.y;
-    let w = if p.width == 0 { max_w } else { p.width.min(max_w) };
+    let w = if p.width == 0 {
+        max_w
+    } else {
+        p.width.min(max_w)
+    };
     let h = if p.height == 0 {
         max_h
     } else {
@@ -124,7 +128,12 @@ impl FilterSpec {
     /// Renders output rows `out_rows` into `dst` (exactly those rows, tightly
     /// packed) from `src`, which must hold the rows [`Self::source_rows`]
     /// names. Checks parameters and sizes first; never panics on bad input.
-    pub fn render_rows(&self, src: &SourceBand<'_>, out_rows: Range<u32>, dst: &mut [u8]) -> Result<()> {
+    pub fn render_rows(
+        &self,
+        src: &SourceBand<'_>,
+        out_rows: Range<u32>,
+        dst: &mut [u8],
+    ) -> Result<()> {
         self.validate()?;
         let (ow, oh) = self.output_size(src.width, src.height)?;
         if out_rows.start > out_rows.end || out_rows.end > oh {

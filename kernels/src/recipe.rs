@@ -96,9 +96,12 @@ impl Step {
 impl Recipe {
     /// Parses a recipe from JSON text, validating every step.
     pub fn from_json(text: &str) -> Result<Self> {
-        let probe: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| KernelError::Recipe(format!("not valid JSON: {e}")))?;
-        match probe.get("lumen_recipe").and_then(serde_json::Value::as_u64) {
+        let probe: serde_json::Value = serde_json::from_str(text)
+            .map_err(|e| KernelError::Recipe(format!("not valid JSON: {e}")))?;
+        match probe
+            .get("lumen_recipe")
+            .and_then(serde_json::Value::as_u64)
+        {
             None => {
                 return Err(KernelError::Recipe(
                     "missing \"lumen_recipe\" version number: is this a Lumen recipe?".into(),

@@ -324,10 +324,12 @@ impl FilterSpec {
             }
             Self::Crop(_) => Ok(()),
             Self::Resize(p) => {
-                crate::image::checked_byte_len(p.width, p.height).map_err(|e| KernelError::Param {
-                    filter: name,
-                    param: "width/height",
-                    problem: e.to_string(),
+                crate::image::checked_byte_len(p.width, p.height).map_err(|e| {
+                    KernelError::Param {
+                        filter: name,
+                        param: "width/height",
+                        problem: e.to_string(),
+                    }
                 })?;
                 Ok(())
             }

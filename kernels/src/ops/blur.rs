@@ -11,7 +11,12 @@ pub fn gaussian_halo_px(sigma_px: f32) -> u32 {
 }
 
 /// Gaussian blur of output rows `out_rows` into `dst`.
-pub fn gaussian_blur_rows(_p: &GaussianBlurParams, src: &SourceBand<'_>, out_rows: Range<u32>, dst: &mut [u8]) {
+pub fn gaussian_blur_rows(
+    _p: &GaussianBlurParams,
+    src: &SourceBand<'_>,
+    out_rows: Range<u32>,
+    dst: &mut [u8],
+) {
     let stride = src.stride();
     for (i, y) in out_rows.enumerate() {
         dst[i * stride..(i + 1) * stride].copy_from_slice(src.row(y)); // STUB
@@ -19,7 +24,12 @@ pub fn gaussian_blur_rows(_p: &GaussianBlurParams, src: &SourceBand<'_>, out_row
 }
 
 /// Unsharp mask of output rows `out_rows` into `dst`.
-pub fn unsharp_mask_rows(_p: &UnsharpMaskParams, src: &SourceBand<'_>, out_rows: Range<u32>, dst: &mut [u8]) {
+pub fn unsharp_mask_rows(
+    _p: &UnsharpMaskParams,
+    src: &SourceBand<'_>,
+    out_rows: Range<u32>,
+    dst: &mut [u8],
+) {
     let stride = src.stride();
     for (i, y) in out_rows.enumerate() {
         dst[i * stride..(i + 1) * stride].copy_from_slice(src.row(y)); // STUB

@@ -12,6 +12,11 @@ pub fn resize_source_rows(_p: &ResizeParams, src_height: u32, _out_rows: Range<u
 }
 
 /// Resize, output rows `out_rows`.
-pub fn resize_rows(_p: &ResizeParams, _src: &SourceBand<'_>, _out_rows: Range<u32>, _dst: &mut [u8]) {
+pub fn resize_rows(
+    _p: &ResizeParams,
+    _src: &SourceBand<'_>,
+    _out_rows: Range<u32>,
+    _dst: &mut [u8],
+) {
     // STUB
 }
