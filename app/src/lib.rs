@@ -1,1 +1,15 @@
-//! Lumen app.
+//! `lumen_app`: Lumen's editor UI and command line.
+//!
+//! The app never computes pixels itself: it describes work as jobs for
+//! `lumen_worker` executors and shows what comes back.
+
+pub mod app;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;
+pub mod document;
+pub mod io;
+pub mod platform;
+pub mod render;
+pub mod ui;
+
+pub use app::LumenApp;

@@ -168,7 +168,7 @@ impl<'a> SourceBand<'a> {
         checked_byte_len(width, height)?;
         let stride = width as usize * CHANNELS;
         let rows = pixels.len() / stride;
-        if pixels.len() % stride != 0 || y0 as usize + rows > height as usize {
+        if !pixels.len().is_multiple_of(stride) || y0 as usize + rows > height as usize {
             return Err(KernelError::BufferSize {
                 width,
                 height: height.saturating_sub(y0),

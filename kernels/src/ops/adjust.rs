@@ -1,26 +1,121 @@
 //! Per-pixel tone adjustments: invert, brightness/contrast, exposure, gamma.
 //!
 //! Each takes `src` and `dst` of equal length (whole RGBA pixels) and keeps
-//! alpha unchanged.
+//! alpha unchanged. Apart from [`invert`], each builds a 256-entry lookup
+//! table once per call (a few microseconds) from the exact `f64` formula in
+//! its doc comment, rounded half away from zero and clamped to `0..=255`,
+//! then maps R, G and B of every pixel through it. The formulas are the same
+//! as the ones in [`crate::reference::point`].
 
 use crate::spec::{BrightnessContrastParams, ExposureParams, GammaParams};
 
-/// Inverts R, G and B.
+/// Largest contrast factor: `contrast = 1` gives a hard threshold at 127.5.
+pub const MAX_CONTRAST_FACTOR: f64 = 255.0;
+
+/// Rounds a level to the nearest integer (halves away from zero) and clamps
+/// it to `0..=255`.
+fn to_level(v: f64) -> u8 {
+    // `as` saturates, and NaN (not reachable with validated parameters)
+    // becomes 0.
+    v.round().clamp(0.0, 255.0) as u8
+}
+
+/// Builds the table `lut[v] = to_level(f(v))` for every level `v`.
+fn build_lut(f: impl Fn(f64) -> f64) -> [u8; 256] {
+    let mut lut = [0u8; 256];
+    for (v, out) in lut.iter_mut().enumerate() {
+        *out = to_level(f(v as f64));
+    }
+    lut
+}
+
+/// Maps R, G and B of every pixel through `lut`, copying alpha.
+fn apply_lut(lut: &[u8; 256], src: &[u8], dst: &mut [u8]) {
+    let (src_px, _) = src.as_chunks::<4>();
+    let (dst_px, _) = dst.as_chunks_mut::<4>();
+    for (d, s) in dst_px.iter_mut().zip(src_px) {
+        *d = [
+            lut[usize::from(s[0])],
+            lut[usize::from(s[1])],
+            lut[usize::from(s[2])],
+            s[3],
+        ];
+    }
+}
+
+/// Inverts R, G and B: `v' = 255 - v`; alpha is kept.
 pub fn invert(src: &[u8], dst: &mut [u8]) {
-    dst.copy_from_slice(src); // STUB
+    let (src_px, _) = src.as_chunks::<4>();
+    let (dst_px, _) = dst.as_chunks_mut::<4>();
+    for (d, s) in dst_px.iter_mut().zip(src_px) {
+        // R, G, B are the low three bytes of the little-endian word.
+        *d = (u32::from_le_bytes(*s) ^ 0x00FF_FFFF).to_le_bytes();
+    }
 }
 
-/// Brightness and contrast.
-pub fn brightness_contrast(_p: &BrightnessContrastParams, src: &[u8], dst: &mut [u8]) {
-    dst.copy_from_slice(src); // STUB
+/// The contrast factor for `contrast` in -1..=1: `(1 + c) / (1 - c)`,
+/// capped at [`MAX_CONTRAST_FACTOR`] (so `c = 1` is a threshold and `c = -1`
+/// gives 0, flat grey).
+pub fn contrast_factor(contrast: f32) -> f64 {
+    let c = f64::from(contrast);
+    if c >= 1.0 {
+        return MAX_CONTRAST_FACTOR;
+    }
+    ((1.0 + c) / (1.0 - c)).clamp(0.0, MAX_CONTRAST_FACTOR)
 }
 
-/// Exposure in stops, applied in linear light.
-pub fn exposure(_p: &ExposureParams, src: &[u8], dst: &mut [u8]) {
-    dst.copy_from_slice(src); // STUB
+/// Brightness and contrast, per channel `v` in 0..=255:
+///
+/// `v' = round((v - 127.5) * f + 127.5 + 255 * brightness)`, clamped to
+/// `0..=255`, with `f = min((1 + contrast) / (1 - contrast), 255)` (see
+/// [`contrast_factor`]). Contrast is applied first, around mid-grey 127.5,
+/// then brightness is added as a fraction of full scale. `contrast = -1`
+/// gives flat grey (128 at brightness 0), `contrast = 1` a threshold
+/// (0..=127 to 0, 128..=255 to 255). Alpha is kept.
+pub fn brightness_contrast(p: &BrightnessContrastParams, src: &[u8], dst: &mut [u8]) {
+    let f = contrast_factor(p.contrast);
+    let offset = 127.5 + 255.0 * f64::from(p.brightness);
+    let lut = build_lut(|v| (v - 127.5) * f + offset);
+    apply_lut(&lut, src, dst);
 }
 
-/// Gamma curve.
-pub fn gamma(_p: &GammaParams, src: &[u8], dst: &mut [u8]) {
-    dst.copy_from_slice(src); // STUB
+/// The sRGB transfer function inverse: encoded `0..=1` to linear light.
+pub fn srgb_to_linear(c: f64) -> f64 {
+    if c <= 0.04045 {
+        c / 12.92
+    } else {
+        ((c + 0.055) / 1.055).powf(2.4)
+    }
+}
+
+/// The sRGB transfer function: linear light (clamped to `0..=1`) to encoded
+/// `0..=1`.
+pub fn linear_to_srgb(l: f64) -> f64 {
+    let l = l.clamp(0.0, 1.0);
+    if l <= 0.003_130_8 {
+        12.92 * l
+    } else {
+        1.055 * l.powf(1.0 / 2.4) - 0.055
+    }
+}
+
+/// Exposure in stops, applied in linear light, per channel `v` in 0..=255:
+///
+/// `v' = round(255 * srgb(min(1, linear(v / 255) * 2^stops)))`, where
+/// `linear` and `srgb` are the IEC 61966-2-1 sRGB transfer functions
+/// ([`srgb_to_linear`], [`linear_to_srgb`]). Alpha is kept.
+pub fn exposure(p: &ExposureParams, src: &[u8], dst: &mut [u8]) {
+    let gain = f64::from(p.stops).exp2();
+    let lut = build_lut(|v| 255.0 * linear_to_srgb(srgb_to_linear(v / 255.0) * gain));
+    apply_lut(&lut, src, dst);
+}
+
+/// Gamma curve, per channel `v` in 0..=255:
+///
+/// `v' = round(255 * (v / 255)^(1 / gamma))`; gamma > 1 brightens, gamma 1
+/// is the identity. Alpha is kept.
+pub fn gamma(p: &GammaParams, src: &[u8], dst: &mut [u8]) {
+    let inv = 1.0 / f64::from(p.gamma);
+    let lut = build_lut(|v| 255.0 * (v / 255.0).powf(inv));
+    apply_lut(&lut, src, dst);
 }

@@ -1,0 +1,657 @@
+//! `LumenApp`: wires the document, the renderer and the panels together.
+//! `logic` takes results and input each frame; `ui` only draws and
+//! delegates. No pixel work happens here: decoding, filtering and encoding
+//! all run on background threads.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, channel};
+
+use egui::{Key, KeyboardShortcut, Modifiers};
+use lumen_kernels::{Recipe, RgbaImage};
+
+use crate::document::Document;
+use crate::io::{self, ExportFormat};
+use crate::platform;
+use crate::render::{Quality, Renderer};
+use crate::ui::canvas::{CanvasImage, CanvasState};
+use crate::ui::palette::Palette;
+use crate::ui::panels::{self, StepAction};
+use crate::ui::params::initial_spec;
+
+/// The sample photo shown when no file is given.
+pub const SAMPLE_PNG: &[u8] = include_bytes!("../../assets/sample.png");
+
+/// Results of background tasks.
+enum TaskResult {
+    Loaded {
+        image: RgbaImage,
+        name: String,
+        path: Option<PathBuf>,
+    },
+    Exported {
+        path: PathBuf,
+    },
+    Failed(String),
+}
+
+/// Something that would discard unsaved edits, waiting for confirmation.
+#[derive(Clone, Debug)]
+enum Pending {
+    Close,
+    OpenDialog,
+    OpenPath(PathBuf),
+}
+
+/// A message for the user: an error or a confirmation.
+#[derive(Clone, Debug)]
+pub struct Notice {
+    /// The text.
+    pub text: String,
+    /// True for errors.
+    pub is_error: bool,
+}
+
+/// The editor.
+pub struct LumenApp {
+    ctx: egui::Context,
+    doc: Option<Document>,
+    renderer: Renderer,
+    canvas: CanvasState,
+    palette: Palette,
+    tasks_tx: Sender<TaskResult>,
+    tasks_rx: Receiver<TaskResult>,
+    tasks_running: usize,
+    pending_export: Option<(PathBuf, ExportFormat)>,
+    confirm: Option<Pending>,
+    close_confirmed: bool,
+    notice: Option<Notice>,
+    jpeg_quality: u8,
+    show_before: bool,
+}
+
+fn display_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+impl LumenApp {
+    /// Creates the editor and starts loading `initial` (or the sample).
+    pub fn new(ctx: &egui::Context, initial: Option<PathBuf>) -> Self {
+        let repaint = ctx.clone();
+        let waker: lumen_worker::Waker = Arc::new(move || repaint.request_repaint());
+        let (tasks_tx, tasks_rx) = channel();
+        let mut app = Self {
+            ctx: ctx.clone(),
+            doc: None,
+            renderer: Renderer::new(platform::new_executor(waker)),
+            canvas: CanvasState::default(),
+            palette: Palette::default(),
+            tasks_tx,
+            tasks_rx,
+            tasks_running: 0,
+            pending_export: None,
+            confirm: None,
+            close_confirmed: false,
+            notice: None,
+            jpeg_quality: 90,
+            show_before: false,
+        };
+        match initial {
+            Some(path) => app.load_path(path),
+            None => app.load_sample(),
+        }
+        app
+    }
+
+    // ----- queries (used by tests and the status bar) -----
+
+    /// The open document, if any.
+    pub fn document(&self) -> Option<&Document> {
+        self.doc.as_ref()
+    }
+
+    /// The open document, mutable.
+    pub fn document_mut(&mut self) -> Option<&mut Document> {
+        self.doc.as_mut()
+    }
+
+    /// The current message for the user.
+    pub fn notice(&self) -> Option<&Notice> {
+        self.notice.as_ref()
+    }
+
+    /// True when nothing is loading, rendering or exporting.
+    pub fn is_idle(&self) -> bool {
+        self.tasks_running == 0
+            && self.pending_export.is_none()
+            && self.doc.is_some()
+            && !self.renderer.is_busy()
+            && self.renderer.jobs_in_flight() == 0
+    }
+
+    /// The full-resolution result of the current recipe, once rendered.
+    pub fn full_result(&self) -> Option<Arc<RgbaImage>> {
+        self.renderer.full_result()
+    }
+
+    fn set_notice(&mut self, text: impl Into<String>, is_error: bool) {
+        self.notice = Some(Notice {
+            text: text.into(),
+            is_error,
+        });
+    }
+
+    // ----- background tasks -----
+
+    fn spawn(&mut self, name: &str, f: impl FnOnce() -> TaskResult + Send + 'static) {
+        let tx = self.tasks_tx.clone();
+        let ctx = self.ctx.clone();
+        let started = platform::spawn_task(name, move || {
+            tx.send(f()).ok();
+            ctx.request_repaint();
+        });
+        if started {
+            self.tasks_running += 1;
+        } else {
+            self.set_notice(
+                format!("could not start a background thread for {name}"),
+                true,
+            );
+        }
+    }
+
+    fn load_sample(&mut self) {
+        self.spawn("decode", || match io::decode(SAMPLE_PNG, "sample.png") {
+            Ok(image) => TaskResult::Loaded {
+                image,
+                name: "sample.png".into(),
+                path: None,
+            },
+            Err(e) => TaskResult::Failed(e.to_string()),
+        });
+    }
+
+    fn load_path(&mut self, path: PathBuf) {
+        self.spawn("decode", move || {
+            let name = display_name(&path);
+            let result = io::read_file(&path).and_then(|bytes| io::decode(&bytes, &name));
+            match result {
+                Ok(image) => TaskResult::Loaded {
+                    image,
+                    name,
+                    path: Some(path),
+                },
+                Err(e) => TaskResult::Failed(e.to_string()),
+            }
+        });
+    }
+
+    /// Opens an image file, asking first if there are unsaved changes.
+    pub fn open_path(&mut self, path: PathBuf) {
+        self.guard(Pending::OpenPath(path));
+    }
+
+    fn guard(&mut self, action: Pending) {
+        if self.doc.as_ref().is_some_and(Document::is_dirty) {
+            self.confirm = Some(action);
+        } else {
+            self.run_pending(action);
+        }
+    }
+
+    fn run_pending(&mut self, action: Pending) {
+        match action {
+            Pending::Close => {
+                self.close_confirmed = true;
+                self.ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+            Pending::OpenDialog => {
+                if let Some(path) = platform::pick_image() {
+                    self.load_path(path);
+                }
+            }
+            Pending::OpenPath(path) => self.load_path(path),
+        }
+    }
+
+    /// Exports the full-resolution result to `path`; waits for the render
+    /// if it is not finished. The file is written atomically.
+    pub fn export_to(&mut self, path: PathBuf, format: ExportFormat) {
+        if self.doc.is_none() {
+            return;
+        }
+        self.pending_export = Some((path, format));
+        self.set_notice("Exporting…", false);
+        self.try_export();
+    }
+
+    fn try_export(&mut self) {
+        if self.pending_export.is_none() {
+            return;
+        }
+        if let Some(err) = self.renderer.error() {
+            let msg = format!("Export stopped: {err}");
+            self.pending_export = None;
+            self.set_notice(msg, true);
+            return;
+        }
+        let Some(image) = self.renderer.full_result() else {
+            return;
+        };
+        let Some((path, format)) = self.pending_export.take() else {
+            return;
+        };
+        self.spawn("export", move || {
+            let written =
+                io::encode(&image, format).and_then(|bytes| io::write_atomic(&path, &bytes));
+            match written {
+                Ok(()) => TaskResult::Exported { path },
+                Err(e) => {
+                    TaskResult::Failed(format!("Export failed, nothing was overwritten: {e}"))
+                }
+            }
+        });
+    }
+
+    fn export_dialog(&mut self) {
+        let Some(doc) = &self.doc else { return };
+        let stem = doc
+            .name
+            .rsplit_once('.')
+            .map_or(doc.name.as_str(), |(s, _)| s);
+        let default = format!("{stem}-edited.png");
+        let Some(path) = platform::pick_export_path(&default) else {
+            return;
+        };
+        let format = self.format_for(&path);
+        self.export_to(path, format);
+    }
+
+    fn format_for(&self, path: &Path) -> ExportFormat {
+        match ExportFormat::from_path(&path.to_string_lossy()) {
+            Some(ExportFormat::Jpeg { .. }) => ExportFormat::Jpeg {
+                quality: self.jpeg_quality,
+            },
+            Some(f) => f,
+            None => ExportFormat::Png,
+        }
+    }
+
+    fn save(&mut self) {
+        let target = self.doc.as_ref().and_then(|d| d.export_path.clone());
+        match target {
+            Some(path) => {
+                let format = self.format_for(&path);
+                self.export_to(path, format);
+            }
+            None => self.export_dialog(),
+        }
+    }
+
+    /// Replaces the document's recipe with one read from a file.
+    pub fn load_recipe(&mut self, path: &Path) {
+        let result = std::fs::read_to_string(path)
+            .map_err(|e| format!("{}: {e}", path.display()))
+            .and_then(|text| {
+                Recipe::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))
+            });
+        match (result, self.doc.as_mut()) {
+            (Ok(recipe), Some(doc)) => {
+                doc.set_recipe(recipe, format!("Load recipe {}", display_name(path)));
+                self.set_notice(format!("Loaded recipe {}", path.display()), false);
+            }
+            (Ok(_), None) => self.set_notice("Open an image before loading a recipe", true),
+            (Err(e), _) => self.set_notice(e, true),
+        }
+    }
+
+    /// Writes the document's recipe to a file (atomically).
+    pub fn save_recipe(&mut self, path: &Path) {
+        let Some(doc) = &self.doc else { return };
+        match io::write_atomic(path, doc.recipe().to_json().as_bytes()) {
+            Ok(()) => self.set_notice(format!("Saved recipe {}", path.display()), false),
+            Err(e) => self.set_notice(e.to_string(), true),
+        }
+    }
+
+    /// Adds a filter by stable name with parameters fitted to the image.
+    pub fn add_filter(&mut self, name: &str) {
+        let Some(doc) = self.doc.as_mut() else { return };
+        let size = panels::step_input_sizes(doc)
+            .last()
+            .copied()
+            .unwrap_or((1, 1));
+        if let Some(spec) = initial_spec(name, size) {
+            doc.add_step(spec);
+        }
+    }
+
+    // ----- per-frame logic -----
+
+    fn take_task_results(&mut self) {
+        while let Ok(result) = self.tasks_rx.try_recv() {
+            self.tasks_running = self.tasks_running.saturating_sub(1);
+            match result {
+                TaskResult::Loaded { image, name, path } => {
+                    let image = Arc::new(image);
+                    let mut doc = Document::new(image.clone(), name.clone());
+                    doc.path = path;
+                    self.doc = Some(doc);
+                    self.renderer.set_source(image);
+                    self.canvas.reset();
+                    self.set_notice(format!("Opened {name}"), false);
+                    self.ctx
+                        .send_viewport_cmd(egui::ViewportCommand::Title(format!("{name} — Lumen")));
+                }
+                TaskResult::Exported { path } => {
+                    if let Some(doc) = self.doc.as_mut() {
+                        doc.mark_saved();
+                        doc.export_path = Some(path.clone());
+                    }
+                    self.set_notice(format!("Exported {}", path.display()), false);
+                }
+                TaskResult::Failed(msg) => self.set_notice(msg, true),
+            }
+        }
+    }
+
+    fn shortcuts(&mut self, ctx: &egui::Context) {
+        if self.palette.open || self.confirm.is_some() {
+            return;
+        }
+        let sc = |m, k| KeyboardShortcut::new(m, k);
+        let shift = Modifiers::COMMAND | Modifiers::SHIFT;
+        let (redo, undo, save_as, save, open, palette, redo_y) = ctx.input_mut(|i| {
+            (
+                i.consume_shortcut(&sc(shift, Key::Z)),
+                i.consume_shortcut(&sc(Modifiers::COMMAND, Key::Z)),
+                i.consume_shortcut(&sc(shift, Key::S)),
+                i.consume_shortcut(&sc(Modifiers::COMMAND, Key::S)),
+                i.consume_shortcut(&sc(Modifiers::COMMAND, Key::O)),
+                i.consume_shortcut(&sc(Modifiers::COMMAND, Key::K)),
+                i.consume_shortcut(&sc(Modifiers::COMMAND, Key::Y)),
+            )
+        });
+        if let Some(doc) = self.doc.as_mut() {
+            if undo {
+                doc.undo();
+            }
+            if redo || redo_y {
+                doc.redo();
+            }
+        }
+        if palette {
+            self.palette.show();
+        }
+        if open {
+            self.guard(Pending::OpenDialog);
+        }
+        if save_as {
+            self.export_dialog();
+        } else if save {
+            self.save();
+        }
+        let typing = ctx.egui_wants_keyboard_input();
+        let (fit, actual, before) = ctx.input(|i| {
+            (
+                !typing && i.key_pressed(Key::F),
+                !typing && i.key_pressed(Key::Num1),
+                !typing && i.key_down(Key::Backslash),
+            )
+        });
+        if fit {
+            self.canvas.request_fit();
+        }
+        if actual {
+            self.canvas.actual_size(ctx.pixels_per_point());
+        }
+        self.show_before = before;
+    }
+
+    /// Per-frame work that draws nothing; `eframe`'s `App::logic`.
+    pub fn logic(&mut self, ctx: &egui::Context) {
+        self.take_task_results();
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
+        if let Some(path) = dropped.into_iter().next() {
+            self.open_path(path);
+        }
+        if ctx.input(|i| i.viewport().close_requested())
+            && !self.close_confirmed
+            && self.doc.as_ref().is_some_and(Document::is_dirty)
+        {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.confirm = Some(Pending::Close);
+        }
+        self.shortcuts(ctx);
+        if let Some(doc) = self.doc.as_mut() {
+            if !ctx.input(|i| i.pointer.any_down()) {
+                doc.commit();
+            }
+            let chain = doc.recipe().enabled_specs().copied().collect();
+            self.renderer.request(chain);
+        }
+        self.renderer.poll();
+        self.try_export();
+        if self.renderer.is_busy() || self.tasks_running > 0 {
+            // Results wake us through the waker; this keeps the progress
+            // display moving while nothing else happens.
+            ctx.request_repaint_after(std::time::Duration::from_millis(100));
+        }
+    }
+
+    /// Draws the editor; `eframe`'s `App::ui`.
+    pub fn ui(&mut self, ui: &mut egui::Ui) {
+        egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui));
+        egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
+        let mut open_palette = false;
+        if let Some(doc) = self.doc.as_mut() {
+            egui::Panel::right("steps")
+                .default_size(320.0)
+                .show(ui, |ui| {
+                    egui::Panel::bottom("history")
+                        .resizable(true)
+                        .default_size(160.0)
+                        .show(ui, |ui| panels::history_ui(ui, doc));
+                    if let Some(StepAction::OpenPalette) = panels::steps_ui(ui, doc) {
+                        open_palette = true;
+                    }
+                });
+        }
+        if open_palette {
+            self.palette.show();
+        }
+        egui::CentralPanel::default()
+            .frame(egui::Frame::NONE)
+            .show(ui, |ui| {
+                let source = self.doc.as_ref().map(|d| d.source.clone());
+                let shown = match (&source, self.renderer.displayed()) {
+                    (Some(src), _) if self.show_before => Some(CanvasImage {
+                        image: src,
+                        scale: 1.0,
+                        is_before: true,
+                    }),
+                    (_, Some(d)) => Some(CanvasImage {
+                        image: &d.image,
+                        scale: d.scale,
+                        is_before: false,
+                    }),
+                    _ => None,
+                };
+                self.canvas.ui(ui, shown);
+            });
+        if let Some(name) = self.palette.ui(ui) {
+            self.add_filter(name);
+        }
+        self.confirm_ui(ui);
+    }
+
+    fn menu_ui(&mut self, ui: &mut egui::Ui) {
+        egui::MenuBar::new().ui(ui, |ui| {
+            ui.menu_button("File", |ui| {
+                if ui.button("Open…  (Ctrl+O)").clicked() {
+                    self.guard(Pending::OpenDialog);
+                }
+                if ui.button("Export  (Ctrl+S)").clicked() {
+                    self.save();
+                }
+                if ui.button("Export as…  (Ctrl+Shift+S)").clicked() {
+                    self.export_dialog();
+                }
+                ui.add(egui::Slider::new(&mut self.jpeg_quality, 1..=100).text("JPEG quality"));
+                ui.separator();
+                if ui.button("Load recipe…").clicked() {
+                    if let Some(p) = platform::pick_recipe_to_load() {
+                        self.load_recipe(&p);
+                    }
+                }
+                if ui.button("Save recipe…").clicked() {
+                    if let Some(p) = platform::pick_recipe_to_save("recipe.json") {
+                        self.save_recipe(&p);
+                    }
+                }
+                ui.separator();
+                if ui.button("Quit").clicked() {
+                    self.guard(Pending::Close);
+                }
+            });
+            ui.menu_button("Edit", |ui| {
+                let (can_undo, can_redo) = self
+                    .doc
+                    .as_ref()
+                    .map_or((false, false), |d| (d.can_undo(), d.can_redo()));
+                if ui
+                    .add_enabled(can_undo, egui::Button::new("Undo  (Ctrl+Z)"))
+                    .clicked()
+                {
+                    if let Some(d) = self.doc.as_mut() {
+                        d.undo();
+                    }
+                }
+                if ui
+                    .add_enabled(can_redo, egui::Button::new("Redo  (Ctrl+Shift+Z)"))
+                    .clicked()
+                {
+                    if let Some(d) = self.doc.as_mut() {
+                        d.redo();
+                    }
+                }
+                if ui.button("Add filter…  (Ctrl+K)").clicked() {
+                    self.palette.show();
+                }
+            });
+            ui.menu_button("View", |ui| {
+                if ui.button("Fit  (F)").clicked() {
+                    self.canvas.request_fit();
+                }
+                if ui.button("100%  (1)").clicked() {
+                    self.canvas.actual_size(ui.ctx().pixels_per_point());
+                }
+                ui.weak("Hold \\ to see the original");
+            });
+        });
+    }
+
+    fn status_ui(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            if let Some(d) = self.renderer.displayed() {
+                let w = (d.image.width() as f32 / d.scale).round();
+                let h = (d.image.height() as f32 / d.scale).round();
+                ui.label(format!("{w}×{h} px"));
+                ui.separator();
+                let q = if self.show_before {
+                    "original"
+                } else if d.quality == Quality::Proxy {
+                    "preview"
+                } else {
+                    "full"
+                };
+                ui.label(q);
+            }
+            ui.separator();
+            ui.label(format!(
+                "{:.0}%",
+                self.canvas.zoom * ui.ctx().pixels_per_point() * 100.0
+            ));
+            ui.separator();
+            if self.renderer.is_busy() {
+                match self.renderer.progress() {
+                    Some(f) => {
+                        ui.add(
+                            egui::ProgressBar::new(f)
+                                .desired_width(120.0)
+                                .show_percentage(),
+                        );
+                    }
+                    None => {
+                        ui.spinner();
+                    }
+                }
+                ui.label("rendering");
+            } else if let Some(err) = self.renderer.error() {
+                ui.colored_label(ui.visuals().error_fg_color, err.to_owned());
+            }
+            if let Some(n) = &self.notice {
+                ui.separator();
+                if n.is_error {
+                    ui.colored_label(ui.visuals().error_fg_color, &n.text);
+                } else {
+                    ui.label(&n.text);
+                }
+            }
+        });
+    }
+
+    fn confirm_ui(&mut self, ui: &mut egui::Ui) {
+        let Some(action) = self.confirm.clone() else {
+            return;
+        };
+        let mut choice = None;
+        egui::Modal::new(egui::Id::unique("unsaved")).show(ui.ctx(), |ui| {
+            ui.heading("Unsaved changes");
+            ui.label("Your edits have not been exported. Discard them?");
+            ui.horizontal(|ui| {
+                if ui.button("Export…").clicked() {
+                    choice = Some(0);
+                }
+                if ui.button("Discard").clicked() {
+                    choice = Some(1);
+                }
+                if ui.button("Cancel").clicked() {
+                    choice = Some(2);
+                }
+            });
+        });
+        match choice {
+            Some(0) => {
+                self.confirm = None;
+                self.export_dialog();
+            }
+            Some(1) => {
+                self.confirm = None;
+                self.run_pending(action);
+            }
+            Some(_) => self.confirm = None,
+            None => {}
+        }
+    }
+}
+
+impl eframe::App for LumenApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        LumenApp::logic(self, ctx);
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        LumenApp::ui(self, ui);
+    }
+}

@@ -1,0 +1,393 @@
+//! The renderer: turns "the document's recipe changed" into jobs for an
+//! [`Executor`], caches the image after every step, and says what to show.
+//!
+//! Two tiers render the same chain of filters: a *proxy* from a copy of the
+//! source scaled to screen size (radius-like parameters scaled with it), and
+//! the *full* resolution. The proxy answers while a slider moves; the full
+//! render starts only once the proxy is current, so it never delays the
+//! preview, and it is cancelled as soon as the recipe changes again. Each
+//! tier caches the image after every step, so changing step k re-renders
+//! from k. Results of stale jobs are dropped by id.
+
+use std::sync::Arc;
+
+use lumen_kernels::spec::{ResizeMethod, ResizeParams};
+use lumen_kernels::{FilterSpec, RgbaImage};
+use lumen_worker::{Executor, Job, JobEvent, JobId};
+
+/// The longest side of the proxy source, in pixels.
+pub const PROXY_MAX_SIDE_PX: u32 = 1280;
+
+/// Default memory budget for cached full-resolution step results.
+pub const DEFAULT_CACHE_BUDGET_BYTES: usize = 1 << 30;
+
+#[derive(Clone)]
+struct CacheEntry {
+    spec: FilterSpec,
+    image: Option<Arc<RgbaImage>>,
+}
+
+struct InFlight {
+    id: JobId,
+    /// Number of cached steps the job starts after.
+    prefix: usize,
+    /// The whole chain the job renders towards.
+    chain: Vec<FilterSpec>,
+}
+
+#[derive(Default)]
+struct Tier {
+    source: Option<Arc<RgbaImage>>,
+    /// Source pixels per full-resolution pixel (1 for the full tier).
+    scale: f32,
+    cache: Vec<CacheEntry>,
+    job: Option<InFlight>,
+}
+
+impl Tier {
+    fn chain_for(&self, wanted: &[FilterSpec]) -> Vec<FilterSpec> {
+        if self.scale == 1.0 {
+            wanted.to_vec()
+        } else {
+            wanted
+                .iter()
+                .map(|s| s.scaled_for_proxy(self.scale))
+                .collect()
+        }
+    }
+
+    /// How many leading steps of `chain` the cache holds an image for.
+    fn usable_prefix(&self, chain: &[FilterSpec]) -> usize {
+        let matching = self
+            .cache
+            .iter()
+            .zip(chain)
+            .take_while(|(c, s)| c.spec == **s)
+            .count();
+        (0..=matching)
+            .rev()
+            .find(|&n| n == 0 || self.cache[n - 1].image.is_some())
+            .unwrap_or(0)
+    }
+
+    fn result(&self, chain: &[FilterSpec]) -> Option<Arc<RgbaImage>> {
+        let source = self.source.as_ref()?;
+        if chain.is_empty() {
+            return Some(source.clone());
+        }
+        if self.usable_prefix(chain) == chain.len() {
+            self.cache.get(chain.len() - 1)?.image.clone()
+        } else {
+            None
+        }
+    }
+}
+
+/// Which tier an image on screen came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Quality {
+    /// The scaled-down preview.
+    Proxy,
+    /// Full resolution.
+    Full,
+}
+
+/// What the canvas should show.
+#[derive(Clone)]
+pub struct Displayed {
+    /// The pixels.
+    pub image: Arc<RgbaImage>,
+    /// Full-resolution pixels per displayed pixel (1 for full quality).
+    pub scale: f32,
+    /// Which tier it came from.
+    pub quality: Quality,
+    /// Changes whenever the image does, so textures are rebuilt only then.
+    pub generation: u64,
+}
+
+/// Drives an executor for one document.
+pub struct Renderer {
+    executor: Box<dyn Executor>,
+    full: Tier,
+    proxy: Tier,
+    proxy_source_job: Option<JobId>,
+    wanted: Vec<FilterSpec>,
+    shown: Option<Displayed>,
+    generation: u64,
+    progress: Option<f32>,
+    error: Option<String>,
+    budget_bytes: usize,
+}
+
+impl Renderer {
+    /// A renderer with nothing to render yet.
+    pub fn new(executor: Box<dyn Executor>) -> Self {
+        Self {
+            executor,
+            full: Tier {
+                scale: 1.0,
+                ..Tier::default()
+            },
+            proxy: Tier::default(),
+            proxy_source_job: None,
+            wanted: Vec::new(),
+            shown: None,
+            generation: 0,
+            progress: None,
+            error: None,
+            budget_bytes: DEFAULT_CACHE_BUDGET_BYTES,
+        }
+    }
+
+    /// Sets the cache budget for full-resolution step results, in bytes.
+    pub fn set_cache_budget(&mut self, bytes: usize) {
+        self.budget_bytes = bytes;
+    }
+
+    /// Starts over with a new source image.
+    pub fn set_source(&mut self, source: Arc<RgbaImage>) {
+        self.cancel_all();
+        let (w, h) = (source.width(), source.height());
+        self.full = Tier {
+            source: Some(source.clone()),
+            scale: 1.0,
+            ..Tier::default()
+        };
+        self.proxy = Tier::default();
+        self.wanted.clear();
+        self.error = None;
+        let longest = w.max(h);
+        if longest > PROXY_MAX_SIDE_PX {
+            let scale = PROXY_MAX_SIDE_PX as f32 / longest as f32;
+            let pw = ((w as f32 * scale).round() as u32).max(1);
+            let ph = ((h as f32 * scale).round() as u32).max(1);
+            let id = JobId::next();
+            self.executor.submit(Job {
+                id,
+                input: source,
+                steps: vec![FilterSpec::Resize(ResizeParams {
+                    width: pw,
+                    height: ph,
+                    method: ResizeMethod::Bilinear,
+                })],
+            });
+            self.proxy_source_job = Some(id);
+            self.proxy.scale = pw as f32 / w as f32;
+        }
+        self.refresh_shown();
+    }
+
+    /// Asks for the result of `chain` (the enabled steps, in order). The
+    /// newest request wins: an outdated full-resolution job is cancelled.
+    pub fn request(&mut self, chain: Vec<FilterSpec>) {
+        if chain == self.wanted {
+            return;
+        }
+        self.wanted = chain;
+        self.error = None;
+        if let Some(job) = &self.full.job {
+            if job.chain != self.wanted {
+                self.executor.cancel(job.id);
+                self.full.job = None;
+                self.progress = None;
+            }
+        }
+        self.schedule();
+        self.refresh_shown();
+    }
+
+    fn cancel_all(&mut self) {
+        for id in [
+            self.full.job.take().map(|j| j.id),
+            self.proxy.job.take().map(|j| j.id),
+            self.proxy_source_job.take(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            self.executor.cancel(id);
+        }
+        self.progress = None;
+    }
+
+    fn submit(executor: &mut dyn Executor, tier: &mut Tier, wanted: &[FilterSpec]) {
+        let Some(source) = tier.source.clone() else {
+            return;
+        };
+        if tier.job.is_some() {
+            return;
+        }
+        let chain = tier.chain_for(wanted);
+        let prefix = tier.usable_prefix(&chain);
+        if prefix == chain.len() {
+            return;
+        }
+        let input = match prefix {
+            0 => source,
+            n => match tier.cache.get(n - 1).and_then(|c| c.image.clone()) {
+                Some(img) => img,
+                None => return,
+            },
+        };
+        let id = JobId::next();
+        executor.submit(Job {
+            id,
+            input,
+            steps: chain[prefix..].to_vec(),
+        });
+        tier.job = Some(InFlight { id, prefix, chain });
+    }
+
+    fn schedule(&mut self) {
+        let full_ready = self.full.result(&self.wanted).is_some();
+        if !full_ready && self.proxy.source.is_some() {
+            Self::submit(self.executor.as_mut(), &mut self.proxy, &self.wanted);
+            let proxy_chain = self.proxy.chain_for(&self.wanted);
+            if self.proxy.result(&proxy_chain).is_none() {
+                // The full render waits until the preview is current.
+                return;
+            }
+        }
+        Self::submit(self.executor.as_mut(), &mut self.full, &self.wanted);
+    }
+
+    fn store(tier: &mut Tier, job: InFlight, images: Vec<Arc<RgbaImage>>) {
+        tier.cache.truncate(job.prefix);
+        for (spec, image) in job.chain[job.prefix..].iter().zip(images) {
+            tier.cache.push(CacheEntry {
+                spec: *spec,
+                image: Some(image),
+            });
+        }
+    }
+
+    fn evict(&mut self) {
+        let bytes = |c: &CacheEntry| c.image.as_ref().map_or(0, |i| i.pixels().len());
+        let mut total: usize = self.full.cache.iter().map(bytes).sum();
+        let last = self.full.cache.len().saturating_sub(1);
+        for entry in self.full.cache.iter_mut().take(last) {
+            if total <= self.budget_bytes {
+                break;
+            }
+            total -= bytes(entry);
+            entry.image = None;
+        }
+    }
+
+    /// Takes finished work from the executor; call once per frame.
+    pub fn poll(&mut self) {
+        for event in self.executor.drain() {
+            match event {
+                JobEvent::Progress { id, fraction } => {
+                    if self.full.job.as_ref().is_some_and(|j| j.id == id) {
+                        self.progress = Some(fraction);
+                    }
+                }
+                JobEvent::Done(out) => {
+                    if self.proxy_source_job == Some(out.id) {
+                        self.proxy_source_job = None;
+                        self.proxy.source = out.images.into_iter().last();
+                    } else if self.full.job.as_ref().is_some_and(|j| j.id == out.id) {
+                        if let Some(job) = self.full.job.take() {
+                            Self::store(&mut self.full, job, out.images);
+                            self.evict();
+                        }
+                        self.progress = None;
+                    } else if self.proxy.job.as_ref().is_some_and(|j| j.id == out.id) {
+                        if let Some(job) = self.proxy.job.take() {
+                            Self::store(&mut self.proxy, job, out.images);
+                        }
+                    }
+                }
+                JobEvent::Failed(err) => {
+                    let ours = [
+                        self.full.job.as_ref().map(|j| j.id),
+                        self.proxy.job.as_ref().map(|j| j.id),
+                        self.proxy_source_job,
+                    ];
+                    if ours.contains(&Some(err.id)) {
+                        if self.full.job.as_ref().is_some_and(|j| j.id == err.id) {
+                            self.full.job = None;
+                            self.progress = None;
+                        }
+                        if self.proxy.job.as_ref().is_some_and(|j| j.id == err.id) {
+                            self.proxy.job = None;
+                            // The full render reports the same error; show it
+                            // without waiting for a preview that won't come.
+                            self.proxy.source = None;
+                        }
+                        if self.proxy_source_job == Some(err.id) {
+                            self.proxy_source_job = None;
+                        }
+                        self.error = Some(err.message);
+                    }
+                }
+                JobEvent::Cancelled(_) => {}
+            }
+        }
+        if self.error.is_none() {
+            self.schedule();
+        }
+        self.refresh_shown();
+    }
+
+    fn refresh_shown(&mut self) {
+        let candidate = if let Some(img) = self.full.result(&self.wanted) {
+            Some((img, 1.0, Quality::Full))
+        } else {
+            let chain = self.proxy.chain_for(&self.wanted);
+            self.proxy
+                .result(&chain)
+                .map(|img| (img, self.proxy.scale, Quality::Proxy))
+        };
+        let Some((image, scale, quality)) = candidate else {
+            return;
+        };
+        if self
+            .shown
+            .as_ref()
+            .is_some_and(|s| Arc::ptr_eq(&s.image, &image))
+        {
+            return;
+        }
+        self.generation += 1;
+        self.shown = Some(Displayed {
+            image,
+            scale,
+            quality,
+            generation: self.generation,
+        });
+    }
+
+    /// The best image for the current request, or the last one shown while
+    /// the new one renders.
+    pub fn displayed(&self) -> Option<&Displayed> {
+        self.shown.as_ref()
+    }
+
+    /// The full-resolution result of the current request, once rendered.
+    pub fn full_result(&self) -> Option<Arc<RgbaImage>> {
+        self.full.result(&self.wanted)
+    }
+
+    /// True while the current request is not fully rendered (and no error
+    /// stopped it).
+    pub fn is_busy(&self) -> bool {
+        self.error.is_none() && self.full_result().is_none()
+    }
+
+    /// Fraction done of the running full-resolution job.
+    pub fn progress(&self) -> Option<f32> {
+        self.progress
+    }
+
+    /// The last render error, cleared by the next request.
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+
+    /// Jobs queued or running.
+    pub fn jobs_in_flight(&self) -> usize {
+        self.executor.in_flight()
+    }
+}

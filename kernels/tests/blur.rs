@@ -1,0 +1,376 @@
+//! Gaussian blur and unsharp mask: accuracy against the exact sampled
+//! gaussian of `reference::blur`, alpha handling, and band independence.
+
+use lumen_kernels::image::CHANNELS;
+use lumen_kernels::ops::blur::gaussian_halo_px;
+use lumen_kernels::reference;
+use lumen_kernels::spec::{GaussianBlurParams, UnsharpMaskParams};
+use lumen_kernels::{FilterSpec, RgbaImage, SourceBand};
+use proptest::prelude::*;
+
+/// Largest per-channel difference allowed against the exact gaussian for
+/// sigma >= 1: the box chain's shape error (under 0.7 of a level on a step
+/// edge) plus fixed-point rounding, plus the final rounding of both sides.
+const BLUR_TOL: i32 = 2;
+
+/// Deterministic pseudo-random bytes (xorshift), so failures reproduce.
+fn noise(seed: u64, len: usize) -> Vec<u8> {
+    let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    (0..len)
+        .map(|_| {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            (s >> 24) as u8
+        })
+        .collect()
+}
+
+fn image(w: u32, h: u32, seed: u64, opaque: bool) -> RgbaImage {
+    let mut px = noise(seed, (w * h) as usize * CHANNELS);
+    if opaque {
+        for p in px.chunks_exact_mut(CHANNELS) {
+            p[3] = 255;
+        }
+    }
+    RgbaImage::from_pixels(w, h, px).unwrap()
+}
+
+fn from_fn(w: u32, h: u32, f: impl Fn(u32, u32) -> [u8; 4]) -> RgbaImage {
+    let mut px = Vec::new();
+    for y in 0..h {
+        for x in 0..w {
+            px.extend_from_slice(&f(x, y));
+        }
+    }
+    RgbaImage::from_pixels(w, h, px).unwrap()
+}
+
+/// Largest per-channel difference.
+fn max_diff(a: &RgbaImage, b: &RgbaImage) -> i32 {
+    assert_eq!((a.width(), a.height()), (b.width(), b.height()));
+    a.pixels()
+        .iter()
+        .zip(b.pixels())
+        .map(|(&x, &y)| (i32::from(x) - i32::from(y)).abs())
+        .max()
+        .unwrap_or(0)
+}
+
+fn blur(sigma: f32) -> FilterSpec {
+    FilterSpec::GaussianBlur(GaussianBlurParams { sigma_px: sigma })
+}
+
+fn sharpen(sigma: f32, amount: f32, threshold: f32) -> FilterSpec {
+    FilterSpec::UnsharpMask(UnsharpMaskParams {
+        sigma_px: sigma,
+        amount,
+        threshold,
+    })
+}
+
+/// Renders output rows `a..b` from a band holding only the source rows the
+/// spec asks for.
+fn render_band(spec: &FilterSpec, img: &RgbaImage, a: u32, b: u32) -> Vec<u8> {
+    let (w, h) = (img.width(), img.height());
+    let (ow, _) = spec.output_size(w, h).unwrap();
+    let rows = spec.source_rows(w, h, a..b);
+    let stride = img.stride();
+    let pixels = &img.pixels()[rows.start as usize * stride..rows.end as usize * stride];
+    let band = SourceBand::new(w, h, rows.start, pixels).unwrap();
+    let mut dst = vec![0u8; (b - a) as usize * ow as usize * CHANNELS];
+    spec.render_rows(&band, a..b, &mut dst).unwrap();
+    dst
+}
+
+/// Splits the output rows at `cuts` (fractions) and checks every band
+/// against the whole render.
+fn check_bands(spec: &FilterSpec, img: &RgbaImage, cuts: &[f64]) {
+    let full = spec.apply(img).unwrap();
+    let oh = full.height();
+    let mut points: Vec<u32> = cuts
+        .iter()
+        .map(|c| ((c * f64::from(oh)) as u32).min(oh))
+        .collect();
+    points.extend([0, oh]);
+    points.sort_unstable();
+    points.dedup();
+    let stride = full.stride();
+    for pair in points.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        let band = render_band(spec, img, a, b);
+        let want = &full.pixels()[a as usize * stride..b as usize * stride];
+        assert!(
+            band == want,
+            "{spec:?} on {}x{}: band {a}..{b} differs from the whole render",
+            img.width(),
+            img.height()
+        );
+    }
+    // Single rows, the smallest bands of all (smaller than any halo).
+    for a in [0, oh / 2, oh - 1] {
+        let band = render_band(spec, img, a, a + 1);
+        assert_eq!(
+            band,
+            &full.pixels()[a as usize * stride..(a + 1) as usize * stride]
+        );
+    }
+}
+
+const AWKWARD: [(u32, u32); 8] = [
+    (1, 1),
+    (1, 9),
+    (9, 1),
+    (13, 7),
+    (31, 17),
+    (2, 40),
+    (40, 3),
+    (64, 65),
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    #[test]
+    fn blur_matches_exact_gaussian_on_noise(
+        w in 1u32..48, h in 1u32..48, seed in any::<u64>(), sigma in 1.0f32..12.0,
+    ) {
+        let img = image(w, h, seed, true);
+        let spec = blur(sigma);
+        let got = spec.apply(&img).unwrap();
+        let want = reference::apply(&spec, &img).unwrap();
+        prop_assert!(max_diff(&got, &want) <= BLUR_TOL, "sigma {}: {}", sigma, max_diff(&got, &want));
+    }
+
+    #[test]
+    fn blur_with_alpha_matches_in_premultiplied_terms(
+        w in 1u32..32, h in 1u32..32, seed in any::<u64>(), sigma in 1.0f32..8.0,
+    ) {
+        let img = image(w, h, seed, false);
+        let got = blur(sigma).apply(&img).unwrap();
+        let want = reference::blur::gaussian_blur_premultiplied(f64::from(sigma), &img);
+        for (g, v) in got.pixels().chunks_exact(CHANNELS).zip(&want) {
+            let a = f64::from(g[3]);
+            prop_assert!((a - v[3]).abs() <= 1.5, "alpha {} vs {}", a, v[3]);
+            for c in 0..3 {
+                // Colour times alpha, in levels: the visible contribution.
+                let pre = f64::from(g[c]) * a / 255.0;
+                prop_assert!((pre - v[c]).abs() <= 2.0, "premultiplied {} vs {}", pre, v[c]);
+            }
+        }
+    }
+
+    #[test]
+    fn blur_bands_are_bit_identical(
+        size in 0usize..AWKWARD.len(), seed in any::<u64>(),
+        sigma in prop::sample::select(vec![0.3f32, 0.8, 1.0, 1.7, 2.0, 2.6, 3.3, 6.0, 14.5, 40.0]),
+        opaque in any::<bool>(),
+        cuts in prop::collection::vec(0.0f64..1.0, 0..4),
+    ) {
+        let (w, h) = AWKWARD[size];
+        check_bands(&blur(sigma), &image(w, h, seed, opaque), &cuts);
+    }
+
+    #[test]
+    fn unsharp_bands_are_bit_identical(
+        size in 0usize..AWKWARD.len(), seed in any::<u64>(),
+        sigma in prop::sample::select(vec![0.8f32, 1.5, 2.6, 5.0, 21.0]),
+        amount in 0.0f32..4.0, threshold in 0.0f32..20.0,
+        cuts in prop::collection::vec(0.0f64..1.0, 0..4),
+    ) {
+        let (w, h) = AWKWARD[size];
+        check_bands(&sharpen(sigma, amount, threshold), &image(w, h, seed, false), &cuts);
+    }
+
+    #[test]
+    fn unsharp_matches_reference(
+        w in 1u32..40, h in 1u32..40, seed in any::<u64>(), sigma in 1.0f32..6.0,
+        amount in 0.0f32..3.0, threshold in 0.0f32..30.0,
+    ) {
+        let img = image(w, h, seed, true);
+        let spec = sharpen(sigma, amount, threshold);
+        let got = spec.apply(&img).unwrap();
+        let want = reference::apply(&spec, &img).unwrap();
+        let exact = reference::blur::gaussian_blur_premultiplied(f64::from(sigma), &img);
+        // The blur may be off by up to 0.8 of a level before rounding; the
+        // mask multiplies that by `amount`. Pixels whose difference from the
+        // blur is that close to the threshold may legitimately fall on
+        // either side of it.
+        let tol = 1.0 + 0.8 * f64::from(amount);
+        for ((g, r), (s, e)) in got.pixels().chunks_exact(CHANNELS)
+            .zip(want.pixels().chunks_exact(CHANNELS))
+            .zip(img.pixels().chunks_exact(CHANNELS).zip(&exact))
+        {
+            prop_assert_eq!(g[3], s[3]);
+            for c in 0..3 {
+                let d = (f64::from(s[c]) - e[c]).abs();
+                if (d - f64::from(threshold)).abs() < 1.0 {
+                    continue;
+                }
+                let diff = (f64::from(g[c]) - f64::from(r[c])).abs();
+                prop_assert!(diff <= tol.ceil(), "{} vs {} (tol {})", g[c], r[c], tol);
+            }
+        }
+    }
+}
+
+/// Horizontal and vertical step edges and an impulse, for sigmas across the
+/// direct-convolution and box-chain ranges.
+#[test]
+fn blur_matches_exact_gaussian_on_steps_and_impulses() {
+    let mut worst = 0;
+    for sigma in [
+        1.0f32, 1.3, 1.6, 1.99, 2.0, 2.3, 2.5, 3.0, 3.7, 5.0, 7.3, 10.0, 17.0, 25.0,
+    ] {
+        let spec = blur(sigma);
+        let len = (12.0 * sigma).ceil() as u32 + 8;
+        let grey = |v: u8| [v, v, v, 255];
+        let step_x = from_fn(len, 3, |x, _| grey(if x < len / 2 { 10 } else { 245 }));
+        let step_y = from_fn(3, len, |_, y| grey(if y < len / 2 { 0 } else { 255 }));
+        let side = (8.0 * sigma).ceil() as u32 + 5;
+        let impulse = from_fn(side, side, |x, y| {
+            grey(if x == side / 2 && y == side / 2 {
+                255
+            } else {
+                0
+            })
+        });
+        let dot = from_fn(side, side, |x, y| {
+            grey(if x.abs_diff(side / 2) <= 1 && y.abs_diff(side / 2) <= 1 {
+                255
+            } else {
+                0
+            })
+        });
+        for img in [&step_x, &step_y, &impulse, &dot] {
+            let got = spec.apply(img).unwrap();
+            let want = reference::apply(&spec, img).unwrap();
+            let d = max_diff(&got, &want);
+            worst = worst.max(d);
+            println!("sigma {sigma} {}x{}: {d}", img.width(), img.height());
+            assert!(
+                d <= BLUR_TOL,
+                "sigma {sigma} on {}x{}: off by {d}",
+                img.width(),
+                img.height()
+            );
+        }
+    }
+    println!("worst difference on steps and impulses: {worst}");
+}
+
+#[test]
+fn blur_of_constant_image_is_exact() {
+    for sigma in [0.5f32, 1.0, 2.0, 4.4, 30.0, 1000.0] {
+        let img = from_fn(9, 5, |_, _| [37, 200, 5, 255]);
+        assert_eq!(blur(sigma).apply(&img).unwrap(), img, "sigma {sigma}");
+        let img = from_fn(9, 5, |_, _| [37, 200, 5, 99]);
+        assert_eq!(blur(sigma).apply(&img).unwrap(), img, "sigma {sigma}");
+    }
+}
+
+#[test]
+fn sigma_zero_is_identity() {
+    let img = image(13, 7, 5, false);
+    assert_eq!(blur(0.0).apply(&img).unwrap(), img);
+    assert_eq!(sharpen(0.0, 3.0, 0.0).apply(&img).unwrap(), img);
+    assert_eq!(gaussian_halo_px(0.0), 0);
+}
+
+#[test]
+fn unsharp_with_zero_amount_or_huge_threshold_is_identity() {
+    let img = image(31, 17, 9, false);
+    assert_eq!(sharpen(3.0, 0.0, 0.0).apply(&img).unwrap(), img);
+    assert_eq!(sharpen(3.0, 5.0, 255.0).apply(&img).unwrap(), img);
+}
+
+#[test]
+fn transparent_pixels_do_not_bleed_colour() {
+    // Left half: transparent but with red colour values; right half: opaque
+    // blue. Nothing red may appear anywhere visible.
+    let img = from_fn(40, 6, |x, _| {
+        if x < 20 {
+            [255, 0, 0, 0]
+        } else {
+            [0, 0, 255, 255]
+        }
+    });
+    for sigma in [1.0f32, 3.0, 9.0] {
+        let out = blur(sigma).apply(&img).unwrap();
+        for p in out.pixels().chunks_exact(CHANNELS) {
+            if p[3] > 0 {
+                assert!(p[0] <= 1 && p[2] >= 254, "sigma {sigma}: {p:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn opaque_images_stay_opaque() {
+    let img = image(50, 20, 3, true);
+    for sigma in [0.7f32, 2.0, 11.0] {
+        let out = blur(sigma).apply(&img).unwrap();
+        assert!(out.pixels().chunks_exact(CHANNELS).all(|p| p[3] == 255));
+    }
+}
+
+#[test]
+fn halo_is_exactly_what_the_blur_reads() {
+    // A band holding exactly the halo rows renders (reading outside would
+    // panic), and an image whose rows beyond the halo change gives the same
+    // output row.
+    for sigma in [0.6f32, 1.0, 2.0, 3.0, 9.5, 25.0] {
+        let halo = gaussian_halo_px(sigma);
+        assert!(halo >= (sigma * 2.0) as u32, "sigma {sigma}: halo {halo}");
+        let h = 2 * halo + 7;
+        let y = halo + 3;
+        let a = image(5, h, 1, true);
+        let mut b = a.clone();
+        let stride = b.stride();
+        let lo = (y - halo) as usize * stride;
+        let hi = (y + halo + 1) as usize * stride;
+        b.pixels_mut()[..lo].fill(0);
+        b.pixels_mut()[hi..].fill(255);
+        let spec = blur(sigma);
+        assert_eq!(
+            render_band(&spec, &a, y, y + 1),
+            render_band(&spec, &b, y, y + 1)
+        );
+        assert_eq!(spec.source_rows(5, h, y..y + 1), y - halo..y + halo + 1);
+    }
+}
+
+#[test]
+fn halo_grows_linearly_with_sigma() {
+    for sigma in [2.0f32, 5.0, 25.0, 100.0, 1000.0] {
+        let halo = gaussian_halo_px(sigma) as f32;
+        assert!(halo > 3.0 * sigma && halo < 6.0 * sigma, "{sigma}: {halo}");
+    }
+}
+
+/// Timing on a 3840x2160 image; run with
+/// `cargo test --release --test blur -- --ignored --nocapture`.
+#[test]
+#[ignore = "timing, not a check"]
+fn blur_speed_4k() {
+    let img = image(3840, 2160, 1, true);
+    let mut times = Vec::new();
+    // CPU time of this thread (the machine may be shared).
+    let cpu_ns = || -> f64 {
+        std::fs::read_to_string("/proc/thread-self/schedstat")
+            .ok()
+            .and_then(|s| s.split_whitespace().next()?.parse().ok())
+            .unwrap_or(0.0)
+    };
+    for sigma in [3.0f32, 25.0, 3.0, 25.0, 200.0, 1.5] {
+        let t = std::time::Instant::now();
+        let c = cpu_ns();
+        let out = blur(sigma).apply(&img).unwrap();
+        let dc = (cpu_ns() - c) * 1e-9;
+        let dt = t.elapsed().as_secs_f64();
+        std::hint::black_box(out);
+        println!("sigma {sigma}: {:.1} ms wall, {:.1} ms cpu", dt * 1e3, dc * 1e3);
+        times.push(if dc > 0.0 { dc } else { dt });
+    }
+    println!("ratio sigma 25 / sigma 3: {:.2}", times[3] / times[2]);
+}

@@ -1,0 +1,149 @@
+//! Filter throughput on a 3840x2160 RGBA frame, through the native tiled
+//! renderer ([`render_steps`]) with one thread and with every thread, plus a
+//! `memcpy` baseline.
+//!
+//! Run with `cargo bench -p lumen_worker --bench kernels`; BENCHMARKS.md
+//! holds the results.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
+use lumen_kernels::spec::{
+    CropParams, FlipAxis, FlipParams, GaussianBlurParams, ResizeMethod, ResizeParams, RotateParams,
+    UnsharpMaskParams,
+};
+use lumen_kernels::{FilterSpec, RgbaImage};
+use lumen_worker::{JobControl, default_threads, render_steps};
+
+const WIDTH: u32 = 3840;
+const HEIGHT: u32 = 2160;
+
+/// A deterministic frame: smooth gradients with xorshift noise, opaque-ish
+/// alpha, so no filter hits a trivial fast path.
+fn frame() -> RgbaImage {
+    let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+    let mut pixels = Vec::with_capacity(WIDTH as usize * HEIGHT as usize * 4);
+    for y in 0..HEIGHT {
+        for x in 0..WIDTH {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let noise = (state & 0x1F) as u32;
+            pixels.push(((x * 255 / WIDTH + noise) & 0xFF) as u8);
+            pixels.push(((y * 255 / HEIGHT + noise) & 0xFF) as u8);
+            pixels.push((((x + y) * 255 / (WIDTH + HEIGHT)) ^ noise) as u8);
+            pixels.push(200 + (noise as u8 & 0x37));
+        }
+    }
+    match RgbaImage::from_pixels(WIDTH, HEIGHT, pixels) {
+        Ok(img) => img,
+        Err(e) => panic!("bench frame: {e}"),
+    }
+}
+
+fn named(name: &str) -> FilterSpec {
+    FilterSpec::from_name(name).unwrap_or_else(|| panic!("unknown filter {name}"))
+}
+
+/// The benchmarked filters, with their row labels in BENCHMARKS.md.
+fn cases() -> Vec<(&'static str, FilterSpec)> {
+    let resize = |method| {
+        FilterSpec::Resize(ResizeParams {
+            width: WIDTH / 2,
+            height: HEIGHT / 2,
+            method,
+        })
+    };
+    vec![
+        ("invert", named("invert")),
+        ("grayscale", named("grayscale")),
+        ("brightness_contrast", named("brightness_contrast")),
+        ("exposure", named("exposure")),
+        ("gamma", named("gamma")),
+        ("hsl", named("hsl")),
+        (
+            "gaussian_blur_sigma3",
+            FilterSpec::GaussianBlur(GaussianBlurParams { sigma_px: 3.0 }),
+        ),
+        (
+            "gaussian_blur_sigma25",
+            FilterSpec::GaussianBlur(GaussianBlurParams { sigma_px: 25.0 }),
+        ),
+        (
+            "unsharp_mask",
+            FilterSpec::UnsharpMask(UnsharpMaskParams::default()),
+        ),
+        (
+            "rotate_1",
+            FilterSpec::Rotate(RotateParams { quarter_turns: 1 }),
+        ),
+        (
+            "flip_horizontal",
+            FilterSpec::Flip(FlipParams {
+                axis: FlipAxis::Horizontal,
+            }),
+        ),
+        (
+            "crop_half",
+            FilterSpec::Crop(CropParams {
+                x: WIDTH / 4,
+                y: HEIGHT / 4,
+                width: WIDTH / 2,
+                height: HEIGHT / 2,
+            }),
+        ),
+        ("resize_half_bilinear", resize(ResizeMethod::Bilinear)),
+        ("resize_half_lanczos3", resize(ResizeMethod::Lanczos3)),
+    ]
+}
+
+fn bench(c: &mut Criterion) {
+    let img = frame();
+    let all = default_threads();
+    let control = JobControl::new();
+    let mut group = c.benchmark_group("frame_3840x2160");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(2))
+        .sampling_mode(SamplingMode::Flat);
+
+    let mut buf = vec![0_u8; img.pixels().len()];
+    group.bench_function("memcpy", |b| {
+        b.iter(|| {
+            buf.copy_from_slice(black_box(img.pixels()));
+            black_box(&mut buf);
+        });
+    });
+
+    // The floor under every filter's time: a fresh output frame, allocated
+    // zeroed (fresh pages from the OS at this size) and written once.
+    group.bench_function("alloc_fill", |b| {
+        b.iter(|| match RgbaImage::new(WIDTH, HEIGHT) {
+            Ok(mut out) => {
+                out.pixels_mut().fill(black_box(1));
+                out
+            }
+            Err(e) => panic!("alloc_fill: {e}"),
+        });
+    });
+
+    for (label, spec) in cases() {
+        for (suffix, threads) in [("threads_1", 1), ("threads_all", all)] {
+            group.bench_function(format!("{label}/{suffix}"), |b| {
+                b.iter(|| {
+                    let steps = [spec];
+                    match render_steps(black_box(&img), &steps, threads, &control, &|_| {}) {
+                        Ok(out) => out,
+                        Err(e) => panic!("{label}: {e}"),
+                    }
+                });
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

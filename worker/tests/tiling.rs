@@ -1,0 +1,287 @@
+//! Tiled rendering is bit-identical to whole-image rendering, for every
+//! filter, on awkward sizes, with any thread count, and when each band is
+//! rendered from a copy holding only the source rows it needs (the way web
+//! workers run).
+
+#![allow(clippy::unwrap_used)] // test helpers, not #[test] fns, unwrap too
+
+use std::ops::Range;
+
+use lumen_kernels::spec::{
+    BrightnessContrastParams, CropParams, ExposureParams, FILTER_NAMES, FlipAxis, FlipParams,
+    GammaParams, GaussianBlurParams, HslParams, ResizeMethod, ResizeParams, RotateParams,
+    UnsharpMaskParams,
+};
+use lumen_kernels::{FilterSpec, RgbaImage, SourceBand};
+use lumen_worker::scheduler::even_bands;
+use lumen_worker::{JobControl, plan_bands, render_steps, run_band};
+
+/// Sizes with one row, one column, odd shapes, and (31x17, 40x100 with
+/// sigma 20) bands thinner than the blur halo.
+const SIZES: [(u32, u32); 8] = [
+    (1, 1),
+    (1, 9),
+    (9, 1),
+    (13, 7),
+    (31, 17),
+    (64, 3),
+    (40, 100),
+    (7, 64),
+];
+
+const THREADS: [usize; 4] = [1, 2, 3, 8];
+
+/// A deterministic noisy image (xorshift32), every byte including alpha.
+fn noise(width: u32, height: u32, seed: u32) -> RgbaImage {
+    let mut s = seed.wrapping_mul(2_654_435_761).max(1);
+    let pixels = (0..width as usize * height as usize * 4)
+        .map(|_| {
+            s ^= s << 13;
+            s ^= s >> 17;
+            s ^= s << 5;
+            (s >> 24) as u8
+        })
+        .collect();
+    RgbaImage::from_pixels(width, height, pixels).unwrap()
+}
+
+/// Every filter with default and a few non-default parameters, sized for a
+/// `w` x `h` source.
+fn specs_for(w: u32, h: u32) -> Vec<FilterSpec> {
+    let mut specs: Vec<FilterSpec> = FILTER_NAMES
+        .iter()
+        .map(|name| FilterSpec::from_name(name).unwrap())
+        .collect();
+    specs.extend([
+        FilterSpec::BrightnessContrast(BrightnessContrastParams {
+            brightness: 0.2,
+            contrast: -0.4,
+        }),
+        FilterSpec::BrightnessContrast(BrightnessContrastParams {
+            brightness: -0.7,
+            contrast: 0.9,
+        }),
+        FilterSpec::Exposure(ExposureParams { stops: 1.5 }),
+        FilterSpec::Exposure(ExposureParams { stops: -3.0 }),
+        FilterSpec::Gamma(GammaParams { gamma: 2.2 }),
+        FilterSpec::Gamma(GammaParams { gamma: 0.45 }),
+        FilterSpec::Hsl(HslParams {
+            hue_deg: 120.0,
+            saturation: 0.5,
+            lightness: -0.2,
+        }),
+        FilterSpec::Hsl(HslParams {
+            hue_deg: -45.0,
+            saturation: -1.0,
+            lightness: 0.3,
+        }),
+        FilterSpec::GaussianBlur(GaussianBlurParams { sigma_px: 0.0 }),
+        FilterSpec::GaussianBlur(GaussianBlurParams { sigma_px: 0.5 }),
+        FilterSpec::GaussianBlur(GaussianBlurParams { sigma_px: 3.0 }),
+        FilterSpec::GaussianBlur(GaussianBlurParams { sigma_px: 20.0 }),
+        FilterSpec::UnsharpMask(UnsharpMaskParams {
+            sigma_px: 1.5,
+            amount: 2.0,
+            threshold: 4.0,
+        }),
+        FilterSpec::UnsharpMask(UnsharpMaskParams {
+            sigma_px: 6.0,
+            amount: 0.5,
+            threshold: 0.0,
+        }),
+        FilterSpec::Flip(FlipParams {
+            axis: FlipAxis::Horizontal,
+        }),
+        FilterSpec::Flip(FlipParams {
+            axis: FlipAxis::Vertical,
+        }),
+        // Inside the image.
+        FilterSpec::Crop(CropParams {
+            x: w / 4,
+            y: h / 4,
+            width: (w / 2).max(1),
+            height: (h / 2).max(1),
+        }),
+        // Reaching past the bottom-right corner: clipped.
+        FilterSpec::Crop(CropParams {
+            x: w / 2,
+            y: h / 2,
+            width: w + 5,
+            height: h + 5,
+        }),
+    ]);
+    for quarter_turns in 0..=3 {
+        specs.push(FilterSpec::Rotate(RotateParams { quarter_turns }));
+    }
+    for method in [
+        ResizeMethod::Nearest,
+        ResizeMethod::Bilinear,
+        ResizeMethod::Lanczos3,
+    ] {
+        for (width, height) in [
+            (w * 2 + 1, h * 3 / 2 + 1),
+            ((w / 3).max(1), (h / 2).max(1)),
+            (w + 3, (h / 3).max(1)),
+            (1, 1),
+        ] {
+            specs.push(FilterSpec::Resize(ResizeParams {
+                width,
+                height,
+                method,
+            }));
+        }
+    }
+    specs
+}
+
+/// Renders `spec` band by band, each band from a copy holding only the
+/// source rows [`FilterSpec::source_rows`] names.
+fn render_from_copied_bands(spec: &FilterSpec, img: &RgbaImage, bands: &[Range<u32>]) -> Vec<u8> {
+    let (w, h) = (img.width(), img.height());
+    let (ow, _) = spec.output_size(w, h).unwrap();
+    let mut out = Vec::new();
+    for rows in bands {
+        let need = spec.source_rows(w, h, rows.clone());
+        let copy = img.rows_copy(need.clone());
+        let band = SourceBand::new(w, h, need.start, &copy).unwrap();
+        let mut dst = vec![0_u8; rows.len() * ow as usize * 4];
+        run_band(spec, &band, rows.clone(), &mut dst).unwrap_or_else(|e| {
+            panic!("{spec:?} on {w}x{h}, band {rows:?} from rows {need:?}: {e}")
+        });
+        out.extend_from_slice(&dst);
+    }
+    out
+}
+
+#[test]
+fn every_filter_name_is_covered() {
+    let specs = specs_for(13, 7);
+    for name in FILTER_NAMES {
+        assert!(
+            specs.iter().any(|s| s.name() == name),
+            "no test case for {name}"
+        );
+    }
+}
+
+#[test]
+fn threaded_render_matches_whole_image() {
+    let mut failures = Vec::new();
+    for (i, &(w, h)) in SIZES.iter().enumerate() {
+        let img = noise(w, h, i as u32 + 1);
+        for spec in specs_for(w, h) {
+            let expected = spec.apply(&img).unwrap();
+            for threads in THREADS {
+                let got = render_steps(&img, &[spec], threads, &JobControl::new(), &|_| {})
+                    .unwrap_or_else(|e| panic!("{spec:?} on {w}x{h}, {threads} threads: {e}"));
+                assert_eq!(got.len(), 1);
+                if got[0] != expected {
+                    failures.push(format!("{spec:?} on {w}x{h} with {threads} threads"));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn copied_bands_match_whole_image() {
+    let mut failures = Vec::new();
+    for (i, &(w, h)) in SIZES.iter().enumerate() {
+        let img = noise(w, h, 100 + i as u32);
+        for spec in specs_for(w, h) {
+            let expected = spec.apply(&img).unwrap();
+            let (_, oh) = spec.output_size(w, h).unwrap();
+            let mut plans: Vec<Vec<Range<u32>>> = THREADS
+                .iter()
+                .map(|&t| plan_bands(&spec, w, h, t))
+                .collect();
+            // One row per band: the thinnest bands there are.
+            plans.push(even_bands(oh, oh as usize));
+            plans.push(even_bands(oh, 2));
+            for bands in plans {
+                let got = render_from_copied_bands(&spec, &img, &bands);
+                if got != expected.pixels() {
+                    failures.push(format!("{spec:?} on {w}x{h} with {} bands", bands.len()));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn pipelines_match_step_by_step_application() {
+    let img = noise(37, 23, 7);
+    let steps = [
+        FilterSpec::GaussianBlur(GaussianBlurParams { sigma_px: 2.0 }),
+        FilterSpec::Rotate(RotateParams { quarter_turns: 1 }),
+        FilterSpec::Crop(CropParams {
+            x: 3,
+            y: 5,
+            width: 15,
+            height: 0,
+        }),
+        FilterSpec::Resize(ResizeParams {
+            width: 50,
+            height: 11,
+            method: ResizeMethod::Lanczos3,
+        }),
+        FilterSpec::Hsl(HslParams {
+            hue_deg: 30.0,
+            saturation: 0.2,
+            lightness: 0.0,
+        }),
+    ];
+    let mut expected = Vec::new();
+    let mut cur = img.clone();
+    for spec in &steps {
+        cur = spec.apply(&cur).unwrap();
+        expected.push(cur.clone());
+    }
+    for threads in THREADS {
+        let got = render_steps(&img, &steps, threads, &JobControl::new(), &|_| {}).unwrap();
+        assert_eq!(got, expected, "{threads} threads");
+    }
+}
+
+#[test]
+fn invalid_params_fail_naming_the_filter() {
+    let img = noise(8, 8, 3);
+    let steps = [
+        FilterSpec::from_name("invert").unwrap(),
+        FilterSpec::Gamma(GammaParams { gamma: f32::NAN }),
+    ];
+    let err = render_steps(&img, &steps, 2, &JobControl::new(), &|_| {}).unwrap_err();
+    match err {
+        lumen_worker::StepError::Failed {
+            step,
+            filter,
+            message,
+        } => {
+            assert_eq!(step, 1);
+            assert_eq!(filter, "gamma");
+            assert!(message.starts_with("gamma:"), "{message}");
+        }
+        other => panic!("expected a failure, got {other:?}"),
+    }
+    // A crop entirely outside the image is refused, not a panic.
+    let outside = FilterSpec::Crop(CropParams {
+        x: 8,
+        y: 0,
+        width: 1,
+        height: 1,
+    });
+    let err = render_steps(&img, &[outside], 2, &JobControl::new(), &|_| {}).unwrap_err();
+    assert!(err.to_string().contains("crop"), "{err}");
+}
