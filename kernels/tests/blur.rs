@@ -369,7 +369,11 @@ fn blur_speed_4k() {
         let dc = (cpu_ns() - c) * 1e-9;
         let dt = t.elapsed().as_secs_f64();
         std::hint::black_box(out);
-        println!("sigma {sigma}: {:.1} ms wall, {:.1} ms cpu", dt * 1e3, dc * 1e3);
+        println!(
+            "sigma {sigma}: {:.1} ms wall, {:.1} ms cpu",
+            dt * 1e3,
+            dc * 1e3
+        );
         times.push(if dc > 0.0 { dc } else { dt });
     }
     println!("ratio sigma 25 / sigma 3: {:.2}", times[3] / times[2]);

@@ -36,7 +36,7 @@ pub fn steps_ui(ui: &mut Ui, doc: &mut Document) -> Option<StepAction> {
     let mut action = None;
     ui.horizontal(|ui| {
         ui.heading("Recipe");
-        if ui.button("➕ Add filter").on_hover_text("Ctrl+K").clicked() {
+        if ui.button("+ Add filter").on_hover_text("Ctrl+K").clicked() {
             action = Some(StepAction::OpenPalette);
         }
     });
@@ -63,25 +63,25 @@ pub fn steps_ui(ui: &mut Ui, doc: &mut Document) -> Option<StepAction> {
                         }
                         ui.strong(format!("{}. {}", i + 1, spec.label()));
                         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                            if ui.small_button("🗑").on_hover_text("Remove").clicked() {
+                            if ui.small_button("Remove").on_hover_text("Remove").clicked() {
                                 doc.remove_step(i);
                             }
                             if ui
-                                .add_enabled(i + 1 < n, egui::Button::new("⏷").small())
+                                .add_enabled(i + 1 < n, egui::Button::new("Down").small())
                                 .on_hover_text("Move down")
                                 .clicked()
                             {
                                 doc.move_step(i, i + 1);
                             }
                             if ui
-                                .add_enabled(i > 0, egui::Button::new("⏶").small())
+                                .add_enabled(i > 0, egui::Button::new("Up").small())
                                 .on_hover_text("Move up")
                                 .clicked()
                             {
                                 doc.move_step(i, i - 1);
                             }
                             if ui
-                                .small_button("↺")
+                                .small_button("Reset")
                                 .on_hover_text("Reset to defaults")
                                 .clicked()
                             {

@@ -111,7 +111,11 @@ pub fn params_ui(ui: &mut Ui, spec: &mut FilterSpec, input_size: (u32, u32)) -> 
         FilterSpec::Rotate(p) => {
             let mut changed = false;
             ui.horizontal(|ui| {
-                for (turns, label) in [(1, "90° ↻"), (2, "180°"), (3, "90° ↺")] {
+                for (turns, label) in [
+                    (1, "90° clockwise"),
+                    (2, "180°"),
+                    (3, "90° counter-clockwise"),
+                ] {
                     changed |= ui.radio_value(&mut p.quarter_turns, turns, label).changed();
                 }
             });
@@ -121,10 +125,10 @@ pub fn params_ui(ui: &mut Ui, spec: &mut FilterSpec, input_size: (u32, u32)) -> 
             let mut changed = false;
             ui.horizontal(|ui| {
                 changed |= ui
-                    .radio_value(&mut p.axis, FlipAxis::Horizontal, "Left ↔ right")
+                    .radio_value(&mut p.axis, FlipAxis::Horizontal, "Left-right")
                     .changed();
                 changed |= ui
-                    .radio_value(&mut p.axis, FlipAxis::Vertical, "Top ↕ bottom")
+                    .radio_value(&mut p.axis, FlipAxis::Vertical, "Top-bottom")
                     .changed();
             });
             changed

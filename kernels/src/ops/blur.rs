@@ -378,7 +378,13 @@ impl Scratch {
             if self.next.len() < out_len {
                 self.next.resize(out_len, [0; STRIP]);
             }
-            run_pass(pass, &self.cur[..len], lo, &mut self.next[..out_len], out_lo);
+            run_pass(
+                pass,
+                &self.cur[..len],
+                lo,
+                &mut self.next[..out_len],
+                out_lo,
+            );
             std::mem::swap(&mut self.cur, &mut self.next);
             lo = out_lo;
             len = out_len;
@@ -479,11 +485,9 @@ fn blur_core(
 /// Straight 8-bit colour from a premultiplied fixed-point value.
 #[inline]
 fn unpremultiply(p: u32, alpha: u32) -> u8 {
-    if alpha == 0 {
-        0
-    } else {
-        ((p * 255 + alpha / 2) / alpha).min(255) as u8
-    }
+    (p * 255 + alpha / 2)
+        .checked_div(alpha)
+        .map_or(0, |c| c.min(255) as u8)
 }
 
 /// Gaussian blur of output rows `out_rows` into `dst`.

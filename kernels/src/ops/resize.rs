@@ -162,7 +162,10 @@ pub fn resize_rows(p: &ResizeParams, src: &SourceBand<'_>, out_rows: Range<u32>,
         let cols: Vec<usize> = (0..out_w)
             .map(|x| nearest_index(src.width, out_w, x) as usize * CHANNELS)
             .collect();
-        for (d, y) in dst.chunks_exact_mut(out_w as usize * CHANNELS).zip(out_rows) {
+        for (d, y) in dst
+            .chunks_exact_mut(out_w as usize * CHANNELS)
+            .zip(out_rows)
+        {
             let srow = src.row(nearest_index(src.height, out_h, y));
             for (px, &sx) in d.chunks_exact_mut(CHANNELS).zip(&cols) {
                 px.copy_from_slice(&srow[sx..sx + CHANNELS]);

@@ -85,7 +85,9 @@ fn filter(method: ResizeMethod, x: f64) -> f64 {
 fn weights(method: ResizeMethod, src_len: u32, out_len: u32, i: u32) -> Vec<(u32, f64)> {
     let scale = f64::from(src_len) / f64::from(out_len);
     if method == ResizeMethod::Nearest {
-        let j = ((f64::from(i) + 0.5) * scale).floor() as u32;
+        // `(i + 0.5) * src` is exact, so the quotient is exact whenever it is
+        // a whole number and `floor` never lands one pixel low.
+        let j = ((f64::from(i) + 0.5) * f64::from(src_len) / f64::from(out_len)).floor() as u32;
         return vec![(j.min(src_len - 1), 1.0)];
     }
     let radius = if method == ResizeMethod::Bilinear {

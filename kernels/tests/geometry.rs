@@ -1,0 +1,344 @@
+//! Rotate, flip, crop and resize: against the per-pixel references, and
+//! band independence.
+
+use lumen_kernels::image::CHANNELS;
+use lumen_kernels::reference;
+use lumen_kernels::spec::{
+    CropParams, FlipAxis, FlipParams, ResizeMethod, ResizeParams, RotateParams,
+};
+use lumen_kernels::{FilterSpec, RgbaImage, SourceBand};
+use proptest::prelude::*;
+
+/// Largest per-channel difference of the `f32` separable resize from the
+/// `f64` direct 2-D reference on opaque images: both evaluate the same
+/// weights; `f32` rounding (relative 1e-6) can only tip a value that lies
+/// within a hair of a half level, so results differ by at most 1.
+const RESIZE_TOL: i32 = 1;
+
+fn noise(seed: u64, len: usize) -> Vec<u8> {
+    let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    (0..len)
+        .map(|_| {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            (s >> 24) as u8
+        })
+        .collect()
+}
+
+fn image(w: u32, h: u32, seed: u64, opaque: bool) -> RgbaImage {
+    let mut px = noise(seed, (w * h) as usize * CHANNELS);
+    if opaque {
+        for p in px.chunks_exact_mut(CHANNELS) {
+            p[3] = 255;
+        }
+    }
+    RgbaImage::from_pixels(w, h, px).unwrap()
+}
+
+fn max_diff(a: &RgbaImage, b: &RgbaImage) -> i32 {
+    assert_eq!((a.width(), a.height()), (b.width(), b.height()));
+    a.pixels()
+        .iter()
+        .zip(b.pixels())
+        .map(|(&x, &y)| (i32::from(x) - i32::from(y)).abs())
+        .max()
+        .unwrap_or(0)
+}
+
+fn rotate(t: u8) -> FilterSpec {
+    FilterSpec::Rotate(RotateParams { quarter_turns: t })
+}
+
+fn flip(axis: FlipAxis) -> FilterSpec {
+    FilterSpec::Flip(FlipParams { axis })
+}
+
+fn resize(width: u32, height: u32, method: ResizeMethod) -> FilterSpec {
+    FilterSpec::Resize(ResizeParams {
+        width,
+        height,
+        method,
+    })
+}
+
+fn method() -> impl Strategy<Value = ResizeMethod> {
+    prop::sample::select(vec![
+        ResizeMethod::Nearest,
+        ResizeMethod::Bilinear,
+        ResizeMethod::Lanczos3,
+    ])
+}
+
+/// Renders output rows `a..b` from a band holding only the source rows the
+/// spec asks for.
+fn render_band(spec: &FilterSpec, img: &RgbaImage, a: u32, b: u32) -> Vec<u8> {
+    let (w, h) = (img.width(), img.height());
+    let (ow, _) = spec.output_size(w, h).unwrap();
+    let rows = spec.source_rows(w, h, a..b);
+    let stride = img.stride();
+    let pixels = &img.pixels()[rows.start as usize * stride..rows.end as usize * stride];
+    let band = SourceBand::new(w, h, rows.start, pixels).unwrap();
+    let mut dst = vec![0u8; (b - a) as usize * ow as usize * CHANNELS];
+    spec.render_rows(&band, a..b, &mut dst).unwrap();
+    dst
+}
+
+fn check_bands(spec: &FilterSpec, img: &RgbaImage, cuts: &[f64]) {
+    let full = spec.apply(img).unwrap();
+    let oh = full.height();
+    let mut points: Vec<u32> = cuts
+        .iter()
+        .map(|c| ((c * f64::from(oh)) as u32).min(oh))
+        .collect();
+    points.extend([0, oh]);
+    points.sort_unstable();
+    points.dedup();
+    let stride = full.stride();
+    for pair in points.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        let band = render_band(spec, img, a, b);
+        assert!(
+            band == full.pixels()[a as usize * stride..b as usize * stride],
+            "{spec:?} on {}x{}: band {a}..{b} differs from the whole render",
+            img.width(),
+            img.height()
+        );
+    }
+    for a in [0, oh / 2, oh - 1] {
+        let band = render_band(spec, img, a, a + 1);
+        assert_eq!(
+            band,
+            &full.pixels()[a as usize * stride..(a + 1) as usize * stride]
+        );
+    }
+}
+
+const AWKWARD: [(u32, u32); 8] = [
+    (1, 1),
+    (1, 9),
+    (9, 1),
+    (13, 7),
+    (31, 17),
+    (2, 40),
+    (40, 3),
+    (64, 65),
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    #[test]
+    fn rotate_flip_crop_match_reference_exactly(
+        w in 1u32..40, h in 1u32..40, seed in any::<u64>(), turns in 0u8..4,
+        cx in 0.0f64..1.0, cy in 0.0f64..1.0, cw in 0u32..45, ch in 0u32..45,
+    ) {
+        let img = image(w, h, seed, false);
+        let crop = FilterSpec::Crop(CropParams {
+            x: (cx * f64::from(w)) as u32,
+            y: (cy * f64::from(h)) as u32,
+            width: cw,
+            height: ch,
+        });
+        for spec in [rotate(turns), flip(FlipAxis::Horizontal), flip(FlipAxis::Vertical), crop] {
+            let got = spec.apply(&img).unwrap();
+            let want = reference::apply(&spec, &img).unwrap();
+            prop_assert_eq!(got, want, "{:?}", spec);
+        }
+    }
+
+    #[test]
+    fn compositions_are_identities(w in 1u32..30, h in 1u32..30, seed in any::<u64>()) {
+        let img = image(w, h, seed, false);
+        let mut r = img.clone();
+        for _ in 0..4 {
+            r = rotate(1).apply(&r).unwrap();
+        }
+        prop_assert_eq!(&r, &img);
+        let r3 = rotate(3).apply(&rotate(1).apply(&img).unwrap()).unwrap();
+        prop_assert_eq!(&r3, &img);
+        let r2 = rotate(2).apply(&img).unwrap();
+        prop_assert_eq!(&rotate(1).apply(&rotate(1).apply(&img).unwrap()).unwrap(), &r2);
+        let both = flip(FlipAxis::Vertical).apply(&flip(FlipAxis::Horizontal).apply(&img).unwrap()).unwrap();
+        prop_assert_eq!(&both, &r2);
+        for axis in [FlipAxis::Horizontal, FlipAxis::Vertical] {
+            let f = flip(axis);
+            prop_assert_eq!(&f.apply(&f.apply(&img).unwrap()).unwrap(), &img);
+        }
+        prop_assert_eq!(&rotate(0).apply(&img).unwrap(), &img);
+    }
+
+    #[test]
+    fn resize_matches_reference_on_opaque_images(
+        w in 1u32..40, h in 1u32..40, ow in 1u32..60, oh in 1u32..60,
+        seed in any::<u64>(), method in method(),
+    ) {
+        let img = image(w, h, seed, true);
+        let spec = resize(ow, oh, method);
+        let got = spec.apply(&img).unwrap();
+        let want = reference::apply(&spec, &img).unwrap();
+        let tol = if method == ResizeMethod::Nearest { 0 } else { RESIZE_TOL };
+        prop_assert!(max_diff(&got, &want) <= tol, "{:?}: {}", method, max_diff(&got, &want));
+    }
+
+    #[test]
+    fn resize_with_alpha_matches_in_premultiplied_terms(
+        w in 1u32..30, h in 1u32..30, ow in 1u32..45, oh in 1u32..45,
+        seed in any::<u64>(), method in method(),
+    ) {
+        let img = image(w, h, seed, false);
+        let spec = resize(ow, oh, method);
+        let got = spec.apply(&img).unwrap();
+        if method == ResizeMethod::Nearest {
+            prop_assert_eq!(got, reference::apply(&spec, &img).unwrap());
+            return Ok(());
+        }
+        let want = reference::geometry::resize_premultiplied(
+            &ResizeParams { width: ow, height: oh, method },
+            &img,
+        );
+        for (g, v) in got.pixels().chunks_exact(CHANNELS).zip(&want) {
+            let a = f64::from(g[3]);
+            let want_a = v[3].clamp(0.0, 255.0);
+            prop_assert!((a - want_a).abs() <= 0.5 + 1e-3, "alpha {} vs {}", a, v[3]);
+            for c in 0..3 {
+                // Colour times alpha, after clamping each (the visible
+                // contribution, in levels): rounding colour and alpha moves
+                // it by at most 0.5 * a / 255 + 0.5 * c / 255 <= 1.
+                let pre = f64::from(g[c]) * a / 255.0;
+                let straight = if v[3] > 0.0 { (v[c] / v[3] * 255.0).clamp(0.0, 255.0) } else { 0.0 };
+                let want_c = straight * want_a / 255.0;
+                prop_assert!((pre - want_c).abs() <= 1.0 + 1e-3, "premultiplied {} vs {}", pre, want_c);
+            }
+        }
+    }
+
+    #[test]
+    fn geometry_bands_are_bit_identical(
+        size in 0usize..AWKWARD.len(), seed in any::<u64>(), turns in 0u8..4,
+        cx in 0.0f64..1.0, cy in 0.0f64..1.0, cw in 0u32..70, ch in 0u32..70,
+        cuts in prop::collection::vec(0.0f64..1.0, 0..4),
+    ) {
+        let (w, h) = AWKWARD[size];
+        let img = image(w, h, seed, false);
+        let crop = FilterSpec::Crop(CropParams {
+            x: (cx * f64::from(w)) as u32,
+            y: (cy * f64::from(h)) as u32,
+            width: cw,
+            height: ch,
+        });
+        for spec in [rotate(turns), flip(FlipAxis::Horizontal), flip(FlipAxis::Vertical), crop] {
+            check_bands(&spec, &img, &cuts);
+        }
+    }
+
+    #[test]
+    fn resize_bands_are_bit_identical(
+        size in 0usize..AWKWARD.len(), seed in any::<u64>(),
+        ow in 1u32..90, oh in 1u32..90, method in method(),
+        cuts in prop::collection::vec(0.0f64..1.0, 0..4),
+    ) {
+        let (w, h) = AWKWARD[size];
+        check_bands(&resize(ow, oh, method), &image(w, h, seed, false), &cuts);
+    }
+
+    #[test]
+    fn resize_source_rows_are_exactly_the_rows_read(
+        h in 1u32..80, oh in 1u32..80, method in method(), a in 0.0f64..1.0, len in 1u32..6,
+        seed in any::<u64>(),
+    ) {
+        // Changing any row outside `source_rows` leaves the output rows alone.
+        let spec = resize(3, oh, method);
+        let a = ((a * f64::from(oh)) as u32).min(oh - 1);
+        let b = (a + len).min(oh);
+        let rows = spec.source_rows(4, h, a..b);
+        prop_assert!(rows.start < rows.end && rows.end <= h);
+        let img = image(4, h, seed, true);
+        let mut other = img.clone();
+        let stride = other.stride();
+        other.pixels_mut()[..rows.start as usize * stride].fill(0);
+        other.pixels_mut()[rows.end as usize * stride..].fill(255);
+        let full_a = spec.apply(&img).unwrap();
+        let full_b = spec.apply(&other).unwrap();
+        let range = a as usize * 3 * CHANNELS..b as usize * 3 * CHANNELS;
+        prop_assert_eq!(&full_a.pixels()[range.clone()], &full_b.pixels()[range]);
+    }
+}
+
+#[test]
+fn resize_to_same_size_is_identity() {
+    let img = image(31, 17, 4, false);
+    for m in [
+        ResizeMethod::Nearest,
+        ResizeMethod::Bilinear,
+        ResizeMethod::Lanczos3,
+    ] {
+        let out = resize(31, 17, m).apply(&img).unwrap();
+        // Alpha-0 pixels come back as transparent black.
+        for (o, s) in out
+            .pixels()
+            .chunks_exact(CHANNELS)
+            .zip(img.pixels().chunks_exact(CHANNELS))
+        {
+            if s[3] == 0 {
+                assert_eq!(o[3], 0);
+            } else {
+                assert_eq!(o, s, "{m:?}");
+            }
+        }
+        assert_eq!(resize(31, 17, m).source_rows(31, 17, 5..6), 5..6);
+    }
+}
+
+#[test]
+fn resize_of_constant_image_is_constant() {
+    let img = RgbaImage::from_pixels(13, 7, [200, 10, 99, 255].repeat(13 * 7)).unwrap();
+    for m in [
+        ResizeMethod::Nearest,
+        ResizeMethod::Bilinear,
+        ResizeMethod::Lanczos3,
+    ] {
+        for (ow, oh) in [(1, 1), (5, 3), (40, 29), (13, 70)] {
+            let out = resize(ow, oh, m).apply(&img).unwrap();
+            assert!(
+                out.pixels()
+                    .chunks_exact(CHANNELS)
+                    .all(|p| p == [200, 10, 99, 255]),
+                "{m:?} {ow}x{oh}"
+            );
+        }
+    }
+}
+
+#[test]
+fn rotate_quarter_turn_is_clockwise() {
+    // 2x1 image: left red, right blue. A clockwise quarter turn puts red on
+    // top.
+    let img = RgbaImage::from_pixels(2, 1, vec![255, 0, 0, 255, 0, 0, 255, 255]).unwrap();
+    let out = rotate(1).apply(&img).unwrap();
+    assert_eq!((out.width(), out.height()), (1, 2));
+    assert_eq!(out.pixel(0, 0), Some([255, 0, 0, 255]));
+    assert_eq!(out.pixel(0, 1), Some([0, 0, 255, 255]));
+    let out = rotate(3).apply(&img).unwrap();
+    assert_eq!(out.pixel(0, 0), Some([0, 0, 255, 255]));
+}
+
+#[test]
+fn downscale_bilinear_averages_areas() {
+    // Halving with the stretched triangle averages 2x2 blocks (weights
+    // 1/8, 3/8, 3/8, 1/8 per axis over 4 pixels).
+    let img = RgbaImage::from_pixels(
+        4,
+        1,
+        vec![
+            0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+        ],
+    )
+    .unwrap();
+    let out = resize(2, 1, ResizeMethod::Bilinear).apply(&img).unwrap();
+    // Pixel 0 centred at 0.5: weights over 0..=2 of 3/8, 3/8, 1/8 (the -1
+    // tap falls outside) normalized by 7/8: 255 / 7.
+    assert_eq!(out.pixel(0, 0), Some([36, 36, 36, 255]));
+    assert_eq!(out.pixel(1, 0), Some([219, 219, 219, 255]));
+}
