@@ -1,6 +1,9 @@
 //! Gaussian blur and unsharp mask: accuracy against the exact sampled
 //! gaussian of `reference::blur`, alpha handling, and band independence.
 
+// Test helpers outside `#[test]` functions unwrap too.
+#![allow(clippy::unwrap_used)]
+
 use lumen_kernels::image::CHANNELS;
 use lumen_kernels::ops::blur::gaussian_halo_px;
 use lumen_kernels::reference;

@@ -1,6 +1,9 @@
 //! Rotate, flip, crop and resize: against the per-pixel references, and
 //! band independence.
 
+// Test helpers outside `#[test]` functions unwrap too.
+#![allow(clippy::unwrap_used)]
+
 use lumen_kernels::image::CHANNELS;
 use lumen_kernels::reference;
 use lumen_kernels::spec::{

@@ -280,3 +280,13 @@ fn drop_stops_a_busy_executor() {
     drop(ex);
     assert!(start.elapsed() < MAX_WAIT);
 }
+
+#[test]
+fn executor_can_move_between_threads() {
+    fn assert_send<T: Send>() {}
+    assert_send::<NativeExecutor>();
+    assert_send::<JobEvent>();
+    assert_send::<Job>();
+    let boxed: Box<dyn Executor + Send> = Box::new(NativeExecutor::new(1, Arc::new(|| {})));
+    std::thread::spawn(move || drop(boxed)).join().unwrap();
+}

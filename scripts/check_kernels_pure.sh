@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Fails if lumen_kernels depends on UI or browser crates or spawns threads.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bad=0
+for target in x86_64-unknown-linux-gnu wasm32-unknown-unknown; do
+  deps=$(cargo tree --locked -p lumen_kernels -e normal --prefix none --target "$target" | awk '{print $1}' | sort -u)
+  for forbidden in egui eframe wasm-bindgen web-sys js-sys gloo-worker winit; do
+    if grep -qx "$forbidden" <<<"$deps"; then
+      echo "kernels depends on $forbidden (target $target): not allowed"
+      bad=1
+    fi
+  done
+done
+if grep -rnE 'std::thread|thread::spawn|thread::scope|rayon' kernels/src; then
+  echo "kernels must not use threads (see above)"
+  bad=1
+fi
+[ "$bad" -eq 0 ] && echo "kernels is pure: no egui, wasm-bindgen, web-sys, threads"
+exit "$bad"
