@@ -509,15 +509,15 @@ impl LumenApp {
                 }
                 ui.add(egui::Slider::new(&mut self.jpeg_quality, 1..=100).text("JPEG quality"));
                 ui.separator();
-                if ui.button("Load recipe…").clicked() {
-                    if let Some(p) = platform::pick_recipe_to_load() {
-                        self.load_recipe(&p);
-                    }
+                if ui.button("Load recipe…").clicked()
+                    && let Some(p) = platform::pick_recipe_to_load()
+                {
+                    self.load_recipe(&p);
                 }
-                if ui.button("Save recipe…").clicked() {
-                    if let Some(p) = platform::pick_recipe_to_save("recipe.json") {
-                        self.save_recipe(&p);
-                    }
+                if ui.button("Save recipe…").clicked()
+                    && let Some(p) = platform::pick_recipe_to_save("recipe.json")
+                {
+                    self.save_recipe(&p);
                 }
                 ui.separator();
                 if ui.button("Quit").clicked() {
@@ -532,18 +532,16 @@ impl LumenApp {
                 if ui
                     .add_enabled(can_undo, egui::Button::new("Undo  (Ctrl+Z)"))
                     .clicked()
+                    && let Some(d) = self.doc.as_mut()
                 {
-                    if let Some(d) = self.doc.as_mut() {
-                        d.undo();
-                    }
+                    d.undo();
                 }
                 if ui
                     .add_enabled(can_redo, egui::Button::new("Redo  (Ctrl+Shift+Z)"))
                     .clicked()
+                    && let Some(d) = self.doc.as_mut()
                 {
-                    if let Some(d) = self.doc.as_mut() {
-                        d.redo();
-                    }
+                    d.redo();
                 }
                 if ui.button("Add filter…  (Ctrl+K)").clicked() {
                     self.palette.show();

@@ -79,10 +79,10 @@ impl Document {
 
     /// Records any in-progress edit as one history entry.
     pub fn commit(&mut self) {
-        if let Some(label) = self.pending_label.take() {
-            if self.recipe != self.history[self.current].recipe {
-                self.push(label);
-            }
+        if let Some(label) = self.pending_label.take()
+            && self.recipe != self.history[self.current].recipe
+        {
+            self.push(label);
         }
     }
 

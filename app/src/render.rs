@@ -185,12 +185,12 @@ impl Renderer {
         }
         self.wanted = chain;
         self.error = None;
-        if let Some(job) = &self.full.job {
-            if job.chain != self.wanted {
-                self.executor.cancel(job.id);
-                self.full.job = None;
-                self.progress = None;
-            }
+        if let Some(job) = &self.full.job
+            && job.chain != self.wanted
+        {
+            self.executor.cancel(job.id);
+            self.full.job = None;
+            self.progress = None;
         }
         self.schedule();
         self.refresh_shown();
@@ -293,10 +293,10 @@ impl Renderer {
                             self.evict();
                         }
                         self.progress = None;
-                    } else if self.proxy.job.as_ref().is_some_and(|j| j.id == out.id) {
-                        if let Some(job) = self.proxy.job.take() {
-                            Self::store(&mut self.proxy, job, out.images);
-                        }
+                    } else if self.proxy.job.as_ref().is_some_and(|j| j.id == out.id)
+                        && let Some(job) = self.proxy.job.take()
+                    {
+                        Self::store(&mut self.proxy, job, out.images);
                     }
                 }
                 JobEvent::Failed(err) => {

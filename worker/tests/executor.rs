@@ -290,3 +290,37 @@ fn executor_can_move_between_threads() {
     let boxed: Box<dyn Executor + Send> = Box::new(NativeExecutor::new(1, Arc::new(|| {})));
     std::thread::spawn(move || drop(boxed)).join().unwrap();
 }
+
+#[test]
+fn cancel_stops_a_running_job() {
+    let (waker, _) = counting_waker();
+    let mut ex = NativeExecutor::new(2, waker);
+    let img = Arc::new(noise(1200, 900, 8));
+    let job = Job::new(
+        img,
+        vec![FilterSpec::GaussianBlur(GaussianBlurParams { sigma_px: 8.0 }); 40],
+    );
+    let id = job.id;
+    ex.submit(job);
+    // Wait until the job reports progress, i.e. it is running.
+    let start = Instant::now();
+    let mut seen_progress = false;
+    while !seen_progress {
+        let events = ex.drain();
+        assert!(events.iter().all(|e| !e.is_terminal()), "{events:?}");
+        seen_progress = events
+            .iter()
+            .any(|e| matches!(e, JobEvent::Progress { .. }));
+        assert!(start.elapsed() < MAX_WAIT);
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    ex.cancel(id);
+    let events = drain_until_done(&mut ex, &[id]);
+    assert!(matches!(events.last(), Some(JobEvent::Cancelled(i)) if *i == id));
+    assert!(
+        events
+            .iter()
+            .all(|e| !matches!(e, JobEvent::Progress { .. }))
+    );
+    assert_eq!(ex.in_flight(), 0);
+}

@@ -20,10 +20,10 @@ pub fn step_input_sizes(doc: &Document) -> Vec<(u32, u32)> {
     let mut sizes = Vec::with_capacity(doc.steps().len() + 1);
     for step in doc.steps() {
         sizes.push(size);
-        if step.enabled {
-            if let Ok(next) = step.spec.output_size(size.0, size.1) {
-                size = next;
-            }
+        if step.enabled
+            && let Ok(next) = step.spec.output_size(size.0, size.1)
+        {
+            size = next;
         }
     }
     sizes.push(size);
@@ -47,7 +47,7 @@ pub fn steps_ui(ui: &mut Ui, doc: &mut Document) -> Option<StepAction> {
     let sizes = step_input_sizes(doc);
     let n = doc.steps().len();
     egui::ScrollArea::vertical().show(ui, |ui| {
-        for i in 0..n {
+        for (i, &input_size) in sizes.iter().enumerate().take(n) {
             let step = doc.steps()[i];
             let mut spec: FilterSpec = step.spec;
             ui.push_id(i, |ui| {
@@ -84,17 +84,15 @@ pub fn steps_ui(ui: &mut Ui, doc: &mut Document) -> Option<StepAction> {
                                 .small_button("Reset")
                                 .on_hover_text("Reset to defaults")
                                 .clicked()
+                                && let Some(default) =
+                                    super::params::initial_spec(spec.name(), input_size)
                             {
-                                if let Some(default) =
-                                    super::params::initial_spec(spec.name(), sizes[i])
-                                {
-                                    doc.edit_step(i, default);
-                                    doc.commit();
-                                }
+                                doc.edit_step(i, default);
+                                doc.commit();
                             }
                         });
                     });
-                    if i < doc.steps().len() && params_ui(ui, &mut spec, sizes[i]) {
+                    if i < doc.steps().len() && params_ui(ui, &mut spec, input_size) {
                         doc.edit_step(i, spec);
                     }
                 });
