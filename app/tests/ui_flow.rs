@@ -1,8 +1,8 @@
 //! End-to-end UI flows on the real editor, driven through egui_kittest:
-#![allow(clippy::unwrap_used, clippy::expect_used)] // Test helpers outside #[test] fns.
 //! start on the sample, add a filter from the palette, move its slider,
 //! undo, redo, export, and compare with the CLI's output for the same recipe.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test helpers outside #[test] fns.
 use std::time::{Duration, Instant};
 
 use egui::accesskit::Role;
