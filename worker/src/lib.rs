@@ -18,6 +18,8 @@ pub mod native;
 pub mod protocol;
 pub mod run;
 pub mod scheduler;
+#[cfg(target_arch = "wasm32")]
+pub mod web;
 
 pub use executor::{Executor, Waker};
 #[cfg(not(target_arch = "wasm32"))]

@@ -1,0 +1,465 @@
+//! The main thread's pool of web workers: the [`Executor`] the web app uses.
+//!
+//! It runs one job at a time like the native executor: each step is split
+//! into output row bands by [`plan_bands`], each band's source rows (and no
+//! more, per [`FilterSpec::source_rows`]) are copied into a fresh typed
+//! array and transferred to an idle worker, and each answer is copied into
+//! its slice of the output image. A worker that crashes is replaced and the
+//! job whose band it held fails with an error; the pool keeps working.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::ops::Range;
+use std::rc::{Rc, Weak};
+use std::sync::Arc;
+
+use gloo_worker::{Spawnable as _, WorkerBridge};
+use js_sys::{Array, Object, Uint8Array};
+use lumen_kernels::{FilterSpec, RgbaImage};
+use wasm_bindgen::JsCast as _;
+use wasm_bindgen::JsValue;
+use wasm_bindgen::closure::Closure;
+use web_sys::{MessageEvent, MessagePort};
+
+use super::codec::JsCodec;
+use super::{FilterWorker, WorkerOutput, get, set};
+use crate::executor::{Executor, Waker};
+use crate::protocol::{Job, JobError, JobEvent, JobId, JobOutput};
+use crate::scheduler::plan_bands;
+
+struct Slot {
+    /// Keeps the worker alive; dropping it disconnects.
+    _bridge: WorkerBridge<FilterWorker>,
+    port: Option<MessagePort>,
+    _on_message: Option<Closure<dyn Fn(MessageEvent)>>,
+    /// The request this worker is working on.
+    busy: Option<u64>,
+}
+
+struct Running {
+    job: Job,
+    step: usize,
+    input: Arc<RgbaImage>,
+    out_size: (u32, u32),
+    output: Vec<u8>,
+    bands: Vec<Range<u32>>,
+    next_band: usize,
+    bands_done: usize,
+    images: Vec<Arc<RgbaImage>>,
+    /// Request id -> band index.
+    in_flight: Vec<(u64, usize)>,
+}
+
+struct Pool {
+    worker_url: String,
+    slots: Vec<Option<Slot>>,
+    queue: VecDeque<Job>,
+    running: Option<Running>,
+    events: Vec<JobEvent>,
+    waker: Waker,
+    next_request: u64,
+    /// Workers replaced after a crash, for tests and diagnostics.
+    restarts: u32,
+}
+
+/// Runs jobs on a pool of gloo-workers.
+pub struct WebExecutor {
+    pool: Rc<RefCell<Pool>>,
+}
+
+impl WebExecutor {
+    /// Spawns `workers` workers from the bundle at `worker_url` (e.g.
+    /// `"./lumen-worker.js"`, relative to the page).
+    pub fn new(workers: usize, worker_url: &str, waker: Waker) -> Self {
+        let pool = Rc::new(RefCell::new(Pool {
+            worker_url: worker_url.to_owned(),
+            slots: Vec::new(),
+            queue: VecDeque::new(),
+            running: None,
+            events: Vec::new(),
+            waker,
+            next_request: 1,
+            restarts: 0,
+        }));
+        for i in 0..workers.max(1) {
+            let slot = spawn_slot(&pool, i);
+            pool.borrow_mut().slots.push(Some(slot));
+        }
+        Self { pool }
+    }
+
+    /// How many workers have been replaced after crashing.
+    pub fn restarts(&self) -> u32 {
+        self.pool.borrow().restarts
+    }
+
+    /// How many workers have finished starting (their job port arrived).
+    pub fn ready_workers(&self) -> usize {
+        self.pool
+            .borrow()
+            .slots
+            .iter()
+            .filter(|s| s.as_ref().is_some_and(|s| s.port.is_some()))
+            .count()
+    }
+}
+
+fn spawn_slot(pool: &Rc<RefCell<Pool>>, index: usize) -> Slot {
+    let weak = Rc::downgrade(pool);
+    let url = pool.borrow().worker_url.clone();
+    let bridge = FilterWorker::spawner()
+        .encoding::<JsCodec>()
+        .callback(move |out: WorkerOutput| {
+            let WorkerOutput::Port(port) = out;
+            attach_port(&weak, index, port);
+        })
+        .spawn(&url);
+    Slot {
+        _bridge: bridge,
+        port: None,
+        _on_message: None,
+        busy: None,
+    }
+}
+
+fn attach_port(weak: &Weak<RefCell<Pool>>, index: usize, port: MessagePort) {
+    let Some(pool) = weak.upgrade() else { return };
+    let weak2 = weak.clone();
+    let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
+        if let Some(pool) = weak2.upgrade() {
+            on_response(&pool, index, &event.data());
+        }
+    });
+    port.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    {
+        let mut p = pool.borrow_mut();
+        if let Some(Some(slot)) = p.slots.get_mut(index) {
+            slot.port = Some(port);
+            slot._on_message = Some(on_message);
+        }
+    }
+    pump(&pool);
+}
+
+fn finish(p: &mut Pool, event: JobEvent) {
+    p.events.push(event);
+    (p.waker)();
+}
+
+fn on_response(pool: &Rc<RefCell<Pool>>, index: usize, data: &JsValue) {
+    let mut crashed = None;
+    {
+        let mut p = pool.borrow_mut();
+        if let Some(message) = get(data, "panic").as_string() {
+            crashed = Some(message);
+        } else {
+            let request = get(data, "id").as_f64().map(|v| v as u64);
+            if let Some(Some(slot)) = p.slots.get_mut(index) {
+                slot.busy = None;
+            }
+            if let Some(request) = request {
+                take_band(&mut p, request, data);
+            }
+        }
+    }
+    if let Some(message) = crashed {
+        replace_worker(pool, index, &message);
+    }
+    pump(pool);
+}
+
+/// Stores one band's answer; completes the step or the job when it was the
+/// last.
+fn take_band(p: &mut Pool, request: u64, data: &JsValue) {
+    let Some(run) = p.running.as_mut() else {
+        return;
+    };
+    let Some(pos) = run.in_flight.iter().position(|(r, _)| *r == request) else {
+        return; // A stale answer: its job was cancelled or failed.
+    };
+    let (_, band_index) = run.in_flight.swap_remove(pos);
+    let id = run.job.id;
+    if let Some(error) = get(data, "error").as_string() {
+        let name = run.job.steps.get(run.step).map_or("?", FilterSpec::name);
+        let step = Some(run.step);
+        p.running = None;
+        finish(
+            p,
+            JobEvent::Failed(JobError {
+                id,
+                step,
+                message: format!("{name}: {error}"),
+            }),
+        );
+        return;
+    }
+    let dst = get(&get(data, "output"), "dst");
+    let Some(band) = run.bands.get(band_index).cloned() else {
+        return;
+    };
+    let stride = run.out_size.0 as usize * 4;
+    let start = band.start as usize * stride;
+    let end = band.end as usize * stride;
+    let copied = match dst.dyn_ref::<Uint8Array>() {
+        Some(a) if a.length() as usize == end - start => {
+            a.copy_to(&mut run.output[start..end]);
+            true
+        }
+        _ => match dst.dyn_ref::<js_sys::Uint8ClampedArray>() {
+            Some(a) if a.length() as usize == end - start => {
+                a.copy_to(&mut run.output[start..end]);
+                true
+            }
+            _ => false,
+        },
+    };
+    if !copied {
+        let step = Some(run.step);
+        p.running = None;
+        let message = "a worker answered with a buffer of the wrong size".to_owned();
+        finish(p, JobEvent::Failed(JobError { id, step, message }));
+        return;
+    }
+    run.bands_done += 1;
+    let total_steps = run.job.steps.len().max(1) as f32;
+    let fraction =
+        (run.step as f32 + run.bands_done as f32 / run.bands.len().max(1) as f32) / total_steps;
+    p.events.push(JobEvent::Progress { id, fraction });
+    if run.bands_done < run.bands.len() {
+        (p.waker)();
+        return;
+    }
+    // The step is complete.
+    let (w, h) = run.out_size;
+    let pixels = std::mem::take(&mut run.output);
+    let image = match RgbaImage::from_pixels(w, h, pixels) {
+        Ok(img) => Arc::new(img),
+        Err(e) => {
+            let step = Some(run.step);
+            p.running = None;
+            finish(
+                p,
+                JobEvent::Failed(JobError {
+                    id,
+                    step,
+                    message: e.to_string(),
+                }),
+            );
+            return;
+        }
+    };
+    run.images.push(image.clone());
+    run.step += 1;
+    if run.step >= run.job.steps.len() {
+        let images = std::mem::take(&mut run.images);
+        let step_ms = vec![0.0; images.len()];
+        p.running = None;
+        finish(
+            p,
+            JobEvent::Done(JobOutput {
+                id,
+                images,
+                step_ms,
+            }),
+        );
+        return;
+    }
+    if let Err(message) = start_step(run, image) {
+        let step = Some(run.step);
+        p.running = None;
+        finish(p, JobEvent::Failed(JobError { id, step, message }));
+    }
+}
+
+fn start_step(run: &mut Running, input: Arc<RgbaImage>) -> Result<(), String> {
+    let spec = run.job.steps[run.step];
+    spec.validate().map_err(|e| e.to_string())?;
+    let (w, h) = spec
+        .output_size(input.width(), input.height())
+        .map_err(|e| e.to_string())?;
+    run.out_size = (w, h);
+    run.output = vec![0; w as usize * h as usize * 4];
+    run.bands = plan_bands(&spec, input.width(), input.height(), 4);
+    run.next_band = 0;
+    run.bands_done = 0;
+    run.input = input;
+    Ok(())
+}
+
+fn replace_worker(pool: &Rc<RefCell<Pool>>, index: usize, message: &str) {
+    {
+        let mut p = pool.borrow_mut();
+        let had = p
+            .slots
+            .get_mut(index)
+            .and_then(|s| s.take())
+            .and_then(|s| s.busy);
+        p.restarts += 1;
+        if let (Some(request), Some(run)) = (had, p.running.as_ref()) {
+            if run.in_flight.iter().any(|(r, _)| *r == request) {
+                let id = run.job.id;
+                let step = Some(run.step);
+                p.running = None;
+                finish(
+                    &mut p,
+                    JobEvent::Failed(JobError {
+                        id,
+                        step,
+                        message: message.to_owned(),
+                    }),
+                );
+            }
+        }
+    }
+    let slot = spawn_slot(pool, index);
+    if let Some(s) = pool.borrow_mut().slots.get_mut(index) {
+        *s = Some(slot);
+    }
+}
+
+/// Starts queued jobs and hands bands to idle workers.
+fn pump(pool: &Rc<RefCell<Pool>>) {
+    let mut p = pool.borrow_mut();
+    if p.running.is_none() {
+        while let Some(job) = p.queue.pop_front() {
+            let id = job.id;
+            if job.steps.is_empty() {
+                finish(
+                    &mut p,
+                    JobEvent::Done(JobOutput {
+                        id,
+                        images: Vec::new(),
+                        step_ms: Vec::new(),
+                    }),
+                );
+                continue;
+            }
+            let input = job.input.clone();
+            let mut run = Running {
+                job,
+                step: 0,
+                input: input.clone(),
+                out_size: (0, 0),
+                output: Vec::new(),
+                bands: Vec::new(),
+                next_band: 0,
+                bands_done: 0,
+                images: Vec::new(),
+                in_flight: Vec::new(),
+            };
+            match start_step(&mut run, input) {
+                Ok(()) => {
+                    p.running = Some(run);
+                    break;
+                }
+                Err(message) => finish(
+                    &mut p,
+                    JobEvent::Failed(JobError {
+                        id,
+                        step: Some(0),
+                        message,
+                    }),
+                ),
+            }
+        }
+    }
+    let Pool {
+        slots,
+        running,
+        next_request,
+        ..
+    } = &mut *p;
+    let Some(run) = running.as_mut() else { return };
+    for slot in slots.iter_mut().flatten() {
+        if run.next_band >= run.bands.len() {
+            break;
+        }
+        let (Some(port), None) = (&slot.port, slot.busy) else {
+            continue;
+        };
+        let band_index = run.next_band;
+        let band = run.bands[band_index].clone();
+        let spec = run.job.steps[run.step];
+        let request = *next_request;
+        *next_request += 1;
+        let (message, transfer) = band_request(request, &spec, &run.input, band);
+        if port
+            .post_message_with_transferable(&message, &transfer)
+            .is_ok()
+        {
+            slot.busy = Some(request);
+            run.in_flight.push((request, band_index));
+            run.next_band += 1;
+        }
+    }
+}
+
+/// Builds the heap-protocol request for one band, copying just the source
+/// rows it needs into a fresh typed array that is then transferred.
+pub fn band_request(
+    request: u64,
+    spec: &FilterSpec,
+    input: &RgbaImage,
+    out_rows: Range<u32>,
+) -> (JsValue, Array) {
+    let rows = spec.source_rows(input.width(), input.height(), out_rows.clone());
+    let stride = input.stride();
+    let bytes = &input.pixels()[rows.start as usize * stride..rows.end as usize * stride];
+    let src = Uint8Array::new_with_length(bytes.len() as u32);
+    src.copy_from(bytes);
+    let params = serde_wasm_bindgen::to_value(spec)
+        .ok()
+        .map(|v| get(&v, "params"))
+        .unwrap_or_else(|| Object::new().into());
+    let args = Object::new();
+    set(&args, "params", &params);
+    set(&args, "src", &src);
+    set(&args, "width", &JsValue::from(input.width()));
+    set(&args, "height", &JsValue::from(input.height()));
+    set(&args, "y0", &JsValue::from(rows.start));
+    set(&args, "outStart", &JsValue::from(out_rows.start));
+    set(&args, "outEnd", &JsValue::from(out_rows.end));
+    let message = Object::new();
+    set(&message, "id", &JsValue::from(request as f64));
+    set(&message, "funcName", &JsValue::from_str(spec.name()));
+    set(&message, "args", &args);
+    set(
+        &message,
+        "bufferKeys",
+        &Array::of1(&JsValue::from_str("src")),
+    );
+    (message.into(), Array::of1(&src.buffer()))
+}
+
+impl Executor for WebExecutor {
+    fn submit(&mut self, job: Job) {
+        self.pool.borrow_mut().queue.push_back(job);
+        pump(&self.pool);
+    }
+
+    fn drain(&mut self) -> Vec<JobEvent> {
+        std::mem::take(&mut self.pool.borrow_mut().events)
+    }
+
+    fn cancel(&mut self, id: JobId) {
+        let mut p = self.pool.borrow_mut();
+        let before = p.queue.len();
+        p.queue.retain(|j| j.id != id);
+        let mut cancelled = p.queue.len() != before;
+        if p.running.as_ref().is_some_and(|r| r.job.id == id) {
+            // Bands still out are ignored when they come back.
+            p.running = None;
+            cancelled = true;
+        }
+        if cancelled {
+            finish(&mut p, JobEvent::Cancelled(id));
+        }
+        drop(p);
+        pump(&self.pool);
+    }
+
+    fn in_flight(&self) -> usize {
+        let p = self.pool.borrow();
+        p.queue.len() + usize::from(p.running.is_some())
+    }
+}
