@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::mpsc::{Receiver, channel};
 
 use egui::{Key, KeyboardShortcut, Modifiers};
 use lumen_kernels::{Recipe, RgbaImage};
@@ -14,6 +14,7 @@ use crate::document::Document;
 use crate::io::{self, ExportFormat};
 use crate::platform;
 use crate::render::{Quality, Renderer};
+use crate::tasks::{ExportTarget, TaskResult, Tasks};
 use crate::ui::canvas::{CanvasImage, CanvasState};
 use crate::ui::palette::Palette;
 use crate::ui::panels::{self, StepAction};
@@ -21,19 +22,6 @@ use crate::ui::params::initial_spec;
 
 /// The sample photo shown when no file is given.
 pub const SAMPLE_PNG: &[u8] = include_bytes!("../../assets/sample.png");
-
-/// Results of background tasks.
-enum TaskResult {
-    Loaded {
-        image: RgbaImage,
-        name: String,
-        path: Option<PathBuf>,
-    },
-    Exported {
-        path: PathBuf,
-    },
-    Failed(String),
-}
 
 /// Something that would discard unsaved edits, waiting for confirmation.
 #[derive(Clone, Debug)]
@@ -59,15 +47,25 @@ pub struct LumenApp {
     renderer: Renderer,
     canvas: CanvasState,
     palette: Palette,
-    tasks_tx: Sender<TaskResult>,
+    tasks: Tasks,
     tasks_rx: Receiver<TaskResult>,
     tasks_running: usize,
-    pending_export: Option<(PathBuf, ExportFormat)>,
+    pending_export: Option<(ExportTarget, ExportFormat)>,
+    web_format: WebFormat,
     confirm: Option<Pending>,
     close_confirmed: bool,
     notice: Option<Notice>,
     jpeg_quality: u8,
     show_before: bool,
+}
+
+/// The format of browser downloads (the desktop takes it from the file
+/// name).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum WebFormat {
+    Png,
+    Jpeg,
+    WebP,
 }
 
 fn display_name(path: &Path) -> String {
@@ -89,10 +87,11 @@ impl LumenApp {
             renderer: Renderer::new(platform::new_executor(waker)),
             canvas: CanvasState::default(),
             palette: Palette::default(),
-            tasks_tx,
+            tasks: Tasks::new(tasks_tx, ctx.clone()),
             tasks_rx,
             tasks_running: 0,
             pending_export: None,
+            web_format: WebFormat::Png,
             confirm: None,
             close_confirmed: false,
             notice: None,
@@ -100,8 +99,9 @@ impl LumenApp {
             show_before: false,
         };
         match initial {
+            #[cfg(not(target_arch = "wasm32"))]
             Some(path) => app.load_path(path),
-            None => app.load_sample(),
+            _ => app.load_sample(),
         }
         app
     }
@@ -147,15 +147,11 @@ impl LumenApp {
     // ----- background tasks -----
 
     fn spawn(&mut self, name: &str, f: impl FnOnce() -> TaskResult + Send + 'static) {
-        let tx = self.tasks_tx.clone();
-        let ctx = self.ctx.clone();
-        let started = platform::spawn_task(name, move || {
-            tx.send(f()).ok();
-            ctx.request_repaint();
-        });
-        if started {
-            self.tasks_running += 1;
-        } else {
+        let tasks = self.tasks.clone();
+        self.tasks_running += 1;
+        let started = platform::spawn_task(name, move || tasks.send(f()));
+        if !started {
+            self.tasks_running -= 1;
             self.set_notice(
                 format!("could not start a background thread for {name}"),
                 true,
@@ -174,6 +170,7 @@ impl LumenApp {
         });
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     fn load_path(&mut self, path: PathBuf) {
         self.spawn("decode", move || {
             let name = display_name(&path);
@@ -190,6 +187,7 @@ impl LumenApp {
     }
 
     /// Opens an image file, asking first if there are unsaved changes.
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn open_path(&mut self, path: PathBuf) {
         self.guard(Pending::OpenPath(path));
     }
@@ -209,21 +207,27 @@ impl LumenApp {
                 self.ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             }
             Pending::OpenDialog => {
-                if let Some(path) = platform::pick_image() {
-                    self.load_path(path);
-                }
+                self.tasks_running += 1;
+                platform::pick_image(self.tasks.clone());
             }
+            #[cfg(not(target_arch = "wasm32"))]
             Pending::OpenPath(path) => self.load_path(path),
+            #[cfg(target_arch = "wasm32")]
+            Pending::OpenPath(_) => {}
         }
     }
 
     /// Exports the full-resolution result to `path`; waits for the render
     /// if it is not finished. The file is written atomically.
     pub fn export_to(&mut self, path: PathBuf, format: ExportFormat) {
+        self.export(ExportTarget::Path(path), format);
+    }
+
+    fn export(&mut self, target: ExportTarget, format: ExportFormat) {
         if self.doc.is_none() {
             return;
         }
-        self.pending_export = Some((path, format));
+        self.pending_export = Some((target, format));
         self.set_notice("Exporting…", false);
         self.try_export();
     }
@@ -241,14 +245,15 @@ impl LumenApp {
         let Some(image) = self.renderer.full_result() else {
             return;
         };
-        let Some((path, format)) = self.pending_export.take() else {
+        let Some((target, format)) = self.pending_export.take() else {
             return;
         };
         self.spawn("export", move || {
-            let written =
-                io::encode(&image, format).and_then(|bytes| io::write_atomic(&path, &bytes));
+            let written = io::encode(&image, format)
+                .map_err(|e| e.to_string())
+                .and_then(|bytes| platform::deliver(&target, &bytes));
             match written {
-                Ok(()) => TaskResult::Exported { path },
+                Ok(()) => TaskResult::Exported(target),
                 Err(e) => {
                     TaskResult::Failed(format!("Export failed, nothing was overwritten: {e}"))
                 }
@@ -256,18 +261,30 @@ impl LumenApp {
         });
     }
 
-    fn export_dialog(&mut self) {
-        let Some(doc) = &self.doc else { return };
+    fn default_export_name(&self) -> Option<String> {
+        let doc = self.doc.as_ref()?;
         let stem = doc
             .name
             .rsplit_once('.')
             .map_or(doc.name.as_str(), |(s, _)| s);
-        let default = format!("{stem}-edited.png");
-        let Some(path) = platform::pick_export_path(&default) else {
+        let ext = match self.web_format {
+            WebFormat::Png => "png",
+            WebFormat::Jpeg => "jpg",
+            WebFormat::WebP => "webp",
+        };
+        Some(format!("{stem}-edited.{ext}"))
+    }
+
+    fn export_dialog(&mut self) {
+        let Some(default) = self.default_export_name() else {
             return;
         };
-        let format = self.format_for(&path);
-        self.export_to(path, format);
+        if let Some(target) = platform::default_export_target(self.tasks.clone(), &default) {
+            let format = self.format_for(Path::new(&default));
+            self.export(target, format);
+        } else {
+            self.tasks_running += 1;
+        }
     }
 
     fn format_for(&self, path: &Path) -> ExportFormat {
@@ -291,24 +308,20 @@ impl LumenApp {
         }
     }
 
-    /// Replaces the document's recipe with one read from a file.
-    pub fn load_recipe(&mut self, path: &Path) {
-        let result = std::fs::read_to_string(path)
-            .map_err(|e| format!("{}: {e}", path.display()))
-            .and_then(|text| {
-                Recipe::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))
-            });
-        match (result, self.doc.as_mut()) {
+    /// Replaces the document's recipe with one parsed from `text`.
+    pub fn apply_recipe_text(&mut self, name: &str, text: &str) {
+        match (Recipe::from_json(text), self.doc.as_mut()) {
             (Ok(recipe), Some(doc)) => {
-                doc.set_recipe(recipe, format!("Load recipe {}", display_name(path)));
-                self.set_notice(format!("Loaded recipe {}", path.display()), false);
+                doc.set_recipe(recipe, format!("Load recipe {name}"));
+                self.set_notice(format!("Loaded recipe {name}"), false);
             }
             (Ok(_), None) => self.set_notice("Open an image before loading a recipe", true),
-            (Err(e), _) => self.set_notice(e, true),
+            (Err(e), _) => self.set_notice(format!("{name}: {e}"), true),
         }
     }
 
     /// Writes the document's recipe to a file (atomically).
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn save_recipe(&mut self, path: &Path) {
         let Some(doc) = &self.doc else { return };
         match io::write_atomic(path, doc.recipe().to_json().as_bytes()) {
@@ -342,18 +355,36 @@ impl LumenApp {
                     self.doc = Some(doc);
                     self.renderer.set_source(image);
                     self.canvas.reset();
+                    platform::log(&format!("lumen: opened {name}"));
                     self.set_notice(format!("Opened {name}"), false);
                     self.ctx
                         .send_viewport_cmd(egui::ViewportCommand::Title(format!("{name} — Lumen")));
                 }
-                TaskResult::Exported { path } => {
+                TaskResult::Exported(target) => {
                     if let Some(doc) = self.doc.as_mut() {
                         doc.mark_saved();
-                        doc.export_path = Some(path.clone());
+                        if let ExportTarget::Path(path) = &target {
+                            doc.export_path = Some(path.clone());
+                        }
                     }
-                    self.set_notice(format!("Exported {}", path.display()), false);
+                    platform::log(&format!("lumen: exported {target}"));
+                    self.set_notice(format!("Exported {target}"), false);
                 }
-                TaskResult::Failed(msg) => self.set_notice(msg, true),
+                #[cfg(not(target_arch = "wasm32"))]
+                TaskResult::PickedImage(path) => self.load_path(path),
+                #[cfg(target_arch = "wasm32")]
+                TaskResult::PickedImage(_) => {}
+                TaskResult::PickedExport(path) => {
+                    let format = self.format_for(&path);
+                    self.export_to(path, format);
+                }
+                TaskResult::RecipeText { name, text } => self.apply_recipe_text(&name, &text),
+                TaskResult::Info(msg) => self.set_notice(msg, false),
+                TaskResult::Failed(msg) => {
+                    platform::log(&format!("lumen: error: {msg}"));
+                    self.set_notice(msg, true);
+                }
+                TaskResult::Nothing => {}
             }
         }
     }
@@ -411,20 +442,36 @@ impl LumenApp {
         self.show_before = before;
     }
 
+    /// Opens the first file dropped on the window.
+    fn take_dropped_files(&mut self, ctx: &egui::Context) {
+        let Some(file) = ctx.input(|i| i.raw.dropped_files.first().cloned()) else {
+            return;
+        };
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let path = file.path().to_path_buf();
+            if !path.as_os_str().is_empty() {
+                self.open_path(path);
+            }
+        }
+        #[cfg(target_arch = "wasm32")]
+        {
+            let tasks = self.tasks.clone();
+            self.tasks_running += 1;
+            wasm_bindgen_futures::spawn_local(async move {
+                let name = display_name(file.path());
+                match file.bytes_async().await {
+                    Ok(bytes) => tasks.send(platform::decode(&bytes, name)),
+                    Err(e) => tasks.send(TaskResult::Failed(format!("{name}: {e}"))),
+                }
+            });
+        }
+    }
+
     /// Per-frame work that draws nothing; `eframe`'s `App::logic`.
     pub fn logic(&mut self, ctx: &egui::Context) {
         self.take_task_results();
-        let dropped: Vec<PathBuf> = ctx.input(|i| {
-            i.raw
-                .dropped_files
-                .iter()
-                .map(|f| f.path().to_path_buf())
-                .filter(|p| !p.as_os_str().is_empty())
-                .collect()
-        });
-        if let Some(path) = dropped.into_iter().next() {
-            self.open_path(path);
-        }
+        self.take_dropped_files(ctx);
         if ctx.input(|i| i.viewport().close_requested())
             && !self.close_confirmed
             && self.doc.as_ref().is_some_and(Document::is_dirty)
@@ -509,15 +556,23 @@ impl LumenApp {
                 }
                 ui.add(egui::Slider::new(&mut self.jpeg_quality, 1..=100).text("JPEG quality"));
                 ui.separator();
-                if ui.button("Load recipe…").clicked()
-                    && let Some(p) = platform::pick_recipe_to_load()
-                {
-                    self.load_recipe(&p);
+                if cfg!(target_arch = "wasm32") {
+                    ui.horizontal(|ui| {
+                        ui.label("Download as");
+                        ui.radio_value(&mut self.web_format, WebFormat::Png, "PNG");
+                        ui.radio_value(&mut self.web_format, WebFormat::Jpeg, "JPEG");
+                        ui.radio_value(&mut self.web_format, WebFormat::WebP, "WebP");
+                    });
                 }
-                if ui.button("Save recipe…").clicked()
-                    && let Some(p) = platform::pick_recipe_to_save("recipe.json")
-                {
-                    self.save_recipe(&p);
+                if ui.button("Load recipe…").clicked() {
+                    self.tasks_running += 1;
+                    platform::pick_recipe(self.tasks.clone());
+                }
+                if ui.button("Save recipe…").clicked() {
+                    if let Some(doc) = &self.doc {
+                        self.tasks_running += 1;
+                        platform::save_recipe(self.tasks.clone(), doc.recipe().to_json());
+                    }
                 }
                 ui.separator();
                 if ui.button("Quit").clicked() {

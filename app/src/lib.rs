@@ -10,6 +10,7 @@ pub mod document;
 pub mod io;
 pub mod platform;
 pub mod render;
+pub mod tasks;
 pub mod ui;
 
 pub use app::LumenApp;

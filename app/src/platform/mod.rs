@@ -1,7 +1,9 @@
-//! Platform services behind one set of names; the file for the target is
+//! Platform services behind one set of names (file dialogs, background
+//! tasks, the executor, delivering exports); the file for the target is
 //! chosen here, in one place.
 
-#[cfg(not(target_arch = "wasm32"))]
-mod native;
-#[cfg(not(target_arch = "wasm32"))]
-pub use native::*;
+#[cfg_attr(target_arch = "wasm32", path = "web.rs")]
+#[cfg_attr(not(target_arch = "wasm32"), path = "native.rs")]
+mod imp;
+
+pub use imp::*;
