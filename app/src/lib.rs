@@ -12,5 +12,7 @@ pub mod platform;
 pub mod render;
 pub mod tasks;
 pub mod ui;
+#[cfg(target_arch = "wasm32")]
+pub mod web;
 
 pub use app::LumenApp;

@@ -1,5 +1,11 @@
 //! The `lumen` binary: starts the desktop editor, or runs `lumen apply`.
 
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    lumen_app::web::start();
+}
+
+#[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
@@ -26,6 +32,7 @@ fn main() -> std::process::ExitCode {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn run_editor(initial: Option<std::path::PathBuf>) -> std::process::ExitCode {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()

@@ -42,6 +42,31 @@ fn frame() -> RgbaImage {
     }
 }
 
+/// A fixed amount of pure arithmetic: no memory traffic, no locks.
+fn spin(iters: u64) -> u64 {
+    let mut x = 1_u64;
+    for i in 0..iters {
+        x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(i);
+    }
+    x
+}
+
+/// The same total work as [`spin`], split evenly over `threads` scoped
+/// threads: its speedup is the most any parallel code could get from the
+/// cores actually free during the run.
+fn spin_split(total: u64, threads: usize) -> u64 {
+    let per = total / threads as u64;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| s.spawn(move || spin(black_box(per))))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .fold(0, u64::wrapping_add)
+    })
+}
+
 fn named(name: &str) -> FilterSpec {
     FilterSpec::from_name(name).unwrap_or_else(|| panic!("unknown filter {name}"))
 }
@@ -128,6 +153,13 @@ fn bench(c: &mut Criterion) {
             Err(e) => panic!("alloc_fill: {e}"),
         });
     });
+
+    // Control for the thread speedups below, on a shared machine.
+    for (suffix, threads) in [("threads_1", 1), ("threads_all", all)] {
+        group.bench_function(format!("parallel_ceiling/{suffix}"), |b| {
+            b.iter(|| spin_split(200_000_000, threads));
+        });
+    }
 
     for (label, spec) in cases() {
         for (suffix, threads) in [("threads_1", 1), ("threads_all", all)] {

@@ -1,0 +1,90 @@
+// The built web app end to end in headless Chromium: the page loads and
+// draws, a file is opened through the file chooser, a filter is added
+// through the command palette, and the download's bytes equal the native
+// CLI's output for the same recipe.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BASE, launch } from './browser.mjs';
+
+const CLI = process.env.LUMEN_CLI;
+let browser;
+let page;
+const logs = [];
+const dir = mkdtempSync(join(tmpdir(), 'lumen-e2e-'));
+
+function waitForLog(pattern, after = 0, timeoutMs = 60000) {
+  return new Promise((resolve, reject) => {
+    const start = Date.now();
+    const poll = () => {
+      const hit = logs.slice(after).find((l) => pattern.test(l));
+      if (hit) return resolve(hit);
+      if (Date.now() - start > timeoutMs) return reject(new Error(`no console line like ${pattern}; saw:\n${logs.join('\n')}`));
+      setTimeout(poll, 50);
+    };
+    poll();
+  });
+}
+
+function orangePixels(png) {
+  const out = execFileSync('convert', [png, '-fx', 'r>0.7 && g>0.25 && g<0.6 && b<0.35 ? 1 : 0', '-format', '%[fx:mean*w*h]', 'info:']);
+  return Number(out.toString());
+}
+
+before(async () => {
+  browser = await launch();
+  page = await browser.context.newPage();
+  page.on('console', (m) => logs.push(m.text()));
+  page.on('pageerror', (e) => logs.push('page error: ' + e.message));
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+test('the page loads, the loading text goes, and the sample is drawn', async () => {
+  await page.goto(BASE + 'index.html');
+  await waitForLog(/lumen: opened sample\.png/);
+  await waitForLog(/lumen: rendered/);
+  await page.waitForFunction(() => !document.getElementById('loading'));
+  const shot = join(dir, 'start.png');
+  await page.screenshot({ path: shot });
+  assert.ok(orangePixels(shot) > 5000, 'the sample photo is on the canvas');
+  assert.ok(!logs.some((l) => l.startsWith('page error')), logs.join('\n'));
+});
+
+test('open through the file chooser, add a filter from the palette, download matches the CLI', async () => {
+  // An input the CLI makes from the sample: a crop, so it differs from it.
+  const recipeCrop = join(dir, 'crop.json');
+  writeFileSync(recipeCrop, JSON.stringify({ lumen_recipe: 1, steps: [{ filter: 'crop', params: { x: 64, y: 32, width: 300, height: 200 } }] }));
+  const input = join(dir, 'input.png');
+  execFileSync(CLI, ['apply', '--recipe', recipeCrop, 'assets/sample.png', input]);
+
+  await page.mouse.click(500, 400); // focus the canvas
+  const mark = logs.length;
+  const chooser = page.waitForEvent('filechooser');
+  await page.keyboard.press('Control+o');
+  await (await chooser).setFiles(input);
+  await waitForLog(/lumen: opened input\.png/, mark);
+  await waitForLog(/lumen: rendered/, mark);
+
+  const mark2 = logs.length;
+  await page.keyboard.press('Control+k');
+  await page.keyboard.type('invert');
+  await page.keyboard.press('Enter');
+  await waitForLog(/lumen: rendered 1 step/, mark2);
+
+  const download = page.waitForEvent('download');
+  await page.keyboard.press('Control+s');
+  const file = join(dir, 'download.png');
+  await (await download).saveAs(file);
+
+  const recipe = join(dir, 'invert.json');
+  writeFileSync(recipe, JSON.stringify({ lumen_recipe: 1, steps: [{ filter: 'invert' }] }));
+  const cliOut = join(dir, 'cli.png');
+  execFileSync(CLI, ['apply', '--recipe', recipe, input, cliOut]);
+  assert.ok(readFileSync(file).equals(readFileSync(cliOut)), 'the download is byte-identical to the CLI output');
+});

@@ -1,0 +1,88 @@
+// Shared set-up for the browser tests: a headless Debian Chromium driven by
+// playwright-core (no downloaded browser), on a fresh profile, pointed at
+// the trunk-built app served on 127.0.0.1 (LUMEN_URL).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const BASE = process.env.LUMEN_URL ?? 'http://127.0.0.1:8765/';
+
+export async function launch() {
+  const profile = mkdtempSync(join(tmpdir(), 'lumen-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    acceptDownloads: true,
+    viewport: { width: 1280, height: 800 },
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+  });
+  const close = async () => {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  };
+  return { context, close };
+}
+
+// In-page helpers for talking to one worker bundle directly: spawn it the
+// way gloo-worker does (a module worker importing the wasm-bindgen shim),
+// do gloo's handshake, and get the job port it hands back (transferred).
+export const PAGE_HELPERS = `
+window.lumen = {
+  spawn() {
+    return new Promise((resolve, reject) => {
+      const url = new URL('./lumen-worker.js', location.href).href;
+      const shim = "import init from '" + url + "'; await init();";
+      const blob = new Blob([shim], { type: 'application/javascript' });
+      const worker = new Worker(URL.createObjectURL(blob), { type: 'module' });
+      worker.onerror = (e) => reject(new Error('worker failed to start: ' + e.message));
+      worker.onmessage = (e) => {
+        if (e.data === 'WorkerLoaded') { worker.postMessage({ Connected: 0 }); return; }
+        const out = e.data && e.data.ProcessOutput;
+        if (out && out[1] && out[1].Port) {
+          const port = out[1].Port;
+          port.start();
+          resolve({ worker, port });
+        }
+      };
+    });
+  },
+  call(port, msg, transfer = [], timeoutMs = 60000) {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => { port.removeEventListener('message', h); reject(new Error('no answer to ' + msg.id)); }, timeoutMs);
+      const h = (e) => {
+        if (e.data && (e.data.id === msg.id || e.data.panic)) {
+          clearTimeout(timer);
+          port.removeEventListener('message', h);
+          resolve(e.data);
+        }
+      };
+      port.addEventListener('message', h);
+      port.postMessage(msg, transfer);
+    });
+  },
+  image(w, h) {
+    const px = new Uint8Array(w * h * 4);
+    let s = 0x9E3779B9 >>> 0;
+    for (let i = 0; i < px.length; i++) {
+      s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+      px[i] = s & 255;
+    }
+    return px;
+  },
+  fnv1a(bytes) {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < bytes.length; i++) { h ^= bytes[i]; h = Math.imul(h, 0x01000193) >>> 0; }
+    return h >>> 0;
+  },
+  job(id, funcName, params, src, w, h, outEnd = h, extra = {}) {
+    return {
+      id, funcName, bufferKeys: ['src', ...Object.keys(extra)],
+      args: { params, src, width: w, height: h, y0: 0, outStart: 0, outEnd, ...extra },
+    };
+  },
+};
+`;

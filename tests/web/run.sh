@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Builds the web app with trunk (release), serves dist/ on 127.0.0.1, and
+# runs the browser tests in headless Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export PATH="$PWD/node_modules/.bin:$PATH"   # binaryen's wasm-opt first
+
+trunk build --release --skip-version-check
+ls -l dist/*.wasm
+for f in dist/*.wasm; do printf '%s gzip: %s bytes\n' "$f" "$(gzip -9 -c "$f" | wc -c)"; done
+
+cargo build --release --locked -p lumen_app
+parity=$(mktemp)
+cargo run --release --locked -q -p lumen_worker --example parity_hashes -- tests/web/parity_cases.json 61 47 >"$parity"
+big=$(cargo run --release --locked -q -p lumen_worker --example parity_hashes -- \
+  <(echo '[{"filter":"gaussian_blur","params":{"sigma_px":6}}]') 4000 3000)
+
+port=8765
+python3 -m http.server "$port" --bind 127.0.0.1 --directory dist >/dev/null 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null; rm -f "$parity"' EXIT
+for _ in $(seq 1 50); do
+  curl -sf "http://127.0.0.1:$port/index.html" >/dev/null && break
+  sleep 0.1
+done
+
+LUMEN_URL="http://127.0.0.1:$port/" LUMEN_CLI="$PWD/target/release/lumen" \
+LUMEN_PARITY_FILE="$parity" LUMEN_PARITY_BIG="$(echo "$big" | python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)[0]))')" \
+  node --test --test-concurrency=1 tests/web/
