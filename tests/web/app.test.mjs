@@ -88,3 +88,27 @@ test('open through the file chooser, add a filter from the palette, download mat
   execFileSync(CLI, ['apply', '--recipe', recipe, input, cliOut]);
   assert.ok(readFileSync(file).equals(readFileSync(cliOut)), 'the download is byte-identical to the CLI output');
 });
+
+test('a worker that traps is replaced, and the editor keeps working', async () => {
+  const trapPage = await browser.context.newPage();
+  const seen = [];
+  trapPage.on('console', (m) => seen.push(m.text()));
+  const wait = (pattern, timeoutMs = 60000) => new Promise((resolve, reject) => {
+    const start = Date.now();
+    const poll = () => {
+      if (seen.some((l) => pattern.test(l))) return resolve();
+      if (Date.now() - start > timeoutMs) return reject(new Error(`no ${pattern}; saw:\n${seen.join('\n')}`));
+      setTimeout(poll, 50);
+    };
+    poll();
+  });
+  await trapPage.goto(BASE + 'index.html#lumen-selftest-trap');
+  await wait(/lumen: worker 0 replaced after a crash/);
+  await wait(/lumen: rendered 0 steps/);
+  await trapPage.mouse.click(500, 400);
+  await trapPage.keyboard.press('Control+k');
+  await trapPage.keyboard.type('gaussian');
+  await trapPage.keyboard.press('Enter');
+  await wait(/lumen: rendered 1 step/);
+  await trapPage.close();
+});

@@ -21,8 +21,16 @@ fn worker_count() -> usize {
 }
 
 /// The executor: a pool of web workers, one per core (at most 8).
+///
+/// With `#lumen-selftest-trap` in the page URL, worker 0 is made to trap as
+/// soon as it is ready, so the browser tests can watch it being replaced.
 pub fn new_executor(waker: Waker) -> Box<dyn Executor> {
-    Box::new(WebExecutor::new(worker_count(), WORKER_URL, waker))
+    let mut pool = WebExecutor::new(worker_count(), WORKER_URL, waker);
+    let hash = web_sys::window().and_then(|w| w.location().hash().ok());
+    if hash.as_deref() == Some("#lumen-selftest-trap") {
+        pool.selftest_trap();
+    }
+    Box::new(pool)
 }
 
 /// Runs `f` now. There are no threads on the page's main thread; the work

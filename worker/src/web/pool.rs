@@ -60,6 +60,8 @@ struct Pool {
     next_request: u64,
     /// Workers replaced after a crash, for tests and diagnostics.
     restarts: u32,
+    /// A self-test trap waiting for worker 0 to be ready.
+    trap_pending: bool,
 }
 
 /// Runs jobs on a pool of gloo-workers.
@@ -80,6 +82,7 @@ impl WebExecutor {
             waker,
             next_request: 1,
             restarts: 0,
+            trap_pending: false,
         }));
         for i in 0..workers.max(1) {
             let slot = spawn_slot(&pool, i);
@@ -91,6 +94,13 @@ impl WebExecutor {
     /// How many workers have been replaced after crashing.
     pub fn restarts(&self) -> u32 {
         self.pool.borrow().restarts
+    }
+
+    /// Makes worker 0 trap (as a panic would) once it is ready, to prove
+    /// that a crashed worker is replaced; used by the browser tests.
+    pub fn selftest_trap(&mut self) {
+        self.pool.borrow_mut().trap_pending = true;
+        pump(&self.pool);
     }
 
     /// How many workers have finished starting (their job port arrived).
@@ -287,6 +297,9 @@ fn start_step(run: &mut Running, input: Arc<RgbaImage>) -> Result<(), String> {
 }
 
 fn replace_worker(pool: &Rc<RefCell<Pool>>, index: usize, message: &str) {
+    super::heap::log_error(&format!(
+        "lumen: worker {index} replaced after a crash ({message})"
+    ));
     {
         let mut p = pool.borrow_mut();
         let had = p
