@@ -18,9 +18,10 @@ scripts/check_kernels_pure.sh
 step "clippy (native)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "clippy (wasm32: kernels and worker; threads and Instant banned)"
+step "clippy (wasm32; threads and Instant banned in kernels and worker)"
 CLIPPY_CONF_DIR=scripts/clippy_wasm cargo clippy --locked --target wasm32-unknown-unknown \
   -p lumen_kernels -p lumen_worker -- -D warnings
+cargo clippy --locked --target wasm32-unknown-unknown -p lumen_app -- -D warnings
 
 step "tests"
 cargo test --workspace --locked
@@ -31,5 +32,11 @@ scripts/cli_smoke.sh target/release/lumen
 
 step "desktop window under Xvfb"
 scripts/window_smoke.sh target/release/lumen
+
+step "web: tools (trunk, wasm-bindgen-cli, wasm-opt, chromium; skipped when present)"
+scripts/setup-web.sh
+
+step "web: trunk build and browser tests in headless Chromium"
+tests/web/run.sh
 
 printf '\nAll checks passed.\n'

@@ -308,20 +308,20 @@ fn replace_worker(pool: &Rc<RefCell<Pool>>, index: usize, message: &str) {
             .and_then(|s| s.take())
             .and_then(|s| s.busy);
         p.restarts += 1;
-        if let (Some(request), Some(run)) = (had, p.running.as_ref()) {
-            if run.in_flight.iter().any(|(r, _)| *r == request) {
-                let id = run.job.id;
-                let step = Some(run.step);
-                p.running = None;
-                finish(
-                    &mut p,
-                    JobEvent::Failed(JobError {
-                        id,
-                        step,
-                        message: message.to_owned(),
-                    }),
-                );
-            }
+        if let (Some(request), Some(run)) = (had, p.running.as_ref())
+            && run.in_flight.iter().any(|(r, _)| *r == request)
+        {
+            let id = run.job.id;
+            let step = Some(run.step);
+            p.running = None;
+            finish(
+                &mut p,
+                JobEvent::Failed(JobError {
+                    id,
+                    step,
+                    message: message.to_owned(),
+                }),
+            );
         }
     }
     let slot = spawn_slot(pool, index);
