@@ -62,6 +62,8 @@ pub struct LumenApp {
     show_before: bool,
     /// The last full-resolution result announced in the log.
     announced: Option<Arc<RgbaImage>>,
+    /// A recipe to apply to the first image (web: from the page URL).
+    startup_recipe: Option<String>,
 }
 
 /// The format of browser downloads (the desktop takes it from the file
@@ -103,6 +105,7 @@ impl LumenApp {
             jpeg_quality: 90,
             show_before: false,
             announced: None,
+            startup_recipe: platform::startup_recipe(),
         };
         match initial {
             #[cfg(not(target_arch = "wasm32"))]
@@ -361,6 +364,9 @@ impl LumenApp {
                     self.canvas.reset();
                     platform::log(&format!("lumen: opened {name}"));
                     self.set_notice(format!("Opened {name}"), false);
+                    if let Some(text) = self.startup_recipe.take() {
+                        self.apply_recipe_text("the page URL", &text);
+                    }
                     self.ctx
                         .send_viewport_cmd(egui::ViewportCommand::Title(format!("{name} — Lumen")));
                 }

@@ -65,9 +65,16 @@ test('open through the file chooser, add a filter from the palette, download mat
 
   await page.mouse.click(500, 400); // focus the canvas
   const mark = logs.length;
-  const chooser = page.waitForEvent('filechooser');
+  // With transient user activation rfd opens the chooser at once; without
+  // it, rfd shows its own prompt whose file input takes the file.
+  const chooser = page.waitForEvent('filechooser', { timeout: 60000 }).then((c) => c.setFiles(input));
+  const prompt = page.waitForSelector('#rfd-input', { state: 'attached', timeout: 60000 })
+    .then(async (el) => {
+      await page.waitForTimeout(500);
+      if (await el.evaluate((e) => e.isConnected && !e.closest('.hidden'))) await el.setInputFiles(input);
+    });
   await page.keyboard.press('Control+o');
-  await (await chooser).setFiles(input);
+  await Promise.race([chooser, prompt]);
   await waitForLog(/lumen: opened input\.png/, mark);
   await waitForLog(/lumen: rendered/, mark);
 
@@ -111,4 +118,19 @@ test('a worker that traps is replaced, and the editor keeps working', async () =
   await trapPage.keyboard.press('Enter');
   await wait(/lumen: rendered 1 step/);
   await trapPage.close();
+});
+
+test('jobs submitted before any worker is ready wait for one (a recipe in the URL)', async () => {
+  const early = await browser.context.newPage();
+  const seen = [];
+  early.on('console', (m) => seen.push(m.text()));
+  const recipe = { lumen_recipe: 1, steps: [{ filter: 'gaussian_blur', params: { sigma_px: 4 } }, { filter: 'invert' }] };
+  await early.goto(BASE + 'index.html#recipe=' + encodeURIComponent(JSON.stringify(recipe)));
+  const start = Date.now();
+  while (!seen.some((l) => /lumen: rendered 2 steps/.test(l))) {
+    assert.ok(Date.now() - start < 60000, `no render; saw:\n${seen.join('\n')}`);
+    await early.waitForTimeout(50);
+  }
+  assert.ok(seen.some((l) => /queued until a worker is ready/.test(l)), `the job was submitted before the workers were up:\n${seen.join('\n')}`);
+  await early.close();
 });

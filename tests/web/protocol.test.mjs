@@ -33,29 +33,6 @@ test('every response carries the id of its request', async () => {
   assert.deepEqual(ids, [[41, true, null], [7, true, null], [1234567, true, null]]);
 });
 
-test('requests sent before the worker is ready are queued, not lost', async () => {
-  // The bridge side of gloo-worker holds messages until the worker says it
-  // is loaded; here the handshake is posted at once, before the module has
-  // initialised, and must still be answered.
-  const answered = await page.evaluate(async () => {
-    const url = new URL('./lumen-worker.js', location.href).href;
-    const blob = new Blob(["import init from '" + url + "'; await init();"], { type: 'application/javascript' });
-    const worker = new Worker(URL.createObjectURL(blob), { type: 'module' });
-    const port = await new Promise((resolve) => {
-      worker.onmessage = (e) => {
-        const out = e.data && e.data.ProcessOutput;
-        if (out) resolve(out[1].Port);
-      };
-      worker.postMessage({ Connected: 0 }); // before 'WorkerLoaded'
-    });
-    port.start();
-    const src = lumen.image(2, 2);
-    const r = await lumen.call(port, lumen.job(1, 'invert', {}, src, 2, 2), [src.buffer]);
-    return r.id === 1 && !!r.output;
-  });
-  assert.equal(answered, true);
-});
-
 test('an unknown filter name gives an error response naming it', async () => {
   const r = await page.evaluate(async () => {
     const { port } = await lumen.spawn();

@@ -96,3 +96,8 @@ pub fn default_export_target(tasks: Tasks, default_name: &str) -> Option<ExportT
 
 /// Diagnostics: nothing on the desktop (the status bar shows what matters).
 pub fn log(_message: &str) {}
+
+/// The desktop has no startup recipe (the command line opens images only).
+pub fn startup_recipe() -> Option<String> {
+    None
+}

@@ -33,6 +33,14 @@ pub fn new_executor(waker: Waker) -> Box<dyn Executor> {
     Box::new(pool)
 }
 
+/// A recipe given in the page URL as `#recipe=<percent-encoded JSON>`, to
+/// apply to the image the editor starts with (shareable links).
+pub fn startup_recipe() -> Option<String> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    let encoded = hash.strip_prefix("#recipe=")?;
+    js_sys::decode_uri_component(encoded).ok().map(String::from)
+}
+
 /// Runs `f` now. There are no threads on the page's main thread; the work
 /// given to this (decoding and encoding files) is the page's only pixel
 /// work outside the worker pool.

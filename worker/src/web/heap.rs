@@ -305,14 +305,19 @@ pub fn serve(port: &MessagePort) {
     PORTS.with(|p| p.borrow_mut().push(port.clone()));
 }
 
-/// Logs to the console.
+/// Logs an error to the console.
 pub fn log_error(message: &str) {
-    web_sys_console_error(message);
+    console("error", message);
 }
 
-fn web_sys_console_error(message: &str) {
+/// Logs a line to the console.
+pub fn log_info(message: &str) {
+    console("info", message);
+}
+
+fn console(level: &str, message: &str) {
     let console = get(&js_sys::global(), "console");
-    if let Ok(f) = get(&console, "error").dyn_into::<js_sys::Function>() {
+    if let Ok(f) = get(&console, level).dyn_into::<js_sys::Function>() {
         f.call1(&console, &JsValue::from_str(message)).ok();
     }
 }

@@ -376,6 +376,23 @@ fn pump(pool: &Rc<RefCell<Pool>>) {
             }
         }
     }
+    if p.trap_pending
+        && let Some(Some(slot)) = p.slots.first_mut()
+        && let (Some(port), None) = (&slot.port, slot.busy)
+    {
+        let message = Object::new();
+        set(&message, "id", &JsValue::from(0));
+        set(
+            &message,
+            "funcName",
+            &JsValue::from_str(super::heap::SELFTEST_TRAP),
+        );
+        set(&message, "args", &Object::new());
+        if port.post_message(&message).is_ok() {
+            slot.busy = Some(0);
+            p.trap_pending = false;
+        }
+    }
     let Pool {
         slots,
         running,
@@ -446,6 +463,10 @@ pub fn band_request(
 
 impl Executor for WebExecutor {
     fn submit(&mut self, job: Job) {
+        if self.ready_workers() == 0 {
+            // Not lost: it waits in the queue until a worker's port arrives.
+            super::heap::log_info(&format!("lumen: {} queued until a worker is ready", job.id));
+        }
         self.pool.borrow_mut().queue.push_back(job);
         pump(&self.pool);
     }
