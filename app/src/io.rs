@@ -254,6 +254,31 @@ mod tests {
         assert!(back.pixels().chunks_exact(4).all(|p| p[3] == 255));
     }
 
+    /// A JPEG with an EXIF block saying "rotate 90° clockwise to display".
+    fn jpeg_with_orientation_6(w: u32, h: u32) -> Vec<u8> {
+        let img = RgbaImage::new(w, h).unwrap();
+        let jpeg = encode(&img, ExportFormat::Jpeg { quality: 90 }).unwrap();
+        let mut tiff = b"MM\0*\0\0\0\x08".to_vec();
+        tiff.extend_from_slice(&[0, 1]); // one IFD entry
+        tiff.extend_from_slice(&[0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0]); // Orientation = 6
+        tiff.extend_from_slice(&[0, 0, 0, 0]); // no next IFD
+        let mut payload = b"Exif\0\0".to_vec();
+        payload.extend_from_slice(&tiff);
+        let len = (payload.len() + 2) as u16;
+        let mut out = jpeg[..2].to_vec(); // SOI
+        out.extend_from_slice(&[0xFF, 0xE1]);
+        out.extend_from_slice(&len.to_be_bytes());
+        out.extend_from_slice(&payload);
+        out.extend_from_slice(&jpeg[2..]);
+        out
+    }
+
+    #[test]
+    fn exif_orientation_is_applied() {
+        let img = decode(&jpeg_with_orientation_6(8, 2), "phone.jpg").unwrap();
+        assert_eq!((img.width(), img.height()), (2, 8));
+    }
+
     #[test]
     fn bad_bytes_give_errors_naming_the_file() {
         let e = decode(&[], "empty.png").unwrap_err().to_string();

@@ -63,18 +63,18 @@ pub fn steps_ui(ui: &mut Ui, doc: &mut Document) -> Option<StepAction> {
                         }
                         ui.strong(format!("{}. {}", i + 1, spec.label()));
                         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                            if ui.small_button("Remove").on_hover_text("Remove").clicked() {
+                            if ui.small_button("x").on_hover_text("Remove").clicked() {
                                 doc.remove_step(i);
                             }
                             if ui
-                                .add_enabled(i + 1 < n, egui::Button::new("Down").small())
+                                .add_enabled(i + 1 < n, egui::Button::new("v").small())
                                 .on_hover_text("Move down")
                                 .clicked()
                             {
                                 doc.move_step(i, i + 1);
                             }
                             if ui
-                                .add_enabled(i > 0, egui::Button::new("Up").small())
+                                .add_enabled(i > 0, egui::Button::new("^").small())
                                 .on_hover_text("Move up")
                                 .clicked()
                             {
