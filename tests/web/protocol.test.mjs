@@ -109,9 +109,12 @@ test('heap buffers are freed on error paths too: memory does not grow', async ()
     const { port } = await lumen.spawn();
     const big = () => new Uint8Array(16 << 20);
     const mem = async (id) => (await lumen.call(port, lumen.job(id, 'invert', {}, lumen.image(1, 1), 1, 1))).returnValue.memoryBytes;
-    // Warm up: one failing call with a big buffer (bad parameter, after copy-in).
+    // Warm up the allocator: a few failing calls with big buffers (a bad
+    // parameter, found after the copy-in). A leak would then add 16 MiB
+    // per call below; a healthy heap reuses the same blocks.
     const bad = (id) => lumen.call(port, lumen.job(id, 'gamma', { gamma: -1 }, big(), 1024, 4096));
     const first = await bad(100);
+    for (let i = 0; i < 3; i++) { await bad(110 + i); await mem(120 + i); }
     const before = await mem(101);
     const errors = [];
     for (let i = 0; i < 30; i++) errors.push((await bad(200 + i)).error);
