@@ -26,4 +26,4 @@ done
 
 LUMEN_URL="http://127.0.0.1:$port/" LUMEN_CLI="$PWD/target/release/lumen" \
 LUMEN_PARITY_FILE="$parity" LUMEN_PARITY_BIG="$(echo "$big" | python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)[0]))')" \
-  node --test --test-concurrency=1 tests/web/
+  node --test --test-concurrency=1 "${@:-tests/web/}"
