@@ -15,7 +15,8 @@
 //! modified buffers), except `src`, which is not sent back.
 //!
 //! Response: `{ id, output: { dst, ... }, returnValue: { width, height,
-//! memoryBytes } }`, or `{ id, error }`. Heap buffers are `Vec`s, dropped on
+//! memoryBytes, computeMs } }` (`computeMs`: the filter alone), or
+//! `{ id, error }`. Heap buffers are `Vec`s, dropped on
 //! every path. No view of WASM memory is held across anything that may
 //! allocate: the copies in and out use views only for the duration of one
 //! `copy_to`/`copy_from`.
@@ -127,6 +128,17 @@ fn describe(v: &JsValue) -> String {
         .map(|n| n.to_string())
         .or_else(|| v.as_string().map(|s| format!("{s:?}")))
         .unwrap_or_else(|| type_name(v))
+}
+
+/// `performance.now()` in milliseconds (0 where there is no clock).
+fn now_ms() -> f64 {
+    let performance = get(&js_sys::global(), "performance");
+    get(&performance, "now")
+        .dyn_into::<js_sys::Function>()
+        .ok()
+        .and_then(|f| f.call0(&performance).ok())
+        .and_then(|v| v.as_f64())
+        .unwrap_or(0.0)
 }
 
 /// Bytes of this worker's WASM memory.
@@ -262,8 +274,10 @@ fn run(data: &JsValue, id: &JsValue) -> Result<Outcome, String> {
     }
     let rows = request.out_rows.end - request.out_rows.start;
     let mut dst = vec![0u8; rows as usize * out_w as usize * 4];
+    let started = now_ms();
     crate::run_band(&request.spec, &band, request.out_rows.clone(), &mut dst)
         .map_err(|e| e.to_string())?;
+    let compute_ms = now_ms() - started;
     // `dst` takes the type of `src`; other buffers are read back like the
     // seed's (they are small auxiliary inputs); `src` itself is not sent
     // back, which would only double the traffic.
@@ -279,6 +293,7 @@ fn run(data: &JsValue, id: &JsValue) -> Result<Outcome, String> {
     set(&value, "width", &JsValue::from(out_w));
     set(&value, "height", &JsValue::from(rows));
     set(&value, "memoryBytes", &JsValue::from(memory_bytes()));
+    set(&value, "computeMs", &JsValue::from(compute_ms));
     Ok((outputs, value.into()))
 }
 
