@@ -8,36 +8,16 @@ use lumen_kernels::image::CHANNELS;
 use lumen_kernels::ops::blur::gaussian_halo_px;
 use lumen_kernels::reference;
 use lumen_kernels::spec::{GaussianBlurParams, UnsharpMaskParams};
-use lumen_kernels::{FilterSpec, RgbaImage, SourceBand};
+use lumen_kernels::{FilterSpec, RgbaImage};
 use proptest::prelude::*;
+
+mod common;
+use common::{AWKWARD, check_bands, image, max_diff, render_band};
 
 /// Largest per-channel difference allowed against the exact gaussian for
 /// sigma >= 1: the box chain's shape error (under 0.7 of a level on a step
 /// edge) plus fixed-point rounding, plus the final rounding of both sides.
 const BLUR_TOL: i32 = 2;
-
-/// Deterministic pseudo-random bytes (xorshift), so failures reproduce.
-fn noise(seed: u64, len: usize) -> Vec<u8> {
-    let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..len)
-        .map(|_| {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            (s >> 24) as u8
-        })
-        .collect()
-}
-
-fn image(w: u32, h: u32, seed: u64, opaque: bool) -> RgbaImage {
-    let mut px = noise(seed, (w * h) as usize * CHANNELS);
-    if opaque {
-        for p in px.chunks_exact_mut(CHANNELS) {
-            p[3] = 255;
-        }
-    }
-    RgbaImage::from_pixels(w, h, px).unwrap()
-}
 
 fn from_fn(w: u32, h: u32, f: impl Fn(u32, u32) -> [u8; 4]) -> RgbaImage {
     let mut px = Vec::new();
@@ -47,17 +27,6 @@ fn from_fn(w: u32, h: u32, f: impl Fn(u32, u32) -> [u8; 4]) -> RgbaImage {
         }
     }
     RgbaImage::from_pixels(w, h, px).unwrap()
-}
-
-/// Largest per-channel difference.
-fn max_diff(a: &RgbaImage, b: &RgbaImage) -> i32 {
-    assert_eq!((a.width(), a.height()), (b.width(), b.height()));
-    a.pixels()
-        .iter()
-        .zip(b.pixels())
-        .map(|(&x, &y)| (i32::from(x) - i32::from(y)).abs())
-        .max()
-        .unwrap_or(0)
 }
 
 fn blur(sigma: f32) -> FilterSpec {
@@ -71,65 +40,6 @@ fn sharpen(sigma: f32, amount: f32, threshold: f32) -> FilterSpec {
         threshold,
     })
 }
-
-/// Renders output rows `a..b` from a band holding only the source rows the
-/// spec asks for.
-fn render_band(spec: &FilterSpec, img: &RgbaImage, a: u32, b: u32) -> Vec<u8> {
-    let (w, h) = (img.width(), img.height());
-    let (ow, _) = spec.output_size(w, h).unwrap();
-    let rows = spec.source_rows(w, h, a..b);
-    let stride = img.stride();
-    let pixels = &img.pixels()[rows.start as usize * stride..rows.end as usize * stride];
-    let band = SourceBand::new(w, h, rows.start, pixels).unwrap();
-    let mut dst = vec![0u8; (b - a) as usize * ow as usize * CHANNELS];
-    spec.render_rows(&band, a..b, &mut dst).unwrap();
-    dst
-}
-
-/// Splits the output rows at `cuts` (fractions) and checks every band
-/// against the whole render.
-fn check_bands(spec: &FilterSpec, img: &RgbaImage, cuts: &[f64]) {
-    let full = spec.apply(img).unwrap();
-    let oh = full.height();
-    let mut points: Vec<u32> = cuts
-        .iter()
-        .map(|c| ((c * f64::from(oh)) as u32).min(oh))
-        .collect();
-    points.extend([0, oh]);
-    points.sort_unstable();
-    points.dedup();
-    let stride = full.stride();
-    for pair in points.windows(2) {
-        let (a, b) = (pair[0], pair[1]);
-        let band = render_band(spec, img, a, b);
-        let want = &full.pixels()[a as usize * stride..b as usize * stride];
-        assert!(
-            band == want,
-            "{spec:?} on {}x{}: band {a}..{b} differs from the whole render",
-            img.width(),
-            img.height()
-        );
-    }
-    // Single rows, the smallest bands of all (smaller than any halo).
-    for a in [0, oh / 2, oh - 1] {
-        let band = render_band(spec, img, a, a + 1);
-        assert_eq!(
-            band,
-            &full.pixels()[a as usize * stride..(a + 1) as usize * stride]
-        );
-    }
-}
-
-const AWKWARD: [(u32, u32); 8] = [
-    (1, 1),
-    (1, 9),
-    (9, 1),
-    (13, 7),
-    (31, 17),
-    (2, 40),
-    (40, 3),
-    (64, 65),
-];
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(32))]

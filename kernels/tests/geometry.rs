@@ -9,46 +9,17 @@ use lumen_kernels::reference;
 use lumen_kernels::spec::{
     CropParams, FlipAxis, FlipParams, ResizeMethod, ResizeParams, RotateParams,
 };
-use lumen_kernels::{FilterSpec, RgbaImage, SourceBand};
+use lumen_kernels::{FilterSpec, RgbaImage};
 use proptest::prelude::*;
+
+mod common;
+use common::{AWKWARD, check_bands, image, max_diff};
 
 /// Largest per-channel difference of the `f32` separable resize from the
 /// `f64` direct 2-D reference on opaque images: both evaluate the same
 /// weights; `f32` rounding (relative 1e-6) can only tip a value that lies
 /// within a hair of a half level, so results differ by at most 1.
 const RESIZE_TOL: i32 = 1;
-
-fn noise(seed: u64, len: usize) -> Vec<u8> {
-    let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..len)
-        .map(|_| {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            (s >> 24) as u8
-        })
-        .collect()
-}
-
-fn image(w: u32, h: u32, seed: u64, opaque: bool) -> RgbaImage {
-    let mut px = noise(seed, (w * h) as usize * CHANNELS);
-    if opaque {
-        for p in px.chunks_exact_mut(CHANNELS) {
-            p[3] = 255;
-        }
-    }
-    RgbaImage::from_pixels(w, h, px).unwrap()
-}
-
-fn max_diff(a: &RgbaImage, b: &RgbaImage) -> i32 {
-    assert_eq!((a.width(), a.height()), (b.width(), b.height()));
-    a.pixels()
-        .iter()
-        .zip(b.pixels())
-        .map(|(&x, &y)| (i32::from(x) - i32::from(y)).abs())
-        .max()
-        .unwrap_or(0)
-}
 
 fn rotate(t: u8) -> FilterSpec {
     FilterSpec::Rotate(RotateParams { quarter_turns: t })
@@ -73,61 +44,6 @@ fn method() -> impl Strategy<Value = ResizeMethod> {
         ResizeMethod::Lanczos3,
     ])
 }
-
-/// Renders output rows `a..b` from a band holding only the source rows the
-/// spec asks for.
-fn render_band(spec: &FilterSpec, img: &RgbaImage, a: u32, b: u32) -> Vec<u8> {
-    let (w, h) = (img.width(), img.height());
-    let (ow, _) = spec.output_size(w, h).unwrap();
-    let rows = spec.source_rows(w, h, a..b);
-    let stride = img.stride();
-    let pixels = &img.pixels()[rows.start as usize * stride..rows.end as usize * stride];
-    let band = SourceBand::new(w, h, rows.start, pixels).unwrap();
-    let mut dst = vec![0u8; (b - a) as usize * ow as usize * CHANNELS];
-    spec.render_rows(&band, a..b, &mut dst).unwrap();
-    dst
-}
-
-fn check_bands(spec: &FilterSpec, img: &RgbaImage, cuts: &[f64]) {
-    let full = spec.apply(img).unwrap();
-    let oh = full.height();
-    let mut points: Vec<u32> = cuts
-        .iter()
-        .map(|c| ((c * f64::from(oh)) as u32).min(oh))
-        .collect();
-    points.extend([0, oh]);
-    points.sort_unstable();
-    points.dedup();
-    let stride = full.stride();
-    for pair in points.windows(2) {
-        let (a, b) = (pair[0], pair[1]);
-        let band = render_band(spec, img, a, b);
-        assert!(
-            band == full.pixels()[a as usize * stride..b as usize * stride],
-            "{spec:?} on {}x{}: band {a}..{b} differs from the whole render",
-            img.width(),
-            img.height()
-        );
-    }
-    for a in [0, oh / 2, oh - 1] {
-        let band = render_band(spec, img, a, a + 1);
-        assert_eq!(
-            band,
-            &full.pixels()[a as usize * stride..(a + 1) as usize * stride]
-        );
-    }
-}
-
-const AWKWARD: [(u32, u32); 8] = [
-    (1, 1),
-    (1, 9),
-    (9, 1),
-    (13, 7),
-    (31, 17),
-    (2, 40),
-    (40, 3),
-    (64, 65),
-];
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(32))]

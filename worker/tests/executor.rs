@@ -10,23 +10,13 @@ use std::time::{Duration, Instant};
 use lumen_kernels::spec::{
     GammaParams, GaussianBlurParams, HslParams, ResizeMethod, ResizeParams, RotateParams,
 };
-use lumen_kernels::{FilterSpec, Recipe, RgbaImage, Step};
+use lumen_kernels::{FilterSpec, Recipe, Step};
 use lumen_worker::{Executor, Job, JobEvent, JobId, NativeExecutor, Waker};
 
-const MAX_WAIT: Duration = Duration::from_secs(30);
+mod common;
+use common::noise;
 
-fn noise(width: u32, height: u32, seed: u32) -> RgbaImage {
-    let mut s = seed.wrapping_mul(2_654_435_761).max(1);
-    let pixels = (0..width as usize * height as usize * 4)
-        .map(|_| {
-            s ^= s << 13;
-            s ^= s >> 17;
-            s ^= s << 5;
-            (s >> 24) as u8
-        })
-        .collect();
-    RgbaImage::from_pixels(width, height, pixels).unwrap()
-}
+const MAX_WAIT: Duration = Duration::from_secs(30);
 
 fn counting_waker() -> (Waker, Arc<AtomicUsize>) {
     let count = Arc::new(AtomicUsize::new(0));

@@ -16,6 +16,9 @@ use lumen_kernels::{FilterSpec, RgbaImage, SourceBand};
 use lumen_worker::scheduler::even_bands;
 use lumen_worker::{JobControl, plan_bands, render_steps, run_band};
 
+mod common;
+use common::noise;
+
 /// Sizes with one row, one column, odd shapes, and (31x17, 40x100 with
 /// sigma 20) bands thinner than the blur halo.
 const SIZES: [(u32, u32); 8] = [
@@ -30,20 +33,6 @@ const SIZES: [(u32, u32); 8] = [
 ];
 
 const THREADS: [usize; 4] = [1, 2, 3, 8];
-
-/// A deterministic noisy image (xorshift32), every byte including alpha.
-fn noise(width: u32, height: u32, seed: u32) -> RgbaImage {
-    let mut s = seed.wrapping_mul(2_654_435_761).max(1);
-    let pixels = (0..width as usize * height as usize * 4)
-        .map(|_| {
-            s ^= s << 13;
-            s ^= s >> 17;
-            s ^= s << 5;
-            (s >> 24) as u8
-        })
-        .collect();
-    RgbaImage::from_pixels(width, height, pixels).unwrap()
-}
 
 /// Every filter with default and a few non-default parameters, sized for a
 /// `w` x `h` source.
