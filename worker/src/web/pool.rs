@@ -181,6 +181,7 @@ fn on_response(pool: &Rc<RefCell<Pool>>, index: usize, data: &JsValue) {
 /// Stores one band's answer; completes the step or the job when it was the
 /// last.
 fn take_band(p: &mut Pool, request: u64, data: &JsValue) {
+    let runners = p.slots.len().max(1);
     let Some(run) = p.running.as_mut() else {
         return;
     };
@@ -274,14 +275,14 @@ fn take_band(p: &mut Pool, request: u64, data: &JsValue) {
         );
         return;
     }
-    if let Err(message) = start_step(run, image) {
+    if let Err(message) = start_step(run, image, runners) {
         let step = Some(run.step);
         p.running = None;
         finish(p, JobEvent::Failed(JobError { id, step, message }));
     }
 }
 
-fn start_step(run: &mut Running, input: Arc<RgbaImage>) -> Result<(), String> {
+fn start_step(run: &mut Running, input: Arc<RgbaImage>, runners: usize) -> Result<(), String> {
     let spec = run.job.steps[run.step];
     spec.validate().map_err(|e| e.to_string())?;
     let (w, h) = spec
@@ -289,7 +290,7 @@ fn start_step(run: &mut Running, input: Arc<RgbaImage>) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     run.out_size = (w, h);
     run.output = vec![0; w as usize * h as usize * 4];
-    run.bands = plan_bands(&spec, input.width(), input.height(), 4);
+    run.bands = plan_bands(&spec, input.width(), input.height(), runners);
     run.next_band = 0;
     run.bands_done = 0;
     run.input = input;
@@ -333,6 +334,7 @@ fn replace_worker(pool: &Rc<RefCell<Pool>>, index: usize, message: &str) {
 /// Starts queued jobs and hands bands to idle workers.
 fn pump(pool: &Rc<RefCell<Pool>>) {
     let mut p = pool.borrow_mut();
+    let runners = p.slots.len().max(1);
     if p.running.is_none() {
         while let Some(job) = p.queue.pop_front() {
             let id = job.id;
@@ -360,7 +362,7 @@ fn pump(pool: &Rc<RefCell<Pool>>) {
                 images: Vec::new(),
                 in_flight: Vec::new(),
             };
-            match start_step(&mut run, input) {
+            match start_step(&mut run, input, runners) {
                 Ok(()) => {
                     p.running = Some(run);
                     break;
