@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
 use lumen_kernels::spec::{
-    CropParams, FlipAxis, FlipParams, GaussianBlurParams, ResizeMethod, ResizeParams, RotateParams,
-    UnsharpMaskParams,
+    BrightnessContrastParams, CropParams, ExposureParams, FlipAxis, FlipParams, GammaParams,
+    GaussianBlurParams, HslParams, ResizeMethod, ResizeParams, RotateParams, UnsharpMaskParams,
 };
 use lumen_kernels::{FilterSpec, RgbaImage};
 use lumen_worker::{JobControl, default_threads, render_steps};
@@ -83,10 +83,27 @@ fn cases() -> Vec<(&'static str, FilterSpec)> {
     vec![
         ("invert", named("invert")),
         ("grayscale", named("grayscale")),
-        ("brightness_contrast", named("brightness_contrast")),
-        ("exposure", named("exposure")),
-        ("gamma", named("gamma")),
-        ("hsl", named("hsl")),
+        // Non-neutral parameters: neutral ones may take copy shortcuts.
+        (
+            "brightness_contrast",
+            FilterSpec::BrightnessContrast(BrightnessContrastParams {
+                brightness: 0.1,
+                contrast: 0.2,
+            }),
+        ),
+        (
+            "exposure",
+            FilterSpec::Exposure(ExposureParams { stops: 0.5 }),
+        ),
+        ("gamma", FilterSpec::Gamma(GammaParams { gamma: 1.8 })),
+        (
+            "hsl",
+            FilterSpec::Hsl(HslParams {
+                hue_deg: 30.0,
+                saturation: 0.2,
+                lightness: 0.1,
+            }),
+        ),
         (
             "gaussian_blur_sigma3",
             FilterSpec::GaussianBlur(GaussianBlurParams { sigma_px: 3.0 }),
