@@ -88,7 +88,7 @@ console.log(`frame 3840x2160 RGBA, ${result.workers} workers (navigator.hardware
 console.log(`\nprotocol round trip: ${f(result.tripMs)} ms = ${f(result.tripMs / result.copyMs)} frame copies ` +
   `(plain copy ${f(result.copyMs)} ms; the kernel inside, itself a copy, took ${f(result.tripKernelMs)} ms; ` +
   `round trip without it = ${f((result.tripMs - result.tripKernelMs) / result.copyMs)} copies)`);
-console.log('\n| kernel | wasm ms (1 worker) | native ms (1 thread) | wasm / native |');
+console.log('\n| kernel | wasm ms (1 worker, filter only) | native ms (CLI --timings, 1 thread, fresh process) | wasm / native |');
 console.log('|---|---:|---:|---:|');
 for (const [name, params] of CASES) {
   const k = key(name, params);
