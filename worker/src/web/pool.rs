@@ -192,16 +192,8 @@ fn take_band(p: &mut Pool, request: u64, data: &JsValue) {
     let id = run.job.id;
     if let Some(error) = get(data, "error").as_string() {
         let name = run.job.steps.get(run.step).map_or("?", FilterSpec::name);
-        let step = Some(run.step);
-        p.running = None;
-        finish(
-            p,
-            JobEvent::Failed(JobError {
-                id,
-                step,
-                message: format!("{name}: {error}"),
-            }),
-        );
+        let message = format!("{name}: {error}");
+        fail_running(p, message);
         return;
     }
     let dst = get(&get(data, "output"), "dst");
@@ -225,10 +217,10 @@ fn take_band(p: &mut Pool, request: u64, data: &JsValue) {
         },
     };
     if !copied {
-        let step = Some(run.step);
-        p.running = None;
-        let message = "a worker answered with a buffer of the wrong size".to_owned();
-        finish(p, JobEvent::Failed(JobError { id, step, message }));
+        fail_running(
+            p,
+            "a worker answered with a buffer of the wrong size".into(),
+        );
         return;
     }
     run.bands_done += 1;
@@ -246,16 +238,7 @@ fn take_band(p: &mut Pool, request: u64, data: &JsValue) {
     let image = match RgbaImage::from_pixels(w, h, pixels) {
         Ok(img) => Arc::new(img),
         Err(e) => {
-            let step = Some(run.step);
-            p.running = None;
-            finish(
-                p,
-                JobEvent::Failed(JobError {
-                    id,
-                    step,
-                    message: e.to_string(),
-                }),
-            );
+            fail_running(p, e.to_string());
             return;
         }
     };
@@ -276,10 +259,15 @@ fn take_band(p: &mut Pool, request: u64, data: &JsValue) {
         return;
     }
     if let Err(message) = start_step(run, image, runners) {
-        let step = Some(run.step);
-        p.running = None;
-        finish(p, JobEvent::Failed(JobError { id, step, message }));
+        fail_running(p, message);
     }
+}
+
+/// Ends the running job with an error at its current step.
+fn fail_running(p: &mut Pool, message: String) {
+    let Some(run) = p.running.take() else { return };
+    let (id, step) = (run.job.id, Some(run.step));
+    finish(p, JobEvent::Failed(JobError { id, step, message }));
 }
 
 fn start_step(run: &mut Running, input: Arc<RgbaImage>, runners: usize) -> Result<(), String> {
@@ -312,17 +300,7 @@ fn replace_worker(pool: &Rc<RefCell<Pool>>, index: usize, message: &str) {
         if let (Some(request), Some(run)) = (had, p.running.as_ref())
             && run.in_flight.iter().any(|(r, _)| *r == request)
         {
-            let id = run.job.id;
-            let step = Some(run.step);
-            p.running = None;
-            finish(
-                &mut p,
-                JobEvent::Failed(JobError {
-                    id,
-                    step,
-                    message: message.to_owned(),
-                }),
-            );
+            fail_running(&mut p, message.to_owned());
         }
     }
     let slot = spawn_slot(pool, index);
