@@ -29,12 +29,18 @@ impl Tiles {
             for tx in (0..w).step_by(side) {
                 let tw = side.min(w - tx);
                 let th = side.min(h - ty);
-                let mut rgba = Vec::with_capacity(tw * th * 4);
-                for y in ty..ty + th {
-                    let start = y * stride + tx * 4;
-                    rgba.extend_from_slice(&image.pixels()[start..start + tw * 4]);
-                }
-                let color = ColorImage::from_rgba_unmultiplied([tw, th], &rgba);
+                let color = if tw == w {
+                    // Full-width tiles are contiguous rows: no gathering copy.
+                    let rows = &image.pixels()[ty * stride..(ty + th) * stride];
+                    ColorImage::from_rgba_unmultiplied([tw, th], rows)
+                } else {
+                    let mut rgba = Vec::with_capacity(tw * th * 4);
+                    for y in ty..ty + th {
+                        let start = y * stride + tx * 4;
+                        rgba.extend_from_slice(&image.pixels()[start..start + tw * 4]);
+                    }
+                    ColorImage::from_rgba_unmultiplied([tw, th], &rgba)
+                };
                 let options = TextureOptions {
                     magnification: egui::TextureFilter::Nearest,
                     minification: egui::TextureFilter::Linear,
