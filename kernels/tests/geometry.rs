@@ -37,6 +37,16 @@ fn resize(width: u32, height: u32, method: ResizeMethod) -> FilterSpec {
     })
 }
 
+/// A crop whose origin lies at fractions (`cx`, `cy`) of a `w` x `h` image.
+fn crop_at(w: u32, h: u32, cx: f64, cy: f64, width: u32, height: u32) -> FilterSpec {
+    FilterSpec::Crop(CropParams {
+        x: (cx * f64::from(w)) as u32,
+        y: (cy * f64::from(h)) as u32,
+        width,
+        height,
+    })
+}
+
 fn method() -> impl Strategy<Value = ResizeMethod> {
     prop::sample::select(vec![
         ResizeMethod::Nearest,
@@ -54,12 +64,7 @@ proptest! {
         cx in 0.0f64..1.0, cy in 0.0f64..1.0, cw in 0u32..45, ch in 0u32..45,
     ) {
         let img = image(w, h, seed, false);
-        let crop = FilterSpec::Crop(CropParams {
-            x: (cx * f64::from(w)) as u32,
-            y: (cy * f64::from(h)) as u32,
-            width: cw,
-            height: ch,
-        });
+        let crop = crop_at(w, h, cx, cy, cw, ch);
         for spec in [rotate(turns), flip(FlipAxis::Horizontal), flip(FlipAxis::Vertical), crop] {
             let got = spec.apply(&img).unwrap();
             let want = reference::apply(&spec, &img).unwrap();
@@ -141,12 +146,7 @@ proptest! {
     ) {
         let (w, h) = AWKWARD[size];
         let img = image(w, h, seed, false);
-        let crop = FilterSpec::Crop(CropParams {
-            x: (cx * f64::from(w)) as u32,
-            y: (cy * f64::from(h)) as u32,
-            width: cw,
-            height: ch,
-        });
+        let crop = crop_at(w, h, cx, cy, cw, ch);
         for spec in [rotate(turns), flip(FlipAxis::Horizontal), flip(FlipAxis::Vertical), crop] {
             check_bands(&spec, &img, &cuts);
         }

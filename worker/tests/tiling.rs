@@ -170,12 +170,7 @@ fn threaded_render_matches_whole_image() {
             }
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} mismatches:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert_no_mismatches(&failures);
 }
 
 #[test]
@@ -201,12 +196,7 @@ fn copied_bands_match_whole_image() {
             }
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} mismatches:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert_no_mismatches(&failures);
 }
 
 #[test]
@@ -273,4 +263,14 @@ fn invalid_params_fail_naming_the_filter() {
     });
     let err = render_steps(&img, &[outside], 2, &JobControl::new(), &|_| {}).unwrap_err();
     assert!(err.to_string().contains("crop"), "{err}");
+}
+
+/// Fails the test listing every mismatch found.
+fn assert_no_mismatches(failures: &[String]) {
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
