@@ -520,7 +520,7 @@ impl LumenApp {
             if !ctx.input(|i| i.pointer.any_down()) {
                 doc.commit();
             }
-            let chain = doc.recipe().enabled_specs().copied().collect();
+            let chain = doc.recipe().enabled_specs().cloned().collect();
             self.renderer.request(chain);
         }
         self.renderer.poll();

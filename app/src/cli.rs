@@ -192,7 +192,7 @@ fn process(
 pub fn run_apply(args: &[String]) -> Result<(), CliError> {
     let a = parse_apply(args)?;
     let recipe = read_recipe(&a.recipe)?;
-    let specs: Vec<FilterSpec> = recipe.enabled_specs().copied().collect();
+    let specs: Vec<FilterSpec> = recipe.enabled_specs().cloned().collect();
     if let Some(output) = &a.output {
         let input = a
             .inputs

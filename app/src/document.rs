@@ -89,8 +89,9 @@ impl Document {
     /// Appends a step with the given filter.
     pub fn add_step(&mut self, spec: FilterSpec) {
         self.commit();
+        let label = format!("Add {}", spec.label());
         self.recipe.steps.push(Step::new(spec));
-        self.push(format!("Add {}", spec.label()));
+        self.push(label);
     }
 
     /// Changes a step's parameters while an edit is in progress (e.g. during
@@ -103,8 +104,9 @@ impl Document {
         if step.spec == spec {
             return;
         }
+        let label = format!("Edit {}", spec.label());
         step.spec = spec;
-        self.pending_label = Some(format!("Edit {}", spec.label()));
+        self.pending_label = Some(label);
     }
 
     /// Turns a step on or off.
@@ -137,8 +139,9 @@ impl Document {
             return;
         }
         let step = self.recipe.steps.remove(from);
+        let label = format!("Move {}", step.spec.label());
         self.recipe.steps.insert(to, step);
-        self.push(format!("Move {}", step.spec.label()));
+        self.push(label);
     }
 
     /// Replaces the whole recipe (loading a recipe file).

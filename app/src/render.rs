@@ -255,7 +255,7 @@ impl Renderer {
         tier.cache.truncate(job.prefix);
         for (spec, image) in job.chain[job.prefix..].iter().zip(images) {
             tier.cache.push(CacheEntry {
-                spec: *spec,
+                spec: spec.clone(),
                 image: Some(image),
             });
         }

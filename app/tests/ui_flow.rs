@@ -52,7 +52,7 @@ fn settle(h: &mut Harness<'_, State>) {
 fn steps(h: &Harness<'_, State>) -> Vec<FilterSpec> {
     app(h)
         .document()
-        .map(|d| d.steps().iter().map(|s| s.spec).collect())
+        .map(|d| d.steps().iter().map(|s| s.spec.clone()).collect())
         .unwrap_or_default()
 }
 

@@ -16,7 +16,7 @@ use crate::spec::{FILTER_NAMES, FilterSpec};
 pub const RECIPE_VERSION: u32 = 1;
 
 /// One step of a recipe.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Step {
     /// The filter and its parameters.
     pub spec: FilterSpec,
@@ -82,8 +82,8 @@ impl Step {
         })
     }
 
-    fn to_raw(self) -> RawStep {
-        let value = serde_json::to_value(self.spec).unwrap_or_default();
+    fn to_raw(&self) -> RawStep {
+        let value = serde_json::to_value(&self.spec).unwrap_or_default();
         let params = value.get("params").cloned();
         RawStep {
             filter: self.spec.name().to_owned(),

@@ -182,7 +182,7 @@ fn bench(c: &mut Criterion) {
         for (suffix, threads) in [("threads_1", 1), ("threads_all", all)] {
             group.bench_function(format!("{label}/{suffix}"), |b| {
                 b.iter(|| {
-                    let steps = [spec];
+                    let steps = [spec.clone()];
                     match render_steps(black_box(&img), &steps, threads, &control, &|_| {}) {
                         Ok(out) => out,
                         Err(e) => panic!("{label}: {e}"),

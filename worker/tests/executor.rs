@@ -94,7 +94,7 @@ fn job_completes_like_the_recipe() {
         assert_eq!(**got, cur, "after {}", spec.name());
     }
     let recipe = Recipe {
-        steps: steps.iter().copied().map(Step::new).collect(),
+        steps: steps.iter().cloned().map(Step::new).collect(),
     };
     assert_eq!(**out.images.last().unwrap(), recipe.apply(&img).unwrap());
 

@@ -147,7 +147,7 @@ fn every_filter_name_is_covered() {
     let specs = specs_for(13, 7);
     for name in FILTER_NAMES {
         assert!(
-            specs.iter().any(|s| s.name() == name),
+            specs.iter().any(|s| s.name() == *name),
             "no test case for {name}"
         );
     }
@@ -161,8 +161,14 @@ fn threaded_render_matches_whole_image() {
         for spec in specs_for(w, h) {
             let expected = spec.apply(&img).unwrap();
             for threads in THREADS {
-                let got = render_steps(&img, &[spec], threads, &JobControl::new(), &|_| {})
-                    .unwrap_or_else(|e| panic!("{spec:?} on {w}x{h}, {threads} threads: {e}"));
+                let got = render_steps(
+                    &img,
+                    std::slice::from_ref(&spec),
+                    threads,
+                    &JobControl::new(),
+                    &|_| {},
+                )
+                .unwrap_or_else(|e| panic!("{spec:?} on {w}x{h}, {threads} threads: {e}"));
                 assert_eq!(got.len(), 1);
                 if got[0] != expected {
                     failures.push(format!("{spec:?} on {w}x{h} with {threads} threads"));

@@ -48,7 +48,7 @@ pub fn steps_ui(ui: &mut Ui, doc: &mut Document) -> Option<StepAction> {
     let n = doc.steps().len();
     egui::ScrollArea::vertical().show(ui, |ui| {
         for (i, &input_size) in sizes.iter().enumerate().take(n) {
-            let step = doc.steps()[i];
+            let step = doc.steps()[i].clone();
             let mut spec: FilterSpec = step.spec;
             ui.push_id(i, |ui| {
                 egui::Frame::group(ui.style()).show(ui, |ui| {

@@ -271,7 +271,7 @@ fn fail_running(p: &mut Pool, message: String) {
 }
 
 fn start_step(run: &mut Running, input: Arc<RgbaImage>, runners: usize) -> Result<(), String> {
-    let spec = run.job.steps[run.step];
+    let spec = run.job.steps[run.step].clone();
     spec.validate().map_err(|e| e.to_string())?;
     let (w, h) = spec
         .output_size(input.width(), input.height())
@@ -389,10 +389,10 @@ fn pump(pool: &Rc<RefCell<Pool>>) {
         };
         let band_index = run.next_band;
         let band = run.bands[band_index].clone();
-        let spec = run.job.steps[run.step];
+        let spec = &run.job.steps[run.step];
         let request = *next_request;
         *next_request += 1;
-        let (message, transfer) = band_request(request, &spec, &run.input, band);
+        let (message, transfer) = band_request(request, spec, &run.input, band);
         if port
             .post_message_with_transferable(&message, &transfer)
             .is_ok()
