@@ -11,7 +11,7 @@ xvfb=$!
 cleanup() { kill "$app" "$xvfb" 2>/dev/null || true; rm -rf "$tmp"; }
 trap cleanup EXIT
 sleep 1
-DISPLAY=$display "$bin" >"$tmp/app.log" 2>&1 &
+DISPLAY=$display LUMEN_DATA_DIR="$tmp/data" "$bin" >"$tmp/app.log" 2>&1 &
 app=$!
 for _ in $(seq 1 60); do
   if DISPLAY=$display xdotool search --name 'sample[.]png' >/dev/null 2>&1; then break; fi

@@ -10,6 +10,7 @@ use std::sync::mpsc::{Receiver, channel};
 use egui::{Key, KeyboardShortcut, Modifiers};
 use lumen_kernels::{Recipe, RgbaImage};
 
+use crate::autosave::{Autosaver, Orphan, SaveAction, SessionStore, SourceRef};
 use crate::document::Document;
 use crate::io::{self, ExportFormat};
 use crate::platform;
@@ -21,6 +22,7 @@ use crate::ui::panels::{self, StepAction};
 use crate::ui::params::initial_spec;
 
 mod menus;
+mod recovery;
 
 /// The sample photo shown when no file is given.
 pub const SAMPLE_PNG: &[u8] = include_bytes!("../../assets/sample.png");
@@ -62,8 +64,31 @@ pub struct LumenApp {
     show_before: bool,
     /// The last full-resolution result announced in the log.
     announced: Option<Arc<RgbaImage>>,
-    /// A recipe to apply to the first image (web: from the page URL).
+    /// A recipe to apply to the first image (web: from the page URL;
+    /// desktop: `--recipe`).
     startup_recipe: Option<String>,
+    /// Where sessions are autosaved; `None` when autosave is off.
+    store: Option<SessionStore>,
+    autosaver: Autosaver,
+    /// Where the open document's source came from.
+    source: SourceRef,
+    /// Sessions of editors that did not exit cleanly, offered in turn.
+    recoverable: Vec<Orphan>,
+    /// The session being restored while its source loads.
+    restoring: Option<Orphan>,
+}
+
+/// How the editor starts.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// An image to open instead of the sample (desktop).
+    pub image: Option<PathBuf>,
+    /// Recipe JSON to apply to the first image.
+    pub recipe: Option<String>,
+    /// Where to autosave sessions and look for ones to recover; `None`
+    /// turns autosave off. On the web the browser's storage is used
+    /// whenever this is `Some`.
+    pub data_dir: Option<PathBuf>,
 }
 
 /// The format of browser downloads (the desktop takes it from the file
@@ -83,8 +108,22 @@ fn display_name(path: &Path) -> String {
 }
 
 impl LumenApp {
-    /// Creates the editor and starts loading `initial` (or the sample).
+    /// Creates the editor and starts loading `initial` (or the sample),
+    /// autosaving to the platform's data directory
+    /// ([`crate::autosave`]).
     pub fn new(ctx: &egui::Context, initial: Option<PathBuf>) -> Self {
+        Self::with_options(
+            ctx,
+            Options {
+                image: initial,
+                recipe: platform::startup_recipe(),
+                data_dir: platform::data_dir(),
+            },
+        )
+    }
+
+    /// Creates the editor as `options` say.
+    pub fn with_options(ctx: &egui::Context, options: Options) -> Self {
         let repaint = ctx.clone();
         let waker: lumen_worker::Waker = Arc::new(move || repaint.request_repaint());
         let (tasks_tx, tasks_rx) = channel();
@@ -105,9 +144,24 @@ impl LumenApp {
             jpeg_quality: 90,
             show_before: false,
             announced: None,
-            startup_recipe: platform::startup_recipe(),
+            startup_recipe: options.recipe,
+            store: None,
+            autosaver: Autosaver::default(),
+            source: SourceRef::Sample,
+            recoverable: Vec::new(),
+            restoring: None,
         };
-        match initial {
+        if let Some(dir) = &options.data_dir {
+            match SessionStore::open(dir) {
+                Ok(store) => {
+                    app.tasks_running += 1;
+                    store.find_orphans(&app.tasks);
+                    app.store = Some(store);
+                }
+                Err(e) => app.set_notice(e, true),
+            }
+        }
+        match options.image {
             #[cfg(not(target_arch = "wasm32"))]
             Some(path) => app.load_path(path),
             _ => app.load_sample(),
@@ -173,7 +227,8 @@ impl LumenApp {
             Ok(image) => TaskResult::Loaded {
                 image,
                 name: "sample.png".into(),
-                path: None,
+                source: SourceRef::Sample,
+                keep: None,
             },
             Err(e) => TaskResult::Failed(e.to_string()),
         });
@@ -183,12 +238,14 @@ impl LumenApp {
     fn load_path(&mut self, path: PathBuf) {
         self.spawn("decode", move || {
             let name = display_name(&path);
-            let result = io::read_file(&path).and_then(|bytes| io::decode(&bytes, &name));
+            let result = io::read_file(&path)
+                .and_then(|bytes| Ok((bytes.len() as u64, io::decode(&bytes, &name)?)));
             match result {
-                Ok(image) => TaskResult::Loaded {
+                Ok((len, image)) => TaskResult::Loaded {
                     image,
                     name,
-                    path: Some(path),
+                    source: SourceRef::File { path, len },
+                    keep: None,
                 },
                 Err(e) => TaskResult::Failed(e.to_string()),
             }
@@ -355,17 +412,34 @@ impl LumenApp {
         while let Ok(result) = self.tasks_rx.try_recv() {
             self.tasks_running = self.tasks_running.saturating_sub(1);
             match result {
-                TaskResult::Loaded { image, name, path } => {
+                TaskResult::Loaded {
+                    image,
+                    name,
+                    source,
+                    keep,
+                } => {
+                    if let (Some(store), Some(bytes)) = (&self.store, &keep) {
+                        store.save_source(bytes);
+                    }
                     let image = Arc::new(image);
                     let mut doc = Document::new(image.clone(), name.clone());
-                    doc.path = path;
+                    if let SourceRef::File { path, .. } = &source {
+                        doc.path = Some(path.clone());
+                    }
+                    self.source = source;
+                    self.autosaver.reset();
+                    let restored = self.finish_restore(&mut doc);
                     self.doc = Some(doc);
                     self.renderer.set_source(image);
                     self.canvas.reset();
                     platform::log(&format!("lumen: opened {name}"));
-                    self.set_notice(format!("Opened {name}"), false);
+                    if let Some((msg, is_error)) = restored {
+                        self.set_notice(msg, is_error);
+                    } else {
+                        self.set_notice(format!("Opened {name}"), false);
+                    }
                     if let Some(text) = self.startup_recipe.take() {
-                        self.apply_recipe_text("the page URL", &text);
+                        self.apply_recipe_text("the start-up recipe", &text);
                     }
                     self.ctx
                         .send_viewport_cmd(egui::ViewportCommand::Title(format!("{name} — Lumen")));
@@ -391,8 +465,21 @@ impl LumenApp {
                 TaskResult::RecipeText { name, text } => self.apply_recipe_text(&name, &text),
                 TaskResult::Info(msg) => self.set_notice(msg, false),
                 TaskResult::Failed(msg) => {
+                    let msg = match self.restoring.take() {
+                        Some(o) => format!(
+                            "Could not restore the session: {msg}. It is kept in {}",
+                            o.key
+                        ),
+                        None => msg,
+                    };
                     platform::log(&format!("lumen: error: {msg}"));
                     self.set_notice(msg, true);
+                }
+                TaskResult::Recoverable { orphans, problems } => {
+                    if let Some(p) = problems.into_iter().next() {
+                        self.set_notice(p, true);
+                    }
+                    self.recoverable.extend(orphans);
                 }
                 TaskResult::Nothing => {}
             }
@@ -520,6 +607,16 @@ impl LumenApp {
             if !ctx.input(|i| i.pointer.any_down()) {
                 doc.commit();
             }
+            if let Some(store) = &self.store {
+                let now = ctx.input(|i| i.time);
+                match self.autosaver.check(doc, &self.source, now) {
+                    SaveAction::Save(session) => store.save(&session),
+                    SaveAction::Later(s) => {
+                        ctx.request_repaint_after(std::time::Duration::from_secs_f64(s));
+                    }
+                    SaveAction::Nothing => {}
+                }
+            }
             let chain = doc.recipe().enabled_specs().cloned().collect();
             self.renderer.request(chain);
         }
@@ -577,12 +674,18 @@ impl LumenApp {
             self.add_filter(name);
         }
         self.confirm_ui(ui);
+        self.recovery_ui(ui);
     }
 }
 
 impl eframe::App for LumenApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         LumenApp::logic(self, ctx);
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        self.exit_cleanly();
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {

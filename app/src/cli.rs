@@ -15,7 +15,9 @@ pub const USAGE: &str = "\
 Lumen, an image editor.
 
 Usage:
-  lumen [IMAGE]                 open the editor (on the bundled sample if no IMAGE)
+  lumen [IMAGE] [--recipe RECIPE.json]
+                                open the editor (on the bundled sample if no IMAGE),
+                                optionally applying a recipe
   lumen apply --recipe RECIPE.json [OPTIONS] INPUT OUTPUT
   lumen apply --recipe RECIPE.json [OPTIONS] --out-dir DIR INPUT...
 

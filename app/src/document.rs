@@ -208,6 +208,53 @@ impl Document {
         self.commit();
         self.saved_id = Some(self.history[self.current].id);
     }
+
+    /// The whole history as (label, recipe) pairs, oldest first, and the
+    /// index of the current entry: what autosave keeps.
+    pub fn history_entries(&self) -> (Vec<(String, Recipe)>, usize) {
+        let entries = self
+            .history
+            .iter()
+            .map(|e| (e.label.clone(), e.recipe.clone()))
+            .collect();
+        (entries, self.current)
+    }
+
+    /// A counter that changes whenever the history changes (an edit, undo,
+    /// redo or jump); with the live recipe it tells autosave what is new.
+    pub fn revision(&self) -> (u64, usize) {
+        (self.next_id, self.current)
+    }
+
+    /// Replaces the history with restored entries (crash recovery). The
+    /// live recipe becomes `live` (an edit that was in progress), and the
+    /// document counts as unsaved. `None` if `entries` is empty or
+    /// `current` is out of range.
+    pub fn restore_history(
+        &mut self,
+        entries: Vec<(String, Recipe)>,
+        current: usize,
+        live: Recipe,
+    ) -> Option<()> {
+        if current >= entries.len() {
+            return None;
+        }
+        self.history = entries
+            .into_iter()
+            .enumerate()
+            .map(|(i, (label, recipe))| Entry {
+                id: i as u64,
+                label,
+                recipe,
+            })
+            .collect();
+        self.next_id = self.history.len() as u64;
+        self.current = current;
+        self.pending_label = (live != self.history[current].recipe).then(|| "Restored edit".into());
+        self.recipe = live;
+        self.saved_id = None;
+        Some(())
+    }
 }
 
 #[cfg(test)]

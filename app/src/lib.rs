@@ -4,6 +4,7 @@
 //! `lumen_worker` executors and shows what comes back.
 
 pub mod app;
+pub mod autosave;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 pub mod document;
@@ -15,4 +16,4 @@ pub mod ui;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 
-pub use app::LumenApp;
+pub use app::{LumenApp, Options};

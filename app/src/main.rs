@@ -24,16 +24,41 @@ fn main() -> std::process::ExitCode {
                 std::process::ExitCode::from(e.code as u8)
             }
         },
-        Some(flag) if flag.starts_with('-') => {
-            eprintln!("lumen: unknown option {flag}\n\n{}", lumen_app::cli::USAGE);
-            std::process::ExitCode::from(2)
-        }
-        _ => run_editor(args.into_iter().next().map(std::path::PathBuf::from)),
+        _ => match editor_options(&args) {
+            Ok(options) => run_editor(options),
+            Err(message) => {
+                eprintln!("lumen: {message}\n\n{}", lumen_app::cli::USAGE);
+                std::process::ExitCode::from(2)
+            }
+        },
     }
 }
 
+/// Parses `[IMAGE] [--recipe FILE]`.
 #[cfg(not(target_arch = "wasm32"))]
-fn run_editor(initial: Option<std::path::PathBuf>) -> std::process::ExitCode {
+fn editor_options(args: &[String]) -> Result<lumen_app::Options, String> {
+    let mut options = lumen_app::Options {
+        data_dir: lumen_app::autosave::default_data_dir(),
+        ..Default::default()
+    };
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--recipe" => {
+                let path = it.next().ok_or("--recipe needs a file")?;
+                let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+                options.recipe = Some(text);
+            }
+            flag if flag.starts_with('-') => return Err(format!("unknown option {flag}")),
+            _ if options.image.is_some() => return Err(format!("unexpected argument {arg}")),
+            _ => options.image = Some(arg.into()),
+        }
+    }
+    Ok(options)
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn run_editor(initial: lumen_app::Options) -> std::process::ExitCode {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Lumen")
@@ -44,7 +69,12 @@ fn run_editor(initial: Option<std::path::PathBuf>) -> std::process::ExitCode {
     let result = eframe::run_native(
         "Lumen",
         options,
-        Box::new(|cc| Ok(Box::new(lumen_app::LumenApp::new(&cc.egui_ctx, initial)))),
+        Box::new(|cc| {
+            Ok(Box::new(lumen_app::LumenApp::with_options(
+                &cc.egui_ctx,
+                initial,
+            )))
+        }),
     );
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

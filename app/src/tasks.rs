@@ -7,6 +7,8 @@ use std::sync::mpsc::Sender;
 
 use lumen_kernels::RgbaImage;
 
+use crate::autosave::{Orphan, SourceRef};
+
 /// Where an export goes.
 #[derive(Clone, Debug)]
 pub enum ExportTarget {
@@ -33,8 +35,19 @@ pub enum TaskResult {
         image: RgbaImage,
         /// Display name.
         name: String,
-        /// Where it came from, on the desktop.
-        path: Option<PathBuf>,
+        /// Where it came from (autosave keeps this reference).
+        source: SourceRef,
+        /// The file's bytes, when autosave must keep its own copy (the web,
+        /// where a page cannot reopen a file).
+        keep: Option<Vec<u8>>,
+    },
+    /// Sessions left by editors that did not exit cleanly, and any that
+    /// could not be read.
+    Recoverable {
+        /// Sessions that can be restored.
+        orphans: Vec<Orphan>,
+        /// Why some could not be read.
+        problems: Vec<String>,
     },
     /// The user picked a file to open (desktop: decoded next).
     PickedImage(PathBuf),

@@ -20,7 +20,9 @@ fn harness() -> Harness<'static, State> {
         .with_size(egui::vec2(1200.0, 800.0))
         .build_ui_state(
             |ui, state: &mut State| {
-                let app = state.get_or_insert_with(|| LumenApp::new(ui.ctx(), None));
+                let app = state.get_or_insert_with(|| {
+                    LumenApp::with_options(ui.ctx(), lumen_app::Options::default())
+                });
                 app.logic(ui.ctx());
                 app.ui(ui);
             },

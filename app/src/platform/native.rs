@@ -101,3 +101,9 @@ pub fn log(_message: &str) {}
 pub fn startup_recipe() -> Option<String> {
     None
 }
+
+/// Where sessions are autosaved: the app data directory
+/// ([`crate::autosave::default_data_dir`]).
+pub fn data_dir() -> Option<std::path::PathBuf> {
+    crate::autosave::default_data_dir()
+}

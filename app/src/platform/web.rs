@@ -69,13 +69,15 @@ pub fn pick_image(tasks: Tasks) {
     });
 }
 
-/// Decodes bytes into a [`TaskResult`].
+/// Decodes a file's bytes into a [`TaskResult`]; autosave keeps a copy of
+/// the bytes.
 pub fn decode(bytes: &[u8], name: String) -> TaskResult {
     match crate::io::decode(bytes, &name) {
         Ok(image) => TaskResult::Loaded {
             image,
             name,
-            path: None,
+            source: crate::autosave::SourceRef::Stored,
+            keep: Some(bytes.to_vec()),
         },
         Err(e) => TaskResult::Failed(e.to_string()),
     }
@@ -160,6 +162,12 @@ fn download(name: &str, bytes: &[u8], mime: &str) -> Result<(), String> {
     anchor.click();
     web_sys::Url::revoke_object_url(&url).ok();
     Ok(())
+}
+
+/// Autosave is on: the store lives in the browser's origin-private file
+/// system, so the path is unused.
+pub fn data_dir() -> Option<std::path::PathBuf> {
+    Some(std::path::PathBuf::new())
 }
 
 /// Writes a line to the browser console (tests read it).

@@ -1,0 +1,278 @@
+//! The browser session store, in the origin-private file system (OPFS):
+//! `session-<id>.json` and, for images opened from the user's files,
+//! `source-<id>.bin` (a copy of the file's bytes, since a page cannot reopen
+//! a path). `<id>` is the page load's start time, so every tab and reload
+//! has its own; sessions present when a page starts are the ones left
+//! behind (a closed tab, a crash) and are offered for restore.
+//!
+//! OPFS calls are asynchronous; writes go through one queue so an older
+//! save can never land after a newer one.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Reflect, Uint8Array};
+use wasm_bindgen::{JsCast as _, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{FileSystemDirectoryHandle, FileSystemFileHandle, FileSystemWritableFileStream};
+
+use super::{Orphan, Session};
+use crate::tasks::{TaskResult, Tasks};
+
+enum Op {
+    Write(String, Vec<u8>),
+    Remove(String),
+}
+
+#[derive(Default)]
+struct Queue {
+    busy: bool,
+    ops: Vec<Op>,
+}
+
+/// This page's sessions in OPFS.
+pub struct SessionStore {
+    id: String,
+    queue: Rc<RefCell<Queue>>,
+}
+
+fn js_err(what: &str, e: &JsValue) -> String {
+    let detail = e
+        .as_string()
+        .or_else(|| {
+            Reflect::get(e, &"message".into())
+                .ok()
+                .and_then(|m| m.as_string())
+        })
+        .unwrap_or_else(|| "unknown error".into());
+    format!("{what}: {detail}")
+}
+
+async fn root() -> Result<FileSystemDirectoryHandle, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let dir = JsFuture::from(window.navigator().storage().get_directory())
+        .await
+        .map_err(|e| js_err("browser storage is unavailable", &e))?;
+    dir.dyn_into()
+        .map_err(|_| "browser storage is unavailable".to_owned())
+}
+
+async fn file_handle(
+    dir: &FileSystemDirectoryHandle,
+    name: &str,
+    create: bool,
+) -> Result<FileSystemFileHandle, String> {
+    let options = web_sys::FileSystemGetFileOptions::new();
+    options.set_create(create);
+    JsFuture::from(dir.get_file_handle_with_options(name, &options))
+        .await
+        .map_err(|e| js_err(name, &e))?
+        .dyn_into()
+        .map_err(|_| format!("{name}: not a file"))
+}
+
+async fn write(name: &str, bytes: &[u8]) -> Result<(), String> {
+    let dir = root().await?;
+    let handle = file_handle(&dir, name, true).await?;
+    let stream: FileSystemWritableFileStream = JsFuture::from(handle.create_writable())
+        .await
+        .map_err(|e| js_err(name, &e))?
+        .dyn_into()
+        .map_err(|_| format!("{name}: not writable"))?;
+    // A copy outside the wasm heap, which may move while the write runs.
+    let data = Uint8Array::from(bytes);
+    let written = stream
+        .write_with_js_u8_array(&data)
+        .map_err(|e| js_err(name, &e))?;
+    JsFuture::from(written)
+        .await
+        .map_err(|e| js_err(name, &e))?;
+    JsFuture::from(stream.close())
+        .await
+        .map_err(|e| js_err(name, &e))?;
+    Ok(())
+}
+
+async fn read(name: &str) -> Result<Vec<u8>, String> {
+    let dir = root().await?;
+    let handle = file_handle(&dir, name, false).await?;
+    let file: web_sys::Blob = JsFuture::from(handle.get_file())
+        .await
+        .map_err(|e| js_err(name, &e))?
+        .dyn_into()
+        .map_err(|_| format!("{name}: not a file"))?;
+    let buffer = JsFuture::from(file.array_buffer())
+        .await
+        .map_err(|e| js_err(name, &e))?;
+    Ok(Uint8Array::new(&buffer).to_vec())
+}
+
+async fn remove(name: &str) {
+    if let Ok(dir) = root().await {
+        JsFuture::from(dir.remove_entry(name)).await.ok();
+    }
+}
+
+async fn list() -> Result<Vec<String>, String> {
+    let dir = root().await?;
+    let iter = dir.keys();
+    let mut names = Vec::new();
+    loop {
+        let step = iter.next().map_err(|e| js_err("listing", &e))?;
+        let step = JsFuture::from(step)
+            .await
+            .map_err(|e| js_err("listing", &e))?;
+        let done = Reflect::get(&step, &"done".into())
+            .ok()
+            .and_then(|d| d.as_bool())
+            .unwrap_or(true);
+        if done {
+            return Ok(names);
+        }
+        if let Some(name) = Reflect::get(&step, &"value".into())
+            .ok()
+            .and_then(|v| v.as_string())
+        {
+            names.push(name);
+        }
+    }
+}
+
+fn source_name(session_file: &str) -> String {
+    session_file
+        .replacen("session-", "source-", 1)
+        .replace(".json", ".bin")
+}
+
+impl SessionStore {
+    /// Opens this page's store (`_dir` is ignored: the browser decides).
+    pub fn open(_dir: &std::path::Path) -> Result<Self, String> {
+        let id = format!("{}", js_sys::Date::now() as u64);
+        Ok(Self {
+            id,
+            queue: Rc::default(),
+        })
+    }
+
+    fn json_name(&self) -> String {
+        format!("session-{}.json", self.id)
+    }
+
+    fn push(&self, op: Op) {
+        let mut q = self.queue.borrow_mut();
+        // A newer write of the same file replaces a queued older one.
+        if let Op::Write(name, _) = &op {
+            q.ops.retain(|o| !matches!(o, Op::Write(n, _) if n == name));
+        }
+        q.ops.push(op);
+        if q.busy {
+            return;
+        }
+        q.busy = true;
+        drop(q);
+        let queue = self.queue.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            loop {
+                let next = {
+                    let mut q = queue.borrow_mut();
+                    if q.ops.is_empty() {
+                        q.busy = false;
+                        None
+                    } else {
+                        Some(q.ops.remove(0))
+                    }
+                };
+                match next {
+                    None => return,
+                    Some(Op::Write(name, bytes)) => {
+                        if let Err(e) = write(&name, &bytes).await {
+                            crate::platform::log(&format!("lumen: autosave failed: {e}"));
+                        }
+                    }
+                    Some(Op::Remove(name)) => remove(&name).await,
+                }
+            }
+        });
+    }
+
+    /// Saves `session` in the background.
+    pub fn save(&self, session: &Session) {
+        self.push(Op::Write(self.json_name(), session.to_json().into_bytes()));
+    }
+
+    /// Keeps a copy of the opened file's bytes for this page's session.
+    pub fn save_source(&self, bytes: &[u8]) {
+        self.push(Op::Write(source_name(&self.json_name()), bytes.to_vec()));
+    }
+
+    /// Removes this page's session.
+    pub fn clear(&self) {
+        self.push(Op::Remove(self.json_name()));
+        self.push(Op::Remove(source_name(&self.json_name())));
+    }
+
+    /// Same as [`Self::clear`] (the browser has no synchronous storage).
+    pub fn clear_now(&self) {
+        self.clear();
+    }
+
+    /// Reports the sessions of earlier pages as
+    /// [`TaskResult::Recoverable`]; ones with no edits are removed.
+    pub fn find_orphans(&self, tasks: &Tasks) {
+        let tasks = tasks.clone();
+        let own = self.json_name();
+        wasm_bindgen_futures::spawn_local(async move {
+            let mut orphans = Vec::new();
+            let mut problems = Vec::new();
+            let names = list().await.unwrap_or_else(|e| {
+                problems.push(format!("autosaved sessions could not be listed: {e}"));
+                Vec::new()
+            });
+            for name in names {
+                if name == own || !name.starts_with("session-") || !name.ends_with(".json") {
+                    continue;
+                }
+                let parsed = read(&name)
+                    .await
+                    .and_then(|b| String::from_utf8(b).map_err(|e| e.to_string()))
+                    .and_then(|t| Session::from_json(&t));
+                match parsed {
+                    Ok(session) if session.has_edits() => {
+                        orphans.push(Orphan { session, key: name })
+                    }
+                    Ok(_) => {
+                        remove(&source_name(&name)).await;
+                        remove(&name).await;
+                    }
+                    Err(e) => problems.push(format!(
+                        "an autosaved session could not be read ({name}): {e}"
+                    )),
+                }
+            }
+            tasks.send(TaskResult::Recoverable { orphans, problems });
+        });
+    }
+
+    /// Reads an orphan's stored image bytes, decodes them, and reports
+    /// [`TaskResult::Loaded`] (which carries the bytes, so this page keeps
+    /// its own copy).
+    pub fn load_source(&self, orphan: &Orphan, tasks: &Tasks) {
+        let tasks = tasks.clone();
+        let file = source_name(&orphan.key);
+        let name = orphan.session.name.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            match read(&file).await {
+                Ok(bytes) => tasks.send(crate::platform::decode(&bytes, name)),
+                Err(e) => tasks.send(TaskResult::Failed(format!(
+                    "the stored copy of {name} could not be read: {e}"
+                ))),
+            }
+        });
+    }
+
+    /// Deletes an orphan (restored or declined) and its stored image.
+    pub fn discard(&self, orphan: &Orphan) {
+        self.push(Op::Remove(source_name(&orphan.key)));
+        self.push(Op::Remove(orphan.key.clone()));
+    }
+}
