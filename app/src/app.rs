@@ -76,6 +76,10 @@ pub struct LumenApp {
     recoverable: Vec<Orphan>,
     /// The session being restored while its source loads.
     restoring: Option<Orphan>,
+    /// Memory the editor may use, bytes ([`crate::governor`]).
+    memory_budget: u64,
+    /// An image waiting for the user to accept opening it downscaled.
+    too_big: Option<Box<crate::tasks::TooBig>>,
 }
 
 /// How the editor starts.
@@ -89,6 +93,9 @@ pub struct Options {
     /// turns autosave off. On the web the browser's storage is used
     /// whenever this is `Some`.
     pub data_dir: Option<PathBuf>,
+    /// Memory the editor may use, bytes; `None` for this machine's
+    /// default ([`crate::governor::default_budget`]).
+    pub memory_budget: Option<u64>,
 }
 
 /// The format of browser downloads (the desktop takes it from the file
@@ -118,6 +125,7 @@ impl LumenApp {
                 image: initial,
                 recipe: platform::startup_recipe(),
                 data_dir: platform::data_dir(),
+                memory_budget: None,
             },
         )
     }
@@ -127,10 +135,15 @@ impl LumenApp {
         let repaint = ctx.clone();
         let waker: lumen_worker::Waker = Arc::new(move || repaint.request_repaint());
         let (tasks_tx, tasks_rx) = channel();
+        let memory_budget = options
+            .memory_budget
+            .unwrap_or_else(crate::governor::default_budget);
+        let mut renderer = Renderer::new(platform::new_executor(waker));
+        renderer.set_memory_budget(memory_budget);
         let mut app = Self {
             ctx: ctx.clone(),
             doc: None,
-            renderer: Renderer::new(platform::new_executor(waker)),
+            renderer,
             canvas: CanvasState::default(),
             palette: Palette::default(),
             tasks: Tasks::new(tasks_tx, ctx.clone()),
@@ -150,6 +163,8 @@ impl LumenApp {
             source: SourceRef::Sample,
             recoverable: Vec::new(),
             restoring: None,
+            memory_budget,
+            too_big: None,
         };
         if let Some(dir) = &options.data_dir {
             match SessionStore::open(dir) {
@@ -236,17 +251,20 @@ impl LumenApp {
 
     #[cfg(not(target_arch = "wasm32"))]
     fn load_path(&mut self, path: PathBuf) {
+        let budget = self.memory_budget;
         self.spawn("decode", move || {
             let name = display_name(&path);
-            let result = io::read_file(&path)
-                .and_then(|bytes| Ok((bytes.len() as u64, io::decode(&bytes, &name)?)));
-            match result {
-                Ok((len, image)) => TaskResult::Loaded {
-                    image,
-                    name,
-                    source: SourceRef::File { path, len },
-                    keep: None,
-                },
+            match io::read_file(&path) {
+                Ok(bytes) => {
+                    let len = bytes.len() as u64;
+                    crate::tasks::decode_task(
+                        bytes,
+                        name,
+                        SourceRef::File { path, len },
+                        false,
+                        budget,
+                    )
+                }
                 Err(e) => TaskResult::Failed(e.to_string()),
             }
         });
@@ -274,7 +292,7 @@ impl LumenApp {
             }
             Pending::OpenDialog => {
                 self.tasks_running += 1;
-                platform::pick_image(self.tasks.clone());
+                platform::pick_image(self.tasks.clone(), self.memory_budget);
             }
             #[cfg(not(target_arch = "wasm32"))]
             Pending::OpenPath(path) => self.load_path(path),
@@ -434,6 +452,7 @@ impl LumenApp {
                     self.canvas.reset();
                     platform::log(&format!("lumen: opened {name}"));
                     if let Some((msg, is_error)) = restored {
+                        platform::log(&format!("lumen: {msg}"));
                         self.set_notice(msg, is_error);
                     } else {
                         self.set_notice(format!("Opened {name}"), false);
@@ -475,9 +494,19 @@ impl LumenApp {
                     platform::log(&format!("lumen: error: {msg}"));
                     self.set_notice(msg, true);
                 }
+                TaskResult::TooBig(big) => {
+                    platform::log(&format!(
+                        "lumen: {} is too large to edit here ({}x{})",
+                        big.name, big.size.0, big.size.1
+                    ));
+                    self.too_big = Some(big);
+                }
                 TaskResult::Recoverable { orphans, problems } => {
                     if let Some(p) = problems.into_iter().next() {
                         self.set_notice(p, true);
+                    }
+                    if !orphans.is_empty() {
+                        platform::log(&format!("lumen: {} session(s) to restore", orphans.len()));
                     }
                     self.recoverable.extend(orphans);
                 }
@@ -580,11 +609,12 @@ impl LumenApp {
         #[cfg(target_arch = "wasm32")]
         {
             let tasks = self.tasks.clone();
+            let budget = self.memory_budget;
             self.tasks_running += 1;
             wasm_bindgen_futures::spawn_local(async move {
                 let name = display_name(file.path());
                 match file.bytes_async().await {
-                    Ok(bytes) => tasks.send(platform::decode(&bytes, name)),
+                    Ok(bytes) => tasks.send(platform::decode(bytes.to_vec(), name, budget)),
                     Err(e) => tasks.send(TaskResult::Failed(format!("{name}: {e}"))),
                 }
             });
@@ -674,6 +704,7 @@ impl LumenApp {
             self.add_filter(name);
         }
         self.confirm_ui(ui);
+        self.too_big_ui(ui);
         self.recovery_ui(ui);
     }
 }

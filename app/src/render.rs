@@ -117,6 +117,7 @@ pub struct Renderer {
     progress: Option<f32>,
     error: Option<String>,
     budget_bytes: usize,
+    memory_budget: u64,
 }
 
 impl Renderer {
@@ -136,7 +137,15 @@ impl Renderer {
             progress: None,
             error: None,
             budget_bytes: DEFAULT_CACHE_BUDGET_BYTES,
+            memory_budget: crate::governor::default_budget(),
         }
+    }
+
+    /// Sets the memory a full-resolution render may need, in bytes
+    /// ([`crate::governor::check_chain`]); a recipe that needs more is
+    /// refused with an error while its preview still renders.
+    pub fn set_memory_budget(&mut self, bytes: u64) {
+        self.memory_budget = bytes;
     }
 
     /// Sets the cache budget for full-resolution step results, in bytes.
@@ -184,7 +193,16 @@ impl Renderer {
             return;
         }
         self.wanted = chain;
-        self.error = None;
+        self.error = self.full.source.as_ref().and_then(|src| {
+            crate::governor::check_chain(
+                src.width(),
+                src.height(),
+                &self.wanted,
+                self.memory_budget,
+            )
+            .err()
+            .map(|e| format!("Not rendered at full size: {e}"))
+        });
         if let Some(job) = &self.full.job
             && job.chain != self.wanted
         {
@@ -247,6 +265,9 @@ impl Renderer {
                 // The full render waits until the preview is current.
                 return;
             }
+        }
+        if self.error.is_some() {
+            return; // refused by the memory governor
         }
         Self::submit(self.executor.as_mut(), &mut self.full, &self.wanted);
     }

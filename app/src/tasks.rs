@@ -41,6 +41,9 @@ pub enum TaskResult {
         /// where a page cannot reopen a file).
         keep: Option<Vec<u8>>,
     },
+    /// An image too large for the memory budget, waiting for the user to
+    /// accept opening it downscaled.
+    TooBig(Box<TooBig>),
     /// Sessions left by editors that did not exit cleanly, and any that
     /// could not be read.
     Recoverable {
@@ -68,6 +71,98 @@ pub enum TaskResult {
     Failed(String),
     /// The user cancelled a dialog.
     Nothing,
+}
+
+/// An image that would not fit the memory budget at full size.
+#[derive(Clone, Debug)]
+pub struct TooBig {
+    /// Display name.
+    pub name: String,
+    /// The file's bytes (decoded only if the user accepts).
+    pub bytes: Vec<u8>,
+    /// Where it came from.
+    pub source: SourceRef,
+    /// Whether autosave should keep a copy of the bytes.
+    pub keep: bool,
+    /// Its size, pixels.
+    pub size: (u32, u32),
+    /// The largest size that fits, pixels.
+    pub fit: (u32, u32),
+    /// Memory the full size would need, bytes.
+    pub needed: u64,
+    /// The budget, bytes.
+    pub budget: u64,
+}
+
+/// Decodes a file's bytes for the editor, unless the image would not fit
+/// `budget` bytes at full size (then [`TaskResult::TooBig`], before any
+/// pixel is allocated). `keep` hands the bytes on for autosave.
+pub fn decode_task(
+    bytes: Vec<u8>,
+    name: String,
+    source: SourceRef,
+    keep: bool,
+    budget: u64,
+) -> TaskResult {
+    use crate::governor::{OpenPlan, plan_open, probe_size};
+    if let Some((w, h)) = probe_size(&bytes)
+        && let OpenPlan::Downscale {
+            width,
+            height,
+            needed,
+        } = plan_open(w, h, budget)
+    {
+        return TaskResult::TooBig(Box::new(TooBig {
+            name,
+            bytes,
+            source,
+            keep,
+            size: (w, h),
+            fit: (width, height),
+            needed,
+            budget,
+        }));
+    }
+    match crate::io::decode(&bytes, &name) {
+        Ok(image) => TaskResult::Loaded {
+            image,
+            name,
+            source,
+            keep: keep.then_some(bytes),
+        },
+        Err(e) => TaskResult::Failed(e.to_string()),
+    }
+}
+
+/// Decodes a too-large image and resamples it to the size that fits (an
+/// area-weighted average, so no detail aliases).
+pub fn decode_downscaled(big: TooBig) -> TaskResult {
+    use lumen_kernels::spec::{ResizeMethod, ResizeParams};
+    let TooBig {
+        name,
+        bytes,
+        source,
+        keep,
+        fit,
+        ..
+    } = big;
+    let resize = lumen_kernels::FilterSpec::Resize(ResizeParams {
+        width: fit.0,
+        height: fit.1,
+        method: ResizeMethod::Bilinear,
+    });
+    let result = crate::io::decode(&bytes, &name)
+        .map_err(|e| e.to_string())
+        .and_then(|full| resize.apply(&full).map_err(|e| format!("{name}: {e}")));
+    match result {
+        Ok(image) => TaskResult::Loaded {
+            image,
+            name,
+            source,
+            keep: keep.then_some(bytes),
+        },
+        Err(e) => TaskResult::Failed(e),
+    }
 }
 
 /// A handle for tasks to report through.

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BASE, launch } from './browser.mjs';
+import { BASE, launch, logWaiter, openFile } from './browser.mjs';
 
 const CLI = process.env.LUMEN_CLI;
 let browser;
@@ -16,38 +16,7 @@ let page;
 const logs = [];
 const dir = mkdtempSync(join(tmpdir(), 'lumen-e2e-'));
 
-function waitForLog(pattern, after = 0, timeoutMs = 60000) {
-  return new Promise((resolve, reject) => {
-    const start = Date.now();
-    const poll = () => {
-      const hit = logs.slice(after).find((l) => pattern.test(l));
-      if (hit) return resolve(hit);
-      if (Date.now() - start > timeoutMs) return reject(new Error(`no console line like ${pattern}; saw:\n${logs.join('\n')}`));
-      setTimeout(poll, 50);
-    };
-    poll();
-  });
-}
-
-// Ctrl+O, then the file goes in through whichever way rfd asked: the
-// browser's chooser (when the key press counted as a user activation) or
-// rfd's own prompt with its file input. Retried, since a key press can land
-// before the canvas has focus.
-async function openFile(p, path) {
-  for (let attempt = 0; attempt < 4; attempt++) {
-    const chooser = p.waitForEvent('filechooser', { timeout: 8000 })
-      .then((c) => c.setFiles(path)).then(() => true, () => false);
-    const prompt = p.waitForFunction(() => {
-      const el = document.getElementById('rfd-input');
-      return el && el.isConnected && !el.closest('.hidden');
-    }, null, { timeout: 8000 }).then(async () => { await p.setInputFiles('#rfd-input', path); return true; }, () => false);
-    await p.mouse.click(500, 400);
-    await p.waitForTimeout(200);
-    await p.keyboard.press('Control+o');
-    if ((await Promise.all([chooser, prompt])).some(Boolean)) return;
-  }
-  throw new Error('Ctrl+O opened no file chooser in 4 tries');
-}
+const waitForLog = logWaiter(logs);
 
 function orangePixels(png) {
   const out = execFileSync('convert', [png, '-fx', 'r>0.7 && g>0.25 && g<0.6 && b<0.35 ? 1 : 0', '-format', '%[fx:mean*w*h]', 'info:']);

@@ -6,6 +6,41 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
+// A waiter on console lines collected in `logs`: resolves with the first
+// line matching `pattern` at index `after` or later.
+export function logWaiter(logs) {
+  return (pattern, after = 0, timeoutMs = 60000) => new Promise((resolve, reject) => {
+    const start = Date.now();
+    const poll = () => {
+      const hit = logs.slice(after).find((l) => pattern.test(l));
+      if (hit) return resolve(hit);
+      if (Date.now() - start > timeoutMs) return reject(new Error(`no console line like ${pattern}; saw:\n${logs.join('\n')}`));
+      setTimeout(poll, 50);
+    };
+    poll();
+  });
+}
+
+// Ctrl+O, then the file goes in through whichever way rfd asked: the
+// browser's chooser (when the key press counted as a user activation) or
+// rfd's own prompt with its file input. Retried, since a key press can land
+// before the canvas has focus.
+export async function openFile(p, path) {
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const chooser = p.waitForEvent('filechooser', { timeout: 8000 })
+      .then((c) => c.setFiles(path)).then(() => true, () => false);
+    const prompt = p.waitForFunction(() => {
+      const el = document.getElementById('rfd-input');
+      return el && el.isConnected && !el.closest('.hidden');
+    }, null, { timeout: 8000 }).then(async () => { await p.setInputFiles('#rfd-input', path); return true; }, () => false);
+    await p.mouse.click(500, 400);
+    await p.waitForTimeout(200);
+    await p.keyboard.press('Control+o');
+    if ((await Promise.all([chooser, prompt])).some(Boolean)) return;
+  }
+  throw new Error('Ctrl+O opened no file chooser in 4 tries');
+}
+
 export const BASE = process.env.LUMEN_URL ?? 'http://127.0.0.1:8765/';
 
 export async function launch() {

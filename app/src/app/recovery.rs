@@ -119,3 +119,48 @@ impl LumenApp {
         }
     }
 }
+
+impl LumenApp {
+    /// The prompt for an image too large to edit at full size.
+    pub(super) fn too_big_ui(&mut self, ui: &mut egui::Ui) {
+        let Some(big) = &self.too_big else { return };
+        let text = format!(
+            "{} is {}x{} pixels. Editing it at full size needs about {}, more than the {} \
+             Lumen may use on this machine. Open it downscaled to {}x{}? (The file itself \
+             is not changed.)",
+            big.name,
+            big.size.0,
+            big.size.1,
+            crate::governor::human_bytes(big.needed),
+            crate::governor::human_bytes(big.budget),
+            big.fit.0,
+            big.fit.1
+        );
+        let mut choice = None;
+        egui::Modal::new(egui::Id::unique("too-big")).show(ui.ctx(), |ui| {
+            ui.set_max_width(420.0);
+            ui.heading("Image too large");
+            ui.label(text);
+            ui.horizontal(|ui| {
+                if ui.button("Open downscaled").clicked() {
+                    choice = Some(true);
+                }
+                if ui.button("Cancel").clicked() {
+                    choice = Some(false);
+                }
+            });
+        });
+        match choice {
+            Some(true) => {
+                if let Some(big) = self.too_big.take() {
+                    self.spawn("decode", move || crate::tasks::decode_downscaled(*big));
+                }
+            }
+            Some(false) => {
+                self.too_big = None;
+                self.restoring = None;
+            }
+            None => {}
+        }
+    }
+}

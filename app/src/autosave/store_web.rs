@@ -3,7 +3,9 @@
 //! `source-<id>.bin` (a copy of the file's bytes, since a page cannot reopen
 //! a path). `<id>` is the page load's start time, so every tab and reload
 //! has its own; sessions present when a page starts are the ones left
-//! behind (a closed tab, a crash) and are offered for restore.
+//! behind (a closed tab, a crash) and are offered for restore. Each page
+//! holds a Web Lock named after its session for as long as it lives, so a
+//! session whose page is still open (another tab) is never offered.
 //!
 //! OPFS calls are asynchronous; writes go through one queue so an older
 //! save can never land after a newer one.
@@ -138,6 +140,63 @@ async fn list() -> Result<Vec<String>, String> {
     }
 }
 
+fn lock_name(session_file: &str) -> String {
+    format!("lumen-{session_file}")
+}
+
+/// `navigator.locks`, if the browser has Web Locks.
+fn locks() -> Option<JsValue> {
+    let navigator = web_sys::window()?.navigator();
+    Reflect::get(&navigator, &"locks".into())
+        .ok()
+        .filter(|l| !l.is_undefined())
+}
+
+/// Holds the Web Lock `name` until the page goes away.
+fn hold_lock(name: &str) {
+    let Some(locks) = locks() else { return };
+    let Ok(request) = Reflect::get(&locks, &"request".into()) else {
+        return;
+    };
+    let Ok(request) = request.dyn_into::<js_sys::Function>() else {
+        return;
+    };
+    // The callback's promise never settles, so the lock is never released.
+    let forever = wasm_bindgen::closure::Closure::<dyn FnMut(JsValue) -> js_sys::Promise>::new(
+        |_lock: JsValue| js_sys::Promise::new(&mut |_, _| {}),
+    );
+    request.call2(&locks, &name.into(), forever.as_ref()).ok();
+    forever.forget();
+}
+
+/// The names of Web Locks held now, by any page of this origin.
+async fn held_locks() -> Vec<String> {
+    let Some(locks) = locks() else {
+        return Vec::new();
+    };
+    let Some(query) = Reflect::get(&locks, &"query".into())
+        .ok()
+        .and_then(|q| q.dyn_into::<js_sys::Function>().ok())
+    else {
+        return Vec::new();
+    };
+    let Some(promise) = query
+        .call0(&locks)
+        .ok()
+        .and_then(|p| p.dyn_into::<js_sys::Promise>().ok())
+    else {
+        return Vec::new();
+    };
+    let Ok(snapshot) = JsFuture::from(promise).await else {
+        return Vec::new();
+    };
+    let held = Reflect::get(&snapshot, &"held".into()).unwrap_or_default();
+    js_sys::Array::from(&held)
+        .iter()
+        .filter_map(|info| Reflect::get(&info, &"name".into()).ok()?.as_string())
+        .collect()
+}
+
 fn source_name(session_file: &str) -> String {
     session_file
         .replacen("session-", "source-", 1)
@@ -148,6 +207,7 @@ impl SessionStore {
     /// Opens this page's store (`_dir` is ignored: the browser decides).
     pub fn open(_dir: &std::path::Path) -> Result<Self, String> {
         let id = format!("{}", js_sys::Date::now() as u64);
+        hold_lock(&lock_name(&format!("session-{id}.json")));
         Ok(Self {
             id,
             queue: Rc::default(),
@@ -184,11 +244,10 @@ impl SessionStore {
                 };
                 match next {
                     None => return,
-                    Some(Op::Write(name, bytes)) => {
-                        if let Err(e) = write(&name, &bytes).await {
-                            crate::platform::log(&format!("lumen: autosave failed: {e}"));
-                        }
-                    }
+                    Some(Op::Write(name, bytes)) => match write(&name, &bytes).await {
+                        Ok(()) => crate::platform::log(&format!("lumen: autosaved {name}")),
+                        Err(e) => crate::platform::log(&format!("lumen: autosave failed: {e}")),
+                    },
                     Some(Op::Remove(name)) => remove(&name).await,
                 }
             }
@@ -228,9 +287,14 @@ impl SessionStore {
                 problems.push(format!("autosaved sessions could not be listed: {e}"));
                 Vec::new()
             });
+            let held = held_locks().await;
             for name in names {
-                if name == own || !name.starts_with("session-") || !name.ends_with(".json") {
-                    continue;
+                if name == own
+                    || !name.starts_with("session-")
+                    || !name.ends_with(".json")
+                    || held.contains(&lock_name(&name))
+                {
+                    continue; // not a session, or its page is still open
                 }
                 let parsed = read(&name)
                     .await
@@ -262,7 +326,11 @@ impl SessionStore {
         let name = orphan.session.name.clone();
         wasm_bindgen_futures::spawn_local(async move {
             match read(&file).await {
-                Ok(bytes) => tasks.send(crate::platform::decode(&bytes, name)),
+                Ok(bytes) => tasks.send(crate::platform::decode(
+                    bytes,
+                    name,
+                    crate::governor::default_budget(),
+                )),
                 Err(e) => tasks.send(TaskResult::Failed(format!(
                     "the stored copy of {name} could not be read: {e}"
                 ))),

@@ -18,8 +18,9 @@ pub fn spawn_task(name: &str, f: impl FnOnce() + Send + 'static) -> bool {
         .is_ok()
 }
 
-/// Asks for an image to open; reports [`TaskResult::PickedImage`].
-pub fn pick_image(tasks: Tasks) {
+/// Asks for an image to open; reports [`TaskResult::PickedImage`] (the
+/// budget applies when it is decoded).
+pub fn pick_image(tasks: Tasks, _budget: u64) {
     let picked = rfd::FileDialog::new()
         .set_title("Open image")
         .add_filter(

@@ -49,8 +49,9 @@ pub fn spawn_task(_name: &str, f: impl FnOnce() + Send + 'static) -> bool {
     true
 }
 
-/// Opens the browser's file picker; decodes the chosen image.
-pub fn pick_image(tasks: Tasks) {
+/// Opens the browser's file picker; decodes the chosen image if it fits
+/// `budget` bytes ([`crate::tasks::decode_task`]).
+pub fn pick_image(tasks: Tasks, budget: u64) {
     wasm_bindgen_futures::spawn_local(async move {
         let picked = rfd::AsyncFileDialog::new()
             .add_filter(
@@ -65,22 +66,20 @@ pub fn pick_image(tasks: Tasks) {
         };
         let name = file.file_name();
         let bytes = file.read().await;
-        tasks.send(decode(&bytes, name));
+        tasks.send(decode(bytes, name, budget));
     });
 }
 
-/// Decodes a file's bytes into a [`TaskResult`]; autosave keeps a copy of
-/// the bytes.
-pub fn decode(bytes: &[u8], name: String) -> TaskResult {
-    match crate::io::decode(bytes, &name) {
-        Ok(image) => TaskResult::Loaded {
-            image,
-            name,
-            source: crate::autosave::SourceRef::Stored,
-            keep: Some(bytes.to_vec()),
-        },
-        Err(e) => TaskResult::Failed(e.to_string()),
-    }
+/// Decodes a file's bytes for the editor within `budget` bytes; autosave
+/// keeps a copy of the bytes.
+pub fn decode(bytes: Vec<u8>, name: String, budget: u64) -> TaskResult {
+    crate::tasks::decode_task(
+        bytes,
+        name,
+        crate::autosave::SourceRef::Stored,
+        true,
+        budget,
+    )
 }
 
 /// On the web an export is a download; there is nothing to pick.
