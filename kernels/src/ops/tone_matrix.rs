@@ -2,12 +2,12 @@
 //! black & white.
 //!
 //! Each takes `src` and `dst` of equal length (whole RGBA pixels), works on
-//! the sRGB values as they are and keeps alpha unchanged. All run in
-//! integer fixed point with a loop over whole pixels; the results are
-//! within one level of the exact `f64` formulas in their doc comments
-//! (rounded half away from zero, clamped to `0..=255`).
-
-use super::color::{LUMA_B_Q16, LUMA_G_Q16, LUMA_R_Q16};
+//! the sRGB values as they are and keeps alpha unchanged. All run in `f32`
+//! (plain multiplies and adds, no transcendental functions, so the same
+//! result on every platform) over blocks of pixels split into planes, which
+//! the compiler vectorises; the results are within one level of the exact
+//! `f64` formulas in their doc comments (which round halves away from zero;
+//! these round them to even, see [`level`]), clamped to `0..=255`.
 use crate::spec::{BlackWhiteParams, ChannelMixerParams, SepiaParams, VibranceParams};
 
 /// The classic sepia matrix (rows: output R, G, B; columns: source R, G, B).
@@ -17,51 +17,62 @@ pub const SEPIA_MATRIX: [[f64; 3]; 3] = [
     [0.272, 0.534, 0.131],
 ];
 
-/// `1.0` in the 16-bit fixed point of [`Matrix`].
-const ONE_Q16: f64 = 65_536.0;
-
-/// A 3x3 colour matrix plus offset in 16-bit fixed point:
-/// `out_i = clamp((m_i0 R + m_i1 G + m_i2 B + bias_i) >> 16, 0, 255)`, where
-/// `bias_i` includes the offset and the `2^15` that makes the flooring shift
-/// round to nearest.
+/// Maps every pixel, as a little-endian RGBA word, through `f`.
 ///
-/// With weights in -2..=2 and offsets in -255..=255 (validated), every sum
-/// stays below `2^28` in magnitude, far inside `i32`. Each weight is off by
-/// at most `2^-17`, so a result is off by at most `3 * 255 * 2^-17 < 0.006`
-/// levels before rounding.
-#[derive(Clone, Copy, Debug)]
-struct Matrix {
-    m: [[i32; 3]; 3],
-    bias: [i32; 3],
+/// A straight loop over whole words: with the channels taken out by shifts
+/// and masks in the kernels below, the compiler vectorises it (four or more
+/// pixels per instruction) without byte shuffles.
+#[inline(always)]
+fn map_words(src: &[u8], dst: &mut [u8], f: impl Fn(u32) -> u32) {
+    let (src_px, _) = src.as_chunks::<4>();
+    let (dst_px, _) = dst.as_chunks_mut::<4>();
+    for (d, s) in dst_px.iter_mut().zip(src_px) {
+        *d = f(u32::from_le_bytes(*s)).to_le_bytes();
+    }
 }
 
-impl Matrix {
-    fn new(rows: [[f64; 3]; 3], offset: [f64; 3]) -> Self {
-        let q = |w: f64| (w * ONE_Q16).round() as i32;
-        Self {
-            m: rows.map(|row| row.map(q)),
-            bias: offset.map(|o| q(o) + (1 << 15)),
-        }
-    }
+/// R, G, B of a pixel word as `f32` in `0..=255`.
+#[inline(always)]
+fn unpack(w: u32) -> [f32; 3] {
+    // Through `i32`: signed conversion is one instruction on every target.
+    [w & 0xFF, (w >> 8) & 0xFF, (w >> 16) & 0xFF].map(|c| c as i32 as f32)
+}
 
-    fn apply(&self, src: &[u8], dst: &mut [u8]) {
-        let [[m00, m01, m02], [m10, m11, m12], [m20, m21, m22]] = self.m;
-        let [b0, b1, b2] = self.bias;
-        let (src_px, _) = src.as_chunks::<4>();
-        let (dst_px, _) = dst.as_chunks_mut::<4>();
-        for (d, s) in dst_px.iter_mut().zip(src_px) {
-            let r = i32::from(s[0]);
-            let g = i32::from(s[1]);
-            let b = i32::from(s[2]);
-            let level = |v: i32| (v >> 16).clamp(0, 255) as u8;
-            *d = [
-                level(m00 * r + m01 * g + m02 * b + b0),
-                level(m10 * r + m11 * g + m12 * b + b1),
-                level(m20 * r + m21 * g + m22 * b + b2),
-                s[3],
-            ];
-        }
-    }
+/// `1.5 * 2^23`: adding it to an `f32` in `0..=255` leaves that value
+/// rounded to an integer (ties to even) in the low mantissa bits.
+const ROUNDER: f32 = 12_582_912.0;
+
+/// A level clamped to `0..=255` and rounded to nearest (ties to even, the
+/// IEEE default), by the add-a-magic-number trick: plain `f32` add and bit
+/// mask, which vectorise on every target (a saturating `as` cast does not).
+#[inline(always)]
+fn level(v: f32) -> u32 {
+    (v.clamp(0.0, 255.0) + ROUNDER).to_bits() & 0xFF
+}
+
+/// The word of levels `r, g, b` with the alpha of `w`.
+#[inline(always)]
+fn pack([r, g, b]: [f32; 3], w: u32) -> u32 {
+    level(r) | (level(g) << 8) | (level(b) << 16) | (w & 0xFF00_0000)
+}
+
+/// A 3x3 colour matrix plus offset (rows: output R, G, B; columns: source
+/// R, G, B), in `f32`. With weights in -2..=2 and offsets in -255..=255 the
+/// `f32` sums are off by well under 0.001 levels.
+fn apply_matrix(rows: [[f32; 3]; 3], offset: [f32; 3], src: &[u8], dst: &mut [u8]) {
+    let [[m00, m01, m02], [m10, m11, m12], [m20, m21, m22]] = rows;
+    let [o0, o1, o2] = offset;
+    map_words(src, dst, |w| {
+        let [r, g, b] = unpack(w);
+        pack(
+            [
+                m00 * r + m01 * g + m02 * b + o0,
+                m10 * r + m11 * g + m12 * b + o1,
+                m20 * r + m21 * g + m22 * b + o2,
+            ],
+            w,
+        )
+    });
 }
 
 /// Sepia: the blend `M = (1 - amount) I + amount S` of the identity and
@@ -75,33 +86,25 @@ pub fn sepia(p: &SepiaParams, src: &[u8], dst: &mut [u8]) {
             (1.0 - a) * identity + a * SEPIA_MATRIX[i][j]
         })
     });
-    Matrix::new(rows, [0.0; 3]).apply(src, dst);
+    apply_matrix(rows.map(|row| row.map(|w| w as f32)), [0.0; 3], src, dst);
 }
 
 /// Channel mixer: `R' = red . [R, G, B] + offset[0]`,
 /// `G' = green . [R, G, B] + offset[1]`, `B' = blue . [R, G, B] + offset[2]`
 /// (offsets in levels), rounded and clamped. Alpha is kept.
 pub fn channel_mixer(p: &ChannelMixerParams, src: &[u8], dst: &mut [u8]) {
-    let row = |w: [f32; 3]| w.map(f64::from);
-    Matrix::new(
-        [row(p.red), row(p.green), row(p.blue)],
-        p.offset.map(f64::from),
-    )
-    .apply(src, dst);
+    apply_matrix([p.red, p.green, p.blue], p.offset, src, dst);
 }
 
 /// Black & white: `y = round(red R + green G + blue B)`, clamped, written to
 /// R, G and B. Alpha is kept.
 pub fn black_white(p: &BlackWhiteParams, src: &[u8], dst: &mut [u8]) {
-    let q = |w: f32| (f64::from(w) * ONE_Q16).round() as i32;
-    let (wr, wg, wb) = (q(p.red), q(p.green), q(p.blue));
-    let (src_px, _) = src.as_chunks::<4>();
-    let (dst_px, _) = dst.as_chunks_mut::<4>();
-    for (d, s) in dst_px.iter_mut().zip(src_px) {
-        let sum = wr * i32::from(s[0]) + wg * i32::from(s[1]) + wb * i32::from(s[2]) + (1 << 15);
-        let y = (sum >> 16).clamp(0, 255) as u8;
-        *d = [y, y, y, s[3]];
-    }
+    let (wr, wg, wb) = (p.red, p.green, p.blue);
+    map_words(src, dst, |w| {
+        let [r, g, b] = unpack(w);
+        let y = level(wr * r + wg * g + wb * b);
+        y | (y << 8) | (y << 16) | (w & 0xFF00_0000)
+    });
 }
 
 /// Vibrance, per pixel with `Y = 0.2126 R + 0.7152 G + 0.0722 B` (unrounded)
@@ -110,36 +113,19 @@ pub fn black_white(p: &BlackWhiteParams, src: &[u8], dst: &mut [u8]) {
 /// `k = 1 + amount * (1 - s)`, `c' = round(Y + (c - Y) k)` for each of R, G
 /// and B, clamped. Greys (`s = 0`) get the full change, fully saturated
 /// colours (`s = 1`) none; `amount = -1` turns greyish pixels grey, `1`
-/// doubles their distance from grey. Alpha is kept.
-///
-/// Fixed point: `Y` in 8 fractional bits (from the 16-bit Rec. 709 weights
-/// of [`super::color`]), `k` in 12; within one level of the formula.
+/// doubles their distance from grey. Alpha is kept. Computed in `f32`.
 pub fn vibrance(p: &VibranceParams, src: &[u8], dst: &mut [u8]) {
     if p.amount == 0.0 {
         dst.copy_from_slice(src);
         return;
     }
-    let amount = f64::from(p.amount);
-    // k in Q12 = (K0 - K1 * d) >> 8 with d = max - min, i.e. K0, K1 in Q20.
-    let k0 = ((1.0 + amount) * f64::from(1 << 20)).round() as i32;
-    let k1 = (amount * f64::from(1 << 20) / 255.0).round() as i32;
-    const WR: i32 = LUMA_R_Q16 as i32;
-    const WG: i32 = LUMA_G_Q16 as i32;
-    const WB: i32 = LUMA_B_Q16 as i32;
-    let (src_px, _) = src.as_chunks::<4>();
-    let (dst_px, _) = dst.as_chunks_mut::<4>();
-    for (d, s) in dst_px.iter_mut().zip(src_px) {
-        let r = i32::from(s[0]);
-        let g = i32::from(s[1]);
-        let b = i32::from(s[2]);
-        // Luma in Q8: at most 255 * 2^8.
-        let y8 = (r * WR + g * WG + b * WB + (1 << 7)) >> 8;
-        let spread = r.max(g).max(b) - r.min(g).min(b);
-        // In 0..=8192 (k in 0..=2).
-        let k = (k0 - k1 * spread + (1 << 7)) >> 8;
-        // Q20: |y8 << 12| < 2^28 and |(c << 8) - y8| * k < 2^29.
-        let base = (y8 << 12) + (1 << 19);
-        let level = |c: i32| ((base + ((c << 8) - y8) * k) >> 20).clamp(0, 255) as u8;
-        *d = [level(r), level(g), level(b), s[3]];
-    }
+    // k = k0 - k1 * (max - min).
+    let k0 = 1.0 + p.amount;
+    let k1 = p.amount / 255.0;
+    map_words(src, dst, |w| {
+        let [r, g, b] = unpack(w);
+        let y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+        let k = k0 - k1 * (r.max(g).max(b) - r.min(g).min(b));
+        pack([y + (r - y) * k, y + (g - y) * k, y + (b - y) * k], w)
+    });
 }
