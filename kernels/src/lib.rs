@@ -9,6 +9,7 @@
 
 pub mod error;
 pub mod filter;
+pub mod histogram;
 pub mod image;
 pub mod ops;
 pub mod recipe;
@@ -17,6 +18,7 @@ pub mod spec;
 
 pub use error::{KernelError, Result};
 pub use filter::Split;
+pub use histogram::Histogram;
 pub use image::{RgbaImage, SourceBand};
 pub use recipe::{Recipe, Step};
 pub use spec::FilterSpec;

@@ -104,6 +104,16 @@ fn cases() -> Vec<(&'static str, FilterSpec)> {
                 lightness: 0.1,
             }),
         ),
+        // The tone filters' defaults are all non-neutral.
+        ("levels", named("levels")),
+        ("curves", named("curves")),
+        ("vibrance", named("vibrance")),
+        ("temperature_tint", named("temperature_tint")),
+        ("channel_mixer", named("channel_mixer")),
+        ("black_white", named("black_white")),
+        ("sepia", named("sepia")),
+        ("posterize", named("posterize")),
+        ("threshold", named("threshold")),
         (
             "gaussian_blur_sigma3",
             FilterSpec::GaussianBlur(GaussianBlurParams { sigma_px: 3.0 }),

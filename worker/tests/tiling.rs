@@ -8,9 +8,10 @@
 use std::ops::Range;
 
 use lumen_kernels::spec::{
-    BrightnessContrastParams, CropParams, ExposureParams, FILTER_NAMES, FlipAxis, FlipParams,
-    GammaParams, GaussianBlurParams, HslParams, ResizeMethod, ResizeParams, RotateParams,
-    UnsharpMaskParams,
+    BlackWhiteParams, BrightnessContrastParams, ChannelMixerParams, CropParams, CurvesParams,
+    ExposureParams, FILTER_NAMES, FlipAxis, FlipParams, GammaParams, GaussianBlurParams, HslParams,
+    LevelsParams, PosterizeParams, ResizeMethod, ResizeParams, RotateParams, SepiaParams,
+    TemperatureTintParams, ThresholdParams, UnsharpMaskParams, VibranceParams,
 };
 use lumen_kernels::{FilterSpec, RgbaImage, SourceBand};
 use lumen_worker::scheduler::even_bands;
@@ -64,6 +65,42 @@ fn specs_for(w: u32, h: u32) -> Vec<FilterSpec> {
             saturation: -1.0,
             lightness: 0.3,
         }),
+        FilterSpec::Levels(LevelsParams {
+            black: 40,
+            white: 41,
+            gamma: 0.3,
+            out_black: 250,
+            out_white: 5,
+        }),
+        FilterSpec::Levels(LevelsParams::IDENTITY),
+        FilterSpec::Curves(CurvesParams {
+            rgb: vec![[0.1, 0.9], [0.5, 0.2], [0.9, 0.8]],
+            red: vec![[0.0, 1.0], [1.0, 0.0]],
+            green: vec![[0.2, 0.0], [0.3, 1.0]],
+            blue: vec![[0.0, 0.3], [0.4, 0.35], [0.6, 0.9], [1.0, 0.95]],
+        }),
+        FilterSpec::Vibrance(VibranceParams { amount: -1.0 }),
+        FilterSpec::Vibrance(VibranceParams { amount: 1.0 }),
+        FilterSpec::TemperatureTint(TemperatureTintParams {
+            temperature: -0.8,
+            tint: 0.6,
+        }),
+        FilterSpec::ChannelMixer(ChannelMixerParams {
+            red: [2.0, -1.5, 0.3],
+            green: [-2.0, 2.0, 1.0],
+            blue: [0.1, 0.2, -0.3],
+            offset: [-40.0, 12.5, 255.0],
+        }),
+        FilterSpec::BlackWhite(BlackWhiteParams {
+            red: 1.5,
+            green: -0.5,
+            blue: 0.7,
+        }),
+        FilterSpec::Sepia(SepiaParams { amount: 0.35 }),
+        FilterSpec::Posterize(PosterizeParams { levels: 2 }),
+        FilterSpec::Posterize(PosterizeParams { levels: 7 }),
+        FilterSpec::Threshold(ThresholdParams { level: 0 }),
+        FilterSpec::Threshold(ThresholdParams { level: 200 }),
         FilterSpec::GaussianBlur(GaussianBlurParams { sigma_px: 0.0 }),
         FilterSpec::GaussianBlur(GaussianBlurParams { sigma_px: 0.5 }),
         FilterSpec::GaussianBlur(GaussianBlurParams { sigma_px: 3.0 }),

@@ -14,14 +14,14 @@ pub const MAX_CONTRAST_FACTOR: f64 = 255.0;
 
 /// Rounds a level to the nearest integer (halves away from zero) and clamps
 /// it to `0..=255`.
-fn to_level(v: f64) -> u8 {
+pub(crate) fn to_level(v: f64) -> u8 {
     // `as` saturates, and NaN (not reachable with validated parameters)
     // becomes 0.
     v.round().clamp(0.0, 255.0) as u8
 }
 
 /// Builds the table `lut[v] = to_level(f(v))` for every level `v`.
-fn build_lut(f: impl Fn(f64) -> f64) -> [u8; 256] {
+pub(crate) fn build_lut(f: impl Fn(f64) -> f64) -> [u8; 256] {
     let mut lut = [0u8; 256];
     for (v, out) in lut.iter_mut().enumerate() {
         *out = to_level(f(v as f64));
@@ -30,15 +30,21 @@ fn build_lut(f: impl Fn(f64) -> f64) -> [u8; 256] {
 }
 
 /// Maps R, G and B of every pixel through `lut`, copying alpha.
+fn apply_lut(lut: &[u8; 256], src: &[u8], dst: &mut [u8]) {
+    apply_rgb_luts([lut, lut, lut], src, dst);
+}
+
+/// Maps R through `luts[0]`, G through `luts[1]` and B through `luts[2]`,
+/// copying alpha.
 ///
 /// Large buffers go through [`PairLut`] (two lookups a pixel), small ones
 /// through [`ShiftedLut`] (three lookups, but 3 KiB of tables instead of 256 KiB,
 /// so much cheaper to build).
-fn apply_lut(lut: &[u8; 256], src: &[u8], dst: &mut [u8]) {
+pub(crate) fn apply_rgb_luts(luts: [&[u8; 256]; 3], src: &[u8], dst: &mut [u8]) {
     if src.len() / 4 >= PAIR_LUT_MIN_PIXELS {
-        PairLut::new(lut).apply(src, dst);
+        PairLut::new(luts).apply(src, dst);
     } else {
-        ShiftedLut::new(lut).apply(src, dst);
+        ShiftedLut::new(luts).apply(src, dst);
     }
 }
 
@@ -47,9 +53,9 @@ fn apply_lut(lut: &[u8; 256], src: &[u8], dst: &mut [u8]) {
 /// buffers this large (1 MiB of pixels and up).
 const PAIR_LUT_MIN_PIXELS: usize = 1 << 18;
 
-/// A level table over pairs of bytes, which maps a whole pixel with two
-/// lookups: `rg[R | G << 8] = lut[R] | lut[G] << 8` and
-/// `ba[B | A << 8] = lut[B] | A << 8` (alpha passes through).
+/// Level tables over pairs of bytes, which map a whole pixel with two
+/// lookups: `rg[R | G << 8] = lut_r[R] | lut_g[G] << 8` and
+/// `ba[B | A << 8] = lut_b[B] | A << 8` (alpha passes through).
 struct PairLut {
     rg: Box<PairTable>,
     ba: Box<PairTable>,
@@ -59,15 +65,17 @@ struct PairLut {
 type PairTable = [u16; 1 << 16];
 
 impl PairLut {
-    fn new(lut: &[u8; 256]) -> Self {
+    fn new([lut_r, lut_g, lut_b]: [&[u8; 256]; 3]) -> Self {
         let mut rg = zeroed_pair_table();
         let mut ba = zeroed_pair_table();
         let rows = rg.chunks_exact_mut(256).zip(ba.chunks_exact_mut(256));
-        for (high, (&mapped_high, (rg_row, ba_row))) in (0u16..).zip(lut.iter().zip(rows)) {
-            let mapped_high = u16::from(mapped_high) << 8;
-            for ((rg_out, ba_out), &mapped_low) in rg_row.iter_mut().zip(ba_row).zip(lut) {
-                *rg_out = u16::from(mapped_low) | mapped_high;
-                *ba_out = u16::from(mapped_low) | (high << 8);
+        for (high, (&mapped_g, (rg_row, ba_row))) in (0u16..).zip(lut_g.iter().zip(rows)) {
+            let mapped_g = u16::from(mapped_g) << 8;
+            for (((rg_out, ba_out), &mapped_r), &mapped_b) in
+                rg_row.iter_mut().zip(ba_row).zip(lut_r).zip(lut_b)
+            {
+                *rg_out = u16::from(mapped_r) | mapped_g;
+                *ba_out = u16::from(mapped_b) | (high << 8);
             }
         }
         Self { rg, ba }
@@ -99,7 +107,7 @@ fn zeroed_pair_table() -> Box<PairTable> {
     }
 }
 
-/// A level table spread over three `u32` tables, one per colour channel,
+/// Level tables as three `u32` tables, one per colour channel,
 /// each entry already shifted to its channel's byte of a little-endian RGBA
 /// word (R bits 0..8, G 8..16, B 16..24), so a pixel is three lookups ORed
 /// together with its alpha. All indices are `u8`, so the 256-entry tables
@@ -111,19 +119,12 @@ struct ShiftedLut {
 }
 
 impl ShiftedLut {
-    fn new(lut: &[u8; 256]) -> Self {
-        let mut t = Self {
-            r: [0; 256],
-            g: [0; 256],
-            b: [0; 256],
-        };
-        for (v, &level) in lut.iter().enumerate() {
-            let level = u32::from(level);
-            t.r[v] = level;
-            t.g[v] = level << 8;
-            t.b[v] = level << 16;
+    fn new([lut_r, lut_g, lut_b]: [&[u8; 256]; 3]) -> Self {
+        Self {
+            r: lut_r.map(u32::from),
+            g: lut_g.map(|v| u32::from(v) << 8),
+            b: lut_b.map(|v| u32::from(v) << 16),
         }
-        t
     }
 
     /// Maps R, G and B of one pixel word, keeping alpha (the top byte).
@@ -226,11 +227,15 @@ mod tests {
     use super::*;
 
     /// Both table layouts agree with a plain per-byte lookup, on every
-    /// `(low, high)` byte pair and an arbitrary (non-monotone) table, so
+    /// `(low, high)` byte pair and arbitrary (non-monotone) tables, one per
+    /// channel, so
     /// the large-buffer path is checked even where tests use small images.
     #[test]
     fn pair_and_shifted_luts_match_plain_lookup() {
         let lut: [u8; 256] = std::array::from_fn(|v| (v as u8).wrapping_mul(37) ^ 0x5A);
+        let lut_g: [u8; 256] = std::array::from_fn(|v| (v as u8).wrapping_mul(91) ^ 0x13);
+        let lut_b: [u8; 256] = std::array::from_fn(|v| 255 - (v as u8).wrapping_mul(5));
+        let luts = [&lut, &lut_g, &lut_b];
         // Every 16-bit pattern in both halves of the pixel word.
         let src: Vec<u8> = (0..=u16::MAX)
             .flat_map(|x| {
@@ -243,17 +248,17 @@ mod tests {
             .flat_map(|p| {
                 [
                     lut[usize::from(p[0])],
-                    lut[usize::from(p[1])],
-                    lut[usize::from(p[2])],
+                    lut_g[usize::from(p[1])],
+                    lut_b[usize::from(p[2])],
                     p[3],
                 ]
             })
             .collect();
         let mut pair = vec![0; src.len()];
-        PairLut::new(&lut).apply(&src, &mut pair);
+        PairLut::new(luts).apply(&src, &mut pair);
         assert!(pair == expected, "PairLut differs");
         let mut shifted = vec![0; src.len()];
-        ShiftedLut::new(&lut).apply(&src, &mut shifted);
+        ShiftedLut::new(luts).apply(&src, &mut shifted);
         assert!(shifted == expected, "ShiftedLut differs");
     }
 }

@@ -4,5 +4,8 @@
 pub mod adjust;
 pub mod blur;
 pub mod color;
+pub mod curve;
 pub mod geometry;
 pub mod resize;
+pub mod tone;
+pub mod tone_matrix;

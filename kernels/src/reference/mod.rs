@@ -5,6 +5,7 @@
 pub mod blur;
 pub mod geometry;
 pub mod point;
+pub mod tone;
 
 use crate::error::Result;
 use crate::filter::crop_rect;
@@ -21,6 +22,15 @@ pub fn apply(spec: &FilterSpec, src: &RgbaImage) -> Result<RgbaImage> {
         FilterSpec::Exposure(p) => point::exposure(p, src),
         FilterSpec::Gamma(p) => point::gamma(p, src),
         FilterSpec::Hsl(p) => point::hsl(p, src),
+        FilterSpec::Levels(p) => tone::levels(p, src),
+        FilterSpec::Curves(p) => tone::curves(p, src),
+        FilterSpec::Vibrance(p) => tone::vibrance(p, src),
+        FilterSpec::TemperatureTint(p) => tone::temperature_tint(p, src),
+        FilterSpec::ChannelMixer(p) => tone::channel_mixer(p, src),
+        FilterSpec::BlackWhite(p) => tone::black_white(p, src),
+        FilterSpec::Sepia(p) => tone::sepia(p, src),
+        FilterSpec::Posterize(p) => tone::posterize(p, src),
+        FilterSpec::Threshold(p) => tone::threshold(p, src),
         FilterSpec::GaussianBlur(p) => blur::gaussian_blur(p, src),
         FilterSpec::UnsharpMask(p) => blur::unsharp_mask(p, src),
         FilterSpec::Rotate(p) => geometry::rotate(p, src),

@@ -59,7 +59,7 @@ pub fn brightness_contrast(p: &BrightnessContrastParams, src: &RgbaImage) -> Rgb
 }
 
 /// sRGB encoded (`0..=1`) to linear light.
-fn decode_srgb(c: f64) -> f64 {
+pub(crate) fn decode_srgb(c: f64) -> f64 {
     if c <= 0.04045 {
         c / 12.92
     } else {
@@ -68,7 +68,7 @@ fn decode_srgb(c: f64) -> f64 {
 }
 
 /// Linear light (`0..=1`) to sRGB encoded.
-fn encode_srgb(l: f64) -> f64 {
+pub(crate) fn encode_srgb(l: f64) -> f64 {
     if l <= 0.003_130_8 {
         12.92 * l
     } else {

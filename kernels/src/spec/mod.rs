@@ -9,8 +9,10 @@ use serde::{Deserialize, Serialize};
 use crate::error::{KernelError, Result};
 
 mod params;
+mod tone;
 
 pub use params::*;
+pub use tone::*;
 
 /// One filter with its parameters. The serde tag is the stable name.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -28,6 +30,24 @@ pub enum FilterSpec {
     Gamma(GammaParams),
     /// Hue, saturation, lightness.
     Hsl(HslParams),
+    /// Input black/white points, mid-tone gamma, output range.
+    Levels(LevelsParams),
+    /// Monotone tone curves per channel and for all three.
+    Curves(CurvesParams),
+    /// Saturation weighted toward dull colours.
+    Vibrance(VibranceParams),
+    /// White balance: temperature and tint.
+    TemperatureTint(TemperatureTintParams),
+    /// Output channels as weighted sums of the source channels.
+    ChannelMixer(ChannelMixerParams),
+    /// Grey from weighted channels.
+    BlackWhite(BlackWhiteParams),
+    /// Sepia tone.
+    Sepia(SepiaParams),
+    /// Fewer levels per channel.
+    Posterize(PosterizeParams),
+    /// Black or white by luma.
+    Threshold(ThresholdParams),
     /// Gaussian blur.
     GaussianBlur(GaussianBlurParams),
     /// Unsharp mask.
@@ -50,6 +70,15 @@ pub const FILTER_NAMES: &[&str] = &[
     "exposure",
     "gamma",
     "hsl",
+    "levels",
+    "curves",
+    "vibrance",
+    "temperature_tint",
+    "channel_mixer",
+    "black_white",
+    "sepia",
+    "posterize",
+    "threshold",
     "gaussian_blur",
     "unsharp_mask",
     "rotate",
@@ -90,6 +119,15 @@ impl FilterSpec {
             "exposure" => Self::Exposure(Default::default()),
             "gamma" => Self::Gamma(Default::default()),
             "hsl" => Self::Hsl(Default::default()),
+            "levels" => Self::Levels(Default::default()),
+            "curves" => Self::Curves(Default::default()),
+            "vibrance" => Self::Vibrance(Default::default()),
+            "temperature_tint" => Self::TemperatureTint(Default::default()),
+            "channel_mixer" => Self::ChannelMixer(Default::default()),
+            "black_white" => Self::BlackWhite(Default::default()),
+            "sepia" => Self::Sepia(Default::default()),
+            "posterize" => Self::Posterize(Default::default()),
+            "threshold" => Self::Threshold(Default::default()),
             "gaussian_blur" => Self::GaussianBlur(Default::default()),
             "unsharp_mask" => Self::UnsharpMask(Default::default()),
             "rotate" => Self::Rotate(Default::default()),
@@ -109,6 +147,15 @@ impl FilterSpec {
             Self::Exposure(_) => "exposure",
             Self::Gamma(_) => "gamma",
             Self::Hsl(_) => "hsl",
+            Self::Levels(_) => "levels",
+            Self::Curves(_) => "curves",
+            Self::Vibrance(_) => "vibrance",
+            Self::TemperatureTint(_) => "temperature_tint",
+            Self::ChannelMixer(_) => "channel_mixer",
+            Self::BlackWhite(_) => "black_white",
+            Self::Sepia(_) => "sepia",
+            Self::Posterize(_) => "posterize",
+            Self::Threshold(_) => "threshold",
             Self::GaussianBlur(_) => "gaussian_blur",
             Self::UnsharpMask(_) => "unsharp_mask",
             Self::Rotate(_) => "rotate",
@@ -126,8 +173,8 @@ impl FilterSpec {
     /// Checks every parameter; the error names the filter and parameter.
     pub fn validate(&self) -> Result<()> {
         let name = self.name();
-        match *self {
-            Self::Invert(_) | Self::Grayscale(_) | Self::Flip(_) => Ok(()),
+        match self {
+            Self::Invert(_) | Self::Grayscale(_) | Self::Flip(_) | Self::Threshold(_) => Ok(()),
             Self::BrightnessContrast(p) => {
                 check_range(name, "brightness", p.brightness, -1.0, 1.0)?;
                 check_range(name, "contrast", p.contrast, -1.0, 1.0)
@@ -139,6 +186,14 @@ impl FilterSpec {
                 check_range(name, "saturation", p.saturation, -1.0, 1.0)?;
                 check_range(name, "lightness", p.lightness, -1.0, 1.0)
             }
+            Self::Levels(p) => p.check(name),
+            Self::Curves(p) => p.check(name),
+            Self::Vibrance(p) => check_range(name, "amount", p.amount, -1.0, 1.0),
+            Self::TemperatureTint(p) => p.check(name),
+            Self::ChannelMixer(p) => p.check(name),
+            Self::BlackWhite(p) => p.check(name),
+            Self::Sepia(p) => check_range(name, "amount", p.amount, 0.0, 1.0),
+            Self::Posterize(p) => p.check(name),
             Self::GaussianBlur(p) => check_range(name, "sigma_px", p.sigma_px, 0.0, MAX_SIGMA_PX),
             Self::UnsharpMask(p) => {
                 check_range(name, "sigma_px", p.sigma_px, 0.0, MAX_SIGMA_PX)?;
@@ -208,6 +263,15 @@ pub fn label_of(name: &str) -> &'static str {
         "exposure" => "Exposure",
         "gamma" => "Gamma",
         "hsl" => "Hue / saturation / lightness",
+        "levels" => "Levels",
+        "curves" => "Curves",
+        "vibrance" => "Vibrance",
+        "temperature_tint" => "Temperature / tint",
+        "channel_mixer" => "Channel mixer",
+        "black_white" => "Black & white",
+        "sepia" => "Sepia",
+        "posterize" => "Posterize",
+        "threshold" => "Threshold",
         "gaussian_blur" => "Gaussian blur",
         "unsharp_mask" => "Unsharp mask",
         "rotate" => "Rotate",

@@ -1,0 +1,217 @@
+//! Tone adjustments built on level tables: levels (and auto levels), curves,
+//! temperature/tint and posterize, plus threshold.
+//!
+//! Each takes `src` and `dst` of equal length (whole RGBA pixels) and keeps
+//! alpha unchanged. The table-based ops build 256-entry tables once per call
+//! from the exact `f64` formula in their doc comment (rounded half away from
+//! zero, clamped to `0..=255`) and map R, G and B through them, so they cost
+//! the same as any other table op. The matrix-like colour ops (vibrance,
+//! sepia, channel mixer, black & white) are in [`super::tone_matrix`].
+
+use super::adjust::{apply_rgb_luts, build_lut, linear_to_srgb, srgb_to_linear};
+use super::curve::MonotoneCurve;
+use crate::histogram::Histogram;
+use crate::spec::{
+    CurvesParams, LevelsParams, PosterizeParams, TemperatureTintParams, ThresholdParams,
+};
+
+/// The level table of `levels`: for each level `v`,
+/// `t = clamp((v - black) / (white - black), 0, 1)` and
+/// `v' = round(out_black + (out_white - out_black) * t^(1 / gamma))`.
+pub fn levels_lut(p: &LevelsParams) -> [u8; 256] {
+    let black = f64::from(p.black);
+    // Validated parameters have white > black; the max only keeps a
+    // division by zero out of unvalidated ones.
+    let span = (f64::from(p.white) - black).max(1.0);
+    let inv_gamma = 1.0 / f64::from(p.gamma);
+    let out_black = f64::from(p.out_black);
+    let out_span = f64::from(p.out_white) - out_black;
+    build_lut(|v| {
+        let t = ((v - black) / span).clamp(0.0, 1.0);
+        out_black + out_span * t.powf(inv_gamma)
+    })
+}
+
+/// Levels, the same table ([`levels_lut`]) for R, G and B; alpha is kept.
+pub fn levels(p: &LevelsParams, src: &[u8], dst: &mut [u8]) {
+    let lut = levels_lut(p);
+    apply_rgb_luts([&lut, &lut, &lut], src, dst);
+}
+
+/// Levels that stretch the luma histogram of `pixels` (RGBA) to full range:
+/// `black` is the lowest level with more than `clip_fraction` of the
+/// counted pixels at or below it, `white` the highest level with more than
+/// `clip_fraction` at or above it; gamma 1, output 0..=255.
+///
+/// Fully transparent pixels are not counted (see
+/// [`Histogram::of_pixels`]). `clip_fraction` is clamped to `0..=0.5`
+/// (NaN counts as 0); e.g. 0.005 clips half a percent at each end. An image
+/// with no counted pixels, or with fewer than two levels left between the
+/// clip points, gets [`LevelsParams::IDENTITY`]. The result always
+/// validates.
+pub fn auto_levels(pixels: &[u8], clip_fraction: f32) -> LevelsParams {
+    auto_levels_from(&Histogram::of_pixels(pixels), clip_fraction)
+}
+
+/// [`auto_levels`] from a histogram already computed (its `luma` counts).
+pub fn auto_levels_from(hist: &Histogram, clip_fraction: f32) -> LevelsParams {
+    let fraction = if clip_fraction.is_nan() {
+        0.0
+    } else {
+        f64::from(clip_fraction).clamp(0.0, 0.5)
+    };
+    let total: u64 = hist.luma.iter().map(|&c| u64::from(c)).sum();
+    if total == 0 {
+        return LevelsParams::IDENTITY;
+    }
+    // Pixels that may be clipped at each end.
+    let clip = (fraction * total as f64).floor() as u64;
+    let first_past = |counts: &mut dyn Iterator<Item = (usize, &u32)>| {
+        let mut seen = 0u64;
+        for (level, &c) in counts {
+            seen += u64::from(c);
+            if seen > clip {
+                return Some(level);
+            }
+        }
+        None
+    };
+    let black = first_past(&mut hist.luma.iter().enumerate());
+    let white = first_past(&mut hist.luma.iter().enumerate().rev());
+    match (black, white) {
+        (Some(black), Some(white)) if white > black => LevelsParams {
+            black: black as u8,
+            white: white as u8,
+            ..LevelsParams::IDENTITY
+        },
+        _ => LevelsParams::IDENTITY,
+    }
+}
+
+/// The three level tables of `curves`: for channel `c` (R, G, B) and level
+/// `v`, `round(255 * rgb(curve_c(v / 255)))`, where the channel curve's
+/// output is passed on unrounded. Each curve is a [`MonotoneCurve`].
+pub fn curves_luts(p: &CurvesParams) -> [[u8; 256]; 3] {
+    let rgb = MonotoneCurve::new(&p.rgb);
+    [&p.red, &p.green, &p.blue].map(|points| {
+        let channel = MonotoneCurve::new(points);
+        build_lut(|v| 255.0 * rgb.eval(channel.eval(v / 255.0)))
+    })
+}
+
+/// Curves: each channel through its own curve, then the `rgb` curve, as one
+/// table per channel ([`curves_luts`]); alpha is kept.
+pub fn curves(p: &CurvesParams, src: &[u8], dst: &mut [u8]) {
+    let [r, g, b] = curves_luts(p);
+    apply_rgb_luts([&r, &g, &b], src, dst);
+}
+
+/// Strength of `temperature` at ±1: the linear-light gain of red and blue
+/// moves by this much.
+pub const TEMPERATURE_GAIN: f64 = 0.4;
+/// Strength of `tint` at ±1: the linear-light gain of green moves by this
+/// much.
+pub const TINT_GAIN: f64 = 0.3;
+
+/// The linear-light gains `[red, green, blue]` of `temperature_tint`:
+/// `1 + 0.4 t`, `1 - 0.3 m`, `1 - 0.4 t` for temperature `t` and tint `m`.
+pub fn temperature_tint_gains(p: &TemperatureTintParams) -> [f64; 3] {
+    let t = f64::from(p.temperature);
+    let m = f64::from(p.tint);
+    [
+        1.0 + TEMPERATURE_GAIN * t,
+        1.0 - TINT_GAIN * m,
+        1.0 - TEMPERATURE_GAIN * t,
+    ]
+}
+
+/// Temperature and tint: each channel `v` is scaled in linear light by its
+/// gain `g` ([`temperature_tint_gains`]):
+/// `v' = round(255 * srgb(min(1, linear(v / 255) * g)))` with the sRGB
+/// transfer functions of [`super::adjust`]. Warmer raises red and lowers
+/// blue, magenta lowers green. Alpha is kept.
+pub fn temperature_tint(p: &TemperatureTintParams, src: &[u8], dst: &mut [u8]) {
+    let [r, g, b] = temperature_tint_gains(p)
+        .map(|gain| build_lut(|v| 255.0 * linear_to_srgb(srgb_to_linear(v / 255.0) * gain)));
+    apply_rgb_luts([&r, &g, &b], src, dst);
+}
+
+/// The level table of `posterize` with `n` levels (2..=255; smaller values
+/// are treated as 2): `q = round(v (n - 1) / 255)`, `v' = round(q 255 / (n
+/// - 1))`, in exact integer arithmetic (halves round up).
+pub fn posterize_lut(n: u8) -> [u8; 256] {
+    let steps = u32::from(n.max(2)) - 1;
+    std::array::from_fn(|v| {
+        let q = (2 * v as u32 * steps + 255) / 510;
+        ((2 * q * 255 + steps) / (2 * steps)) as u8
+    })
+}
+
+/// Posterize: R, G and B through [`posterize_lut`]; alpha is kept.
+pub fn posterize(p: &PosterizeParams, src: &[u8], dst: &mut [u8]) {
+    let lut = posterize_lut(p.levels);
+    apply_rgb_luts([&lut, &lut, &lut], src, dst);
+}
+
+/// Threshold: white where the Rec. 709 luma `0.2126 R + 0.7152 G + 0.0722 B`
+/// (unrounded) is at least `level`, black elsewhere; alpha is kept.
+///
+/// Exact: compared as `2126 R + 7152 G + 722 B >= 10000 level` in integers.
+pub fn threshold(p: &ThresholdParams, src: &[u8], dst: &mut [u8]) {
+    let limit = 10_000 * u32::from(p.level);
+    let (src_px, _) = src.as_chunks::<4>();
+    let (dst_px, _) = dst.as_chunks_mut::<4>();
+    for (d, s) in dst_px.iter_mut().zip(src_px) {
+        let w = u32::from_le_bytes(*s);
+        let luma = 2126 * (w & 0xFF) + 7152 * ((w >> 8) & 0xFF) + 722 * ((w >> 16) & 0xFF);
+        let white = u32::from(luma >= limit).wrapping_neg() & 0x00FF_FFFF;
+        *d = (white | (w & 0xFF00_0000)).to_le_bytes();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn posterize_lut_is_even_and_exact() {
+        let lut = posterize_lut(2);
+        assert!(lut[..128].iter().all(|&v| v == 0));
+        assert!(lut[128..].iter().all(|&v| v == 255));
+        // 255 levels, 255/254 apart: one level of 256 is lost, none moves
+        // by more than one.
+        let lut = posterize_lut(255);
+        assert!(
+            lut.iter()
+                .enumerate()
+                .all(|(v, &o)| o.abs_diff(v as u8) <= 1)
+        );
+        let distinct: std::collections::BTreeSet<u8> = lut.iter().copied().collect();
+        assert_eq!(distinct.len(), 255);
+        // Four levels: 0, 85, 170, 255.
+        let lut = posterize_lut(4);
+        assert_eq!(
+            (lut[0], lut[42], lut[43], lut[127], lut[128]),
+            (0, 0, 85, 85, 170)
+        );
+        assert_eq!((lut[212], lut[213], lut[255]), (170, 255, 255));
+    }
+
+    #[test]
+    fn levels_lut_identity_and_points() {
+        let id = levels_lut(&LevelsParams::IDENTITY);
+        assert!(id.iter().enumerate().all(|(v, &o)| usize::from(o) == v));
+        let p = LevelsParams {
+            black: 50,
+            white: 100,
+            gamma: 1.0,
+            out_black: 10,
+            out_white: 20,
+        };
+        let lut = levels_lut(&p);
+        assert_eq!(
+            (lut[0], lut[50], lut[75], lut[100], lut[255]),
+            (10, 10, 15, 20, 20)
+        );
+    }
+}
