@@ -3,6 +3,9 @@
 
 pub mod adjust;
 pub mod blur;
+pub mod canvas;
 pub mod color;
 pub mod geometry;
 pub mod resize;
+pub mod rotate_free;
+pub mod stylize;
