@@ -4,7 +4,7 @@
 
 use egui::{Slider, Ui};
 use lumen_kernels::FilterSpec;
-use lumen_kernels::spec::{FlipAxis, ResizeMethod};
+use lumen_kernels::spec::{Anchor, FlipAxis, ResizeMethod};
 
 fn slider(
     ui: &mut Ui,
@@ -204,11 +204,106 @@ pub fn params_ui(ui: &mut Ui, spec: &mut FilterSpec, input_size: (u32, u32)) -> 
                 });
             changed
         }
+        FilterSpec::RotateAngle(p) => {
+            slider(
+                ui,
+                &mut p.angle_deg,
+                -180.0..=180.0,
+                "Angle",
+                "Degrees, clockwise",
+            ) | ui
+                .checkbox(&mut p.expand, "Expand canvas")
+                .on_hover_text("Grow the image to fit the rotated corners")
+                .changed()
+        }
+        FilterSpec::CanvasSize(p) => {
+            let mut changed = false;
+            ui.horizontal(|ui| {
+                ui.label("width");
+                changed |= ui
+                    .add(egui::DragValue::new(&mut p.width).range(1..=65536))
+                    .changed();
+                ui.label("height");
+                changed |= ui
+                    .add(egui::DragValue::new(&mut p.height).range(1..=65536))
+                    .changed();
+            });
+            egui::Grid::new("anchor").show(ui, |ui| {
+                for (i, (anchor, label)) in [
+                    (Anchor::TopLeft, "↖"),
+                    (Anchor::Top, "↑"),
+                    (Anchor::TopRight, "↗"),
+                    (Anchor::Left, "←"),
+                    (Anchor::Center, "·"),
+                    (Anchor::Right, "→"),
+                    (Anchor::BottomLeft, "↙"),
+                    (Anchor::Bottom, "↓"),
+                    (Anchor::BottomRight, "↘"),
+                ]
+                .into_iter()
+                .enumerate()
+                {
+                    changed |= ui.selectable_value(&mut p.anchor, anchor, label).changed();
+                    if i % 3 == 2 {
+                        ui.end_row();
+                    }
+                }
+            });
+            ui.horizontal(|ui| {
+                ui.label("fill");
+                changed |= ui
+                    .color_edit_button_srgba_unmultiplied(&mut p.fill)
+                    .changed();
+            });
+            changed
+        }
+        FilterSpec::Pixelate(p) => ui
+            .add(
+                Slider::new(&mut p.block_px, 1..=200)
+                    .logarithmic(true)
+                    .text("Block"),
+            )
+            .on_hover_text("Block size in pixels")
+            .changed(),
+        FilterSpec::Vignette(p) => {
+            slider(
+                ui,
+                &mut p.amount,
+                -1.0..=1.0,
+                "Amount",
+                "Negative darkens the edges, positive lightens them",
+            ) | slider(
+                ui,
+                &mut p.radius,
+                0.0..=1.5,
+                "Radius",
+                "Where the falloff starts, fraction of the half-diagonal",
+            ) | slider(
+                ui,
+                &mut p.softness,
+                0.0..=1.0,
+                "Softness",
+                "Width of the falloff",
+            )
+        }
+        FilterSpec::Noise(p) => {
+            let mut changed = slider(ui, &mut p.amount, 0.0..=1.0, "Amount", "Grain strength");
+            ui.horizontal(|ui| {
+                ui.label("seed");
+                changed |= ui.add(egui::DragValue::new(&mut p.seed)).changed();
+            });
+            changed |= ui
+                .checkbox(&mut p.monochrome, "Monochrome")
+                .on_hover_text("The same grain on red, green and blue")
+                .changed();
+            changed
+        }
     }
 }
 
 /// The parameters a new step gets: the filter's defaults, adapted to the
-/// image it will receive (a crop of the centre half, a resize to half size).
+/// image it will receive (a crop of the centre half, a resize to half size,
+/// a canvas 10% larger).
 pub fn initial_spec(name: &str, input_size: (u32, u32)) -> Option<FilterSpec> {
     let mut spec = FilterSpec::from_name(name)?;
     let (w, h) = input_size;
@@ -222,6 +317,10 @@ pub fn initial_spec(name: &str, input_size: (u32, u32)) -> Option<FilterSpec> {
         FilterSpec::Resize(p) => {
             p.width = (w / 2).max(1);
             p.height = (h / 2).max(1);
+        }
+        FilterSpec::CanvasSize(p) => {
+            p.width = w.saturating_add(w / 10).clamp(1, 65536);
+            p.height = h.saturating_add(h / 10).clamp(1, 65536);
         }
         _ => {}
     }
