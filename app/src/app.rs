@@ -80,6 +80,10 @@ pub struct LumenApp {
     memory_budget: u64,
     /// An image waiting for the user to accept opening it downscaled.
     too_big: Option<Box<crate::tasks::TooBig>>,
+    /// The histogram of the displayed result, with its render generation.
+    histogram: Option<(u64, lumen_kernels::histogram::Histogram)>,
+    /// The generation whose histogram is being computed.
+    histogram_pending: Option<u64>,
 }
 
 /// How the editor starts.
@@ -105,6 +109,20 @@ enum WebFormat {
     Png,
     Jpeg,
     WebP,
+}
+
+/// The most pixels the histogram reads; larger images are sampled every
+/// k-th row (an estimate of the same shape at a fraction of the work).
+pub const HISTOGRAM_MAX_PX: u64 = 4 << 20;
+
+fn histogram_of(image: &RgbaImage) -> lumen_kernels::histogram::Histogram {
+    let mut hist = lumen_kernels::histogram::Histogram::new();
+    let px = u64::from(image.width()) * u64::from(image.height());
+    let every = px.div_ceil(HISTOGRAM_MAX_PX).max(1) as usize;
+    for row in image.pixels().chunks(image.stride()).step_by(every) {
+        hist.add_pixels(row);
+    }
+    hist
 }
 
 fn display_name(path: &Path) -> String {
@@ -165,6 +183,8 @@ impl LumenApp {
             restoring: None,
             memory_budget,
             too_big: None,
+            histogram: None,
+            histogram_pending: None,
         };
         if let Some(dir) = &options.data_dir {
             match SessionStore::open(dir) {
@@ -494,6 +514,12 @@ impl LumenApp {
                     platform::log(&format!("lumen: error: {msg}"));
                     self.set_notice(msg, true);
                 }
+                TaskResult::Histogram { generation, hist } => {
+                    if self.histogram_pending == Some(generation) {
+                        self.histogram_pending = None;
+                    }
+                    self.histogram = Some((generation, *hist));
+                }
                 TaskResult::TooBig(big) => {
                     platform::log(&format!(
                         "lumen: {} is too large to edit here ({}x{})",
@@ -566,6 +592,29 @@ impl LumenApp {
             self.canvas.actual_size(ctx.pixels_per_point());
         }
         self.show_before = before;
+    }
+
+    /// Starts computing the histogram of a newly displayed result, on a
+    /// background task (rows are subsampled above [`HISTOGRAM_MAX_PX`]).
+    fn request_histogram(&mut self) {
+        let Some(shown) = self.renderer.displayed() else {
+            return;
+        };
+        let generation = shown.generation;
+        if self
+            .histogram
+            .as_ref()
+            .is_some_and(|(g, _)| *g == generation)
+            || self.histogram_pending == Some(generation)
+        {
+            return;
+        }
+        let image = shown.image.clone();
+        self.histogram_pending = Some(generation);
+        self.spawn("histogram", move || TaskResult::Histogram {
+            generation,
+            hist: Box::new(histogram_of(&image)),
+        });
     }
 
     /// Logs each new full-resolution result once (the browser tests wait
@@ -651,6 +700,7 @@ impl LumenApp {
             self.renderer.request(chain);
         }
         self.renderer.poll();
+        self.request_histogram();
         self.announce_render();
         self.try_export();
         if self.renderer.is_busy() || self.tasks_running > 0 {
@@ -673,7 +723,10 @@ impl LumenApp {
                         .resizable(true)
                         .default_size(160.0)
                         .show(ui, |ui| panels::history_ui(ui, doc));
-                    if let Some(StepAction::OpenPalette) = panels::steps_ui(ui, doc) {
+                    let hist = self.histogram.as_ref().map(|(_, h)| h);
+                    crate::ui::histogram::histogram_ui(ui, hist);
+                    ui.separator();
+                    if let Some(StepAction::OpenPalette) = panels::steps_ui(ui, doc, hist) {
                         open_palette = true;
                     }
                 });

@@ -41,6 +41,13 @@ pub enum TaskResult {
         /// where a page cannot reopen a file).
         keep: Option<Vec<u8>>,
     },
+    /// The histogram of a displayed result.
+    Histogram {
+        /// The render generation it belongs to.
+        generation: u64,
+        /// The counts.
+        hist: Box<lumen_kernels::histogram::Histogram>,
+    },
     /// An image too large for the memory budget, waiting for the user to
     /// accept opening it downscaled.
     TooBig(Box<TooBig>),

@@ -75,7 +75,13 @@ impl FilterSpec {
                 halo_px: ops::blur::gaussian_halo_px(p.sigma_px),
             },
             Self::Rotate(p) if p.quarter_turns % 2 == 1 => Split::Whole,
-            Self::Rotate(_) | Self::Flip(_) | Self::Crop(_) | Self::Resize(_) => Split::Mapped,
+            Self::Rotate(_)
+            | Self::Flip(_)
+            | Self::Crop(_)
+            | Self::Resize(_)
+            | Self::RotateAngle(_)
+            | Self::CanvasSize(_)
+            | Self::Pixelate(_) => Split::Mapped,
             _ => Split::Rows { halo_px: 0 },
         }
     }
@@ -90,6 +96,11 @@ impl FilterSpec {
                 (w, h)
             }
             Self::Resize(p) => (p.width, p.height),
+            Self::RotateAngle(p) => ops::rotate_free::RotateGeometry::new(p, width, height)?.out,
+            Self::CanvasSize(p) => {
+                checked_byte_len(p.width, p.height)?;
+                (p.width, p.height)
+            }
             _ => (width, height),
         })
     }
@@ -115,6 +126,12 @@ impl FilterSpec {
                 Err(_) => 0..0,
             },
             Self::Resize(p) => ops::resize::resize_source_rows(p, height, out_rows),
+            Self::RotateAngle(p) => match ops::rotate_free::RotateGeometry::new(p, width, height) {
+                Ok(g) => g.source_rows(out_rows),
+                Err(_) => 0..0,
+            },
+            Self::CanvasSize(p) => ops::canvas::canvas_source_rows(p, width, height, out_rows),
+            Self::Pixelate(p) => ops::stylize::pixelate_source_rows(p, height, out_rows),
             _ => match self.split() {
                 Split::Rows { halo_px } => {
                     let h = i64::from(halo_px);
@@ -196,6 +213,19 @@ impl FilterSpec {
                 ops::geometry::crop_rows(rect, src, out_rows, dst);
             }
             Self::Resize(p) => ops::resize::resize_rows(p, src, out_rows, dst),
+            Self::RotateAngle(p) => {
+                let g = ops::rotate_free::RotateGeometry::new(p, src.width, src.height)?;
+                ops::rotate_free::rotate_angle_rows(&g, src, out_rows, dst);
+            }
+            Self::CanvasSize(p) => ops::canvas::canvas_rows(p, src, out_rows, dst),
+            Self::Pixelate(p) => ops::stylize::pixelate_rows(p, src, out_rows, dst),
+            Self::Vignette(p) => {
+                let rows = out_rows.clone();
+                ops::stylize::vignette_rows(p, src.width, src.height, rows, point_src(), dst);
+            }
+            Self::Noise(p) => {
+                ops::stylize::noise_rows(p, src.width, out_rows.clone(), point_src(), dst);
+            }
         }
         Ok(())
     }

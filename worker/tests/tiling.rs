@@ -8,10 +8,11 @@
 use std::ops::Range;
 
 use lumen_kernels::spec::{
-    BlackWhiteParams, BrightnessContrastParams, ChannelMixerParams, CropParams, CurvesParams,
-    ExposureParams, FILTER_NAMES, FlipAxis, FlipParams, GammaParams, GaussianBlurParams, HslParams,
-    LevelsParams, PosterizeParams, ResizeMethod, ResizeParams, RotateParams, SepiaParams,
-    TemperatureTintParams, ThresholdParams, UnsharpMaskParams, VibranceParams,
+    Anchor, BlackWhiteParams, BrightnessContrastParams, CanvasSizeParams, ChannelMixerParams,
+    CropParams, CurvesParams, ExposureParams, FILTER_NAMES, FlipAxis, FlipParams, GammaParams,
+    GaussianBlurParams, HslParams, LevelsParams, NoiseParams, PixelateParams, PosterizeParams,
+    ResizeMethod, ResizeParams, RotateAngleParams, RotateParams, SepiaParams,
+    TemperatureTintParams, ThresholdParams, UnsharpMaskParams, VibranceParams, VignetteParams,
 };
 use lumen_kernels::{FilterSpec, RgbaImage, SourceBand};
 use lumen_worker::scheduler::even_bands;
@@ -156,6 +157,45 @@ fn specs_for(w: u32, h: u32) -> Vec<FilterSpec> {
                 method,
             }));
         }
+    }
+    for angle_deg in [0.0, 90.0, -33.5, 45.0, 181.25, 359.9] {
+        for expand in [true, false] {
+            specs.push(FilterSpec::RotateAngle(RotateAngleParams {
+                angle_deg,
+                expand,
+            }));
+        }
+    }
+    for (width, height, anchor) in [
+        (w + 7, h + 4, Anchor::Center),
+        (w * 2 + 1, (h / 2).max(1), Anchor::BottomRight),
+        ((w / 2).max(1), h + 3, Anchor::Top),
+        ((w / 3).max(1), (h / 3).max(1), Anchor::Left),
+        (w, h, Anchor::TopLeft),
+    ] {
+        specs.push(FilterSpec::CanvasSize(CanvasSizeParams {
+            width,
+            height,
+            anchor,
+            fill: [10, 200, 30, 128],
+        }));
+    }
+    for block_px in [1, 2, 3, 7, 16, 1000] {
+        specs.push(FilterSpec::Pixelate(PixelateParams { block_px }));
+    }
+    for (amount, radius, softness) in [(-1.0, 0.0, 1.0), (0.7, 0.3, 0.2), (-0.4, 0.5, 0.0)] {
+        specs.push(FilterSpec::Vignette(VignetteParams {
+            amount,
+            radius,
+            softness,
+        }));
+    }
+    for (amount, seed, monochrome) in [(1.0, 7, false), (0.35, u32::MAX, true)] {
+        specs.push(FilterSpec::Noise(NoiseParams {
+            amount,
+            seed,
+            monochrome,
+        }));
     }
     specs
 }

@@ -1,6 +1,8 @@
 //! The editor's panels and widgets, one file each.
 
 pub mod canvas;
+pub mod histogram;
 pub mod palette;
 pub mod panels;
 pub mod params;
+pub mod params_tone;

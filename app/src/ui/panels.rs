@@ -3,6 +3,7 @@
 
 use egui::Ui;
 use lumen_kernels::FilterSpec;
+use lumen_kernels::histogram::Histogram;
 
 use super::params::params_ui;
 use crate::document::Document;
@@ -32,7 +33,7 @@ pub fn step_input_sizes(doc: &Document) -> Vec<(u32, u32)> {
 
 /// The recipe panel: one collapsible editor per step, with enable, move and
 /// remove buttons.
-pub fn steps_ui(ui: &mut Ui, doc: &mut Document) -> Option<StepAction> {
+pub fn steps_ui(ui: &mut Ui, doc: &mut Document, hist: Option<&Histogram>) -> Option<StepAction> {
     let mut action = None;
     ui.horizontal(|ui| {
         ui.heading("Recipe");
@@ -92,7 +93,7 @@ pub fn steps_ui(ui: &mut Ui, doc: &mut Document) -> Option<StepAction> {
                             }
                         });
                     });
-                    if i < doc.steps().len() && params_ui(ui, &mut spec, input_size) {
+                    if i < doc.steps().len() && params_ui(ui, &mut spec, input_size, hist) {
                         doc.edit_step(i, spec);
                     }
                 });

@@ -4,9 +4,13 @@
 
 use egui::{Slider, Ui};
 use lumen_kernels::FilterSpec;
-use lumen_kernels::spec::{FlipAxis, ResizeMethod};
+use lumen_kernels::histogram::Histogram;
 
-fn slider(
+use super::params_tone as tone;
+use lumen_kernels::spec::{Anchor, FlipAxis, ResizeMethod};
+
+/// A float slider with a hover tip; true when it changed.
+pub(super) fn slider(
     ui: &mut Ui,
     value: &mut f32,
     range: std::ops::RangeInclusive<f32>,
@@ -19,9 +23,56 @@ fn slider(
 }
 
 /// Edits `spec` in place. `input_size` is the size of the image the step
-/// receives, for geometry defaults.
-pub fn params_ui(ui: &mut Ui, spec: &mut FilterSpec, input_size: (u32, u32)) -> bool {
+/// receives, for geometry defaults; `hist` is the histogram of the current
+/// result, drawn behind the levels and curves editors.
+pub fn params_ui(
+    ui: &mut Ui,
+    spec: &mut FilterSpec,
+    input_size: (u32, u32),
+    hist: Option<&Histogram>,
+) -> bool {
     match spec {
+        FilterSpec::Levels(p) => tone::levels_ui(ui, p, hist),
+        FilterSpec::Curves(p) => tone::curves_ui(ui, p, hist),
+        FilterSpec::ChannelMixer(p) => tone::channel_mixer_ui(ui, p),
+        FilterSpec::BlackWhite(p) => tone::black_white_ui(ui, p),
+        FilterSpec::Vibrance(p) => slider(
+            ui,
+            &mut p.amount,
+            -1.0..=1.0,
+            "Vibrance",
+            "Saturates dull colours more than vivid ones; negative mutes them",
+        ),
+        FilterSpec::TemperatureTint(p) => {
+            slider(
+                ui,
+                &mut p.temperature,
+                -1.0..=1.0,
+                "Temperature",
+                "Negative is cooler (bluer), positive warmer (yellower)",
+            ) | slider(
+                ui,
+                &mut p.tint,
+                -1.0..=1.0,
+                "Tint",
+                "Negative is greener, positive more magenta",
+            )
+        }
+        FilterSpec::Sepia(p) => slider(
+            ui,
+            &mut p.amount,
+            0.0..=1.0,
+            "Amount",
+            "0 is the original, 1 full sepia",
+        ),
+        FilterSpec::Threshold(p) => ui
+            .add(Slider::new(&mut p.level, 0..=255).text("Level"))
+            .on_hover_text("Pixels with luma at or above this become white, the rest black")
+            .changed(),
+        FilterSpec::Posterize(p) => ui
+            .add(Slider::new(&mut p.levels, 2..=32).text("Levels"))
+            .on_hover_text("Levels per channel")
+            .changed(),
         FilterSpec::Invert(_) | FilterSpec::Grayscale(_) => {
             ui.weak("No parameters");
             false
@@ -204,11 +255,109 @@ pub fn params_ui(ui: &mut Ui, spec: &mut FilterSpec, input_size: (u32, u32)) -> 
                 });
             changed
         }
+        FilterSpec::RotateAngle(p) => {
+            slider(
+                ui,
+                &mut p.angle_deg,
+                -180.0..=180.0,
+                "Angle",
+                "Degrees, clockwise",
+            ) | ui
+                .checkbox(&mut p.expand, "Expand canvas")
+                .on_hover_text("Grow the image to fit the rotated corners")
+                .changed()
+        }
+        FilterSpec::CanvasSize(p) => {
+            let mut changed = false;
+            ui.horizontal(|ui| {
+                ui.label("width");
+                changed |= ui
+                    .add(egui::DragValue::new(&mut p.width).range(1..=65536))
+                    .changed();
+                ui.label("height");
+                changed |= ui
+                    .add(egui::DragValue::new(&mut p.height).range(1..=65536))
+                    .changed();
+            });
+            egui::Grid::new("anchor").show(ui, |ui| {
+                for (i, (anchor, label)) in [
+                    (Anchor::TopLeft, "TL"),
+                    (Anchor::Top, "T"),
+                    (Anchor::TopRight, "TR"),
+                    (Anchor::Left, "L"),
+                    (Anchor::Center, "C"),
+                    (Anchor::Right, "R"),
+                    (Anchor::BottomLeft, "BL"),
+                    (Anchor::Bottom, "B"),
+                    (Anchor::BottomRight, "BR"),
+                ]
+                .into_iter()
+                .enumerate()
+                {
+                    changed |= ui
+                        .selectable_value(&mut p.anchor, anchor, label)
+                        .on_hover_text("Where the old image sits in the new canvas")
+                        .changed();
+                    if i % 3 == 2 {
+                        ui.end_row();
+                    }
+                }
+            });
+            ui.horizontal(|ui| {
+                ui.label("fill");
+                changed |= ui
+                    .color_edit_button_srgba_unmultiplied(&mut p.fill)
+                    .changed();
+            });
+            changed
+        }
+        FilterSpec::Pixelate(p) => ui
+            .add(
+                Slider::new(&mut p.block_px, 1..=200)
+                    .logarithmic(true)
+                    .text("Block"),
+            )
+            .on_hover_text("Block size in pixels")
+            .changed(),
+        FilterSpec::Vignette(p) => {
+            slider(
+                ui,
+                &mut p.amount,
+                -1.0..=1.0,
+                "Amount",
+                "Negative darkens the edges, positive lightens them",
+            ) | slider(
+                ui,
+                &mut p.radius,
+                0.0..=1.5,
+                "Radius",
+                "Where the falloff starts, fraction of the half-diagonal",
+            ) | slider(
+                ui,
+                &mut p.softness,
+                0.0..=1.0,
+                "Softness",
+                "Width of the falloff",
+            )
+        }
+        FilterSpec::Noise(p) => {
+            let mut changed = slider(ui, &mut p.amount, 0.0..=1.0, "Amount", "Grain strength");
+            ui.horizontal(|ui| {
+                ui.label("seed");
+                changed |= ui.add(egui::DragValue::new(&mut p.seed)).changed();
+            });
+            changed |= ui
+                .checkbox(&mut p.monochrome, "Monochrome")
+                .on_hover_text("The same grain on red, green and blue")
+                .changed();
+            changed
+        }
     }
 }
 
 /// The parameters a new step gets: the filter's defaults, adapted to the
-/// image it will receive (a crop of the centre half, a resize to half size).
+/// image it will receive (a crop of the centre half, a resize to half size,
+/// a canvas 10% larger).
 pub fn initial_spec(name: &str, input_size: (u32, u32)) -> Option<FilterSpec> {
     let mut spec = FilterSpec::from_name(name)?;
     let (w, h) = input_size;
@@ -222,6 +371,10 @@ pub fn initial_spec(name: &str, input_size: (u32, u32)) -> Option<FilterSpec> {
         FilterSpec::Resize(p) => {
             p.width = (w / 2).max(1);
             p.height = (h / 2).max(1);
+        }
+        FilterSpec::CanvasSize(p) => {
+            p.width = w.saturating_add(w / 10).clamp(1, 65536);
+            p.height = h.saturating_add(h / 10).clamp(1, 65536);
         }
         _ => {}
     }

@@ -3,9 +3,12 @@
 
 pub mod adjust;
 pub mod blur;
+pub mod canvas;
 pub mod color;
 pub mod curve;
 pub mod geometry;
 pub mod resize;
+pub mod rotate_free;
+pub mod stylize;
 pub mod tone;
 pub mod tone_matrix;

@@ -4,7 +4,9 @@
 
 pub mod blur;
 pub mod geometry;
+pub mod geometry2;
 pub mod point;
+pub mod stylize;
 pub mod tone;
 
 use crate::error::Result;
@@ -37,5 +39,10 @@ pub fn apply(spec: &FilterSpec, src: &RgbaImage) -> Result<RgbaImage> {
         FilterSpec::Flip(p) => geometry::flip(p, src),
         FilterSpec::Crop(p) => geometry::crop(crop_rect(p, src.width(), src.height())?, src),
         FilterSpec::Resize(p) => geometry::resize(p, src),
+        FilterSpec::RotateAngle(p) => geometry2::rotate_angle(p, src),
+        FilterSpec::CanvasSize(p) => geometry2::canvas_size(p, src),
+        FilterSpec::Pixelate(p) => stylize::pixelate(p, src),
+        FilterSpec::Vignette(p) => stylize::vignette(p, src),
+        FilterSpec::Noise(p) => stylize::noise(p, src),
     })
 }

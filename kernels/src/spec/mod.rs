@@ -8,9 +8,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{KernelError, Result};
 
+mod geometry;
 mod params;
 mod tone;
 
+pub use geometry::*;
 pub use params::*;
 pub use tone::*;
 
@@ -60,6 +62,16 @@ pub enum FilterSpec {
     Crop(CropParams),
     /// Resample to a new size.
     Resize(ResizeParams),
+    /// Rotation by any angle, bilinear.
+    RotateAngle(RotateAngleParams),
+    /// Grow or shrink the canvas around an anchor.
+    CanvasSize(CanvasSizeParams),
+    /// Average over square blocks.
+    Pixelate(PixelateParams),
+    /// Darken or lighten towards the corners.
+    Vignette(VignetteParams),
+    /// Deterministic film grain.
+    Noise(NoiseParams),
 }
 
 /// Every stable filter name, in menu order.
@@ -81,9 +93,14 @@ pub const FILTER_NAMES: &[&str] = &[
     "threshold",
     "gaussian_blur",
     "unsharp_mask",
+    "pixelate",
+    "vignette",
+    "noise",
     "rotate",
     "flip",
     "crop",
+    "rotate_angle",
+    "canvas_size",
     "resize",
 ];
 
@@ -107,6 +124,9 @@ fn check_range(filter: &'static str, param: &'static str, v: f32, lo: f32, hi: f
 
 /// Largest blur sigma accepted, in pixels.
 pub const MAX_SIGMA_PX: f32 = 1000.0;
+
+/// Largest `pixelate` block accepted, in pixels.
+pub const MAX_BLOCK_PX: u32 = 1000;
 
 impl FilterSpec {
     /// The filter with default parameters for a stable name; `None` if the
@@ -134,6 +154,11 @@ impl FilterSpec {
             "flip" => Self::Flip(Default::default()),
             "crop" => Self::Crop(Default::default()),
             "resize" => Self::Resize(Default::default()),
+            "rotate_angle" => Self::RotateAngle(Default::default()),
+            "canvas_size" => Self::CanvasSize(Default::default()),
+            "pixelate" => Self::Pixelate(Default::default()),
+            "vignette" => Self::Vignette(Default::default()),
+            "noise" => Self::Noise(Default::default()),
             _ => return None,
         })
     }
@@ -162,6 +187,11 @@ impl FilterSpec {
             Self::Flip(_) => "flip",
             Self::Crop(_) => "crop",
             Self::Resize(_) => "resize",
+            Self::RotateAngle(_) => "rotate_angle",
+            Self::CanvasSize(_) => "canvas_size",
+            Self::Pixelate(_) => "pixelate",
+            Self::Vignette(_) => "vignette",
+            Self::Noise(_) => "noise",
         }
     }
 
@@ -221,12 +251,40 @@ impl FilterSpec {
                 })?;
                 Ok(())
             }
+            Self::RotateAngle(p) => check_range(name, "angle_deg", p.angle_deg, -360.0, 360.0),
+            Self::CanvasSize(p) => {
+                crate::image::checked_byte_len(p.width, p.height).map_err(|e| {
+                    KernelError::Param {
+                        filter: name,
+                        param: "width/height",
+                        problem: e.to_string(),
+                    }
+                })?;
+                Ok(())
+            }
+            Self::Pixelate(p) => {
+                if !(1..=MAX_BLOCK_PX).contains(&p.block_px) {
+                    return Err(KernelError::Param {
+                        filter: name,
+                        param: "block_px",
+                        problem: format!("must be in 1..={MAX_BLOCK_PX}, got {}", p.block_px),
+                    });
+                }
+                Ok(())
+            }
+            Self::Vignette(p) => {
+                check_range(name, "amount", p.amount, -1.0, 1.0)?;
+                check_range(name, "radius", p.radius, 0.0, 2.0)?;
+                check_range(name, "softness", p.softness, 0.0, 1.0)
+            }
+            Self::Noise(p) => check_range(name, "amount", p.amount, 0.0, 1.0),
         }
     }
 
     /// The same filter for a preview rendered at `scale` times the source
-    /// size: lengths in pixels (blur sigma, crop rectangle, resize target)
-    /// are scaled so the preview looks like the full render.
+    /// size: lengths in pixels (blur sigma, crop rectangle, resize and
+    /// canvas sizes, pixelate block) are scaled so the preview looks like the
+    /// full render. Angles, strengths and noise seeds are kept.
     #[must_use]
     pub fn scaled_for_proxy(&self, scale: f32) -> Self {
         let px = |v: u32| ((v as f32 * scale).round() as u32).max(1);
@@ -248,6 +306,14 @@ impl FilterSpec {
                 width: px(p.width),
                 height: px(p.height),
                 ..p
+            }),
+            Self::CanvasSize(p) => Self::CanvasSize(CanvasSizeParams {
+                width: px(p.width),
+                height: px(p.height),
+                ..p
+            }),
+            Self::Pixelate(p) => Self::Pixelate(PixelateParams {
+                block_px: px(p.block_px).min(MAX_BLOCK_PX),
             }),
             other => other,
         }
@@ -278,6 +344,11 @@ pub fn label_of(name: &str) -> &'static str {
         "flip" => "Flip",
         "crop" => "Crop",
         "resize" => "Resize",
+        "rotate_angle" => "Rotate by angle",
+        "canvas_size" => "Canvas size",
+        "pixelate" => "Pixelate",
+        "vignette" => "Vignette",
+        "noise" => "Noise",
         _ => "Unknown filter",
     }
 }
