@@ -4,10 +4,11 @@
 //! Each takes `src` and `dst` of equal length (whole RGBA pixels), works on
 //! the sRGB values as they are and keeps alpha unchanged. All run in `f32`
 //! (plain multiplies and adds, no transcendental functions, so the same
-//! result on every platform) over blocks of pixels split into planes, which
+//! result on every platform) in a straight loop over pixel words, which
 //! the compiler vectorises; the results are within one level of the exact
 //! `f64` formulas in their doc comments (which round halves away from zero;
 //! these round them to even, see [`level`]), clamped to `0..=255`.
+
 use crate::spec::{BlackWhiteParams, ChannelMixerParams, SepiaParams, VibranceParams};
 
 /// The classic sepia matrix (rows: output R, G, B; columns: source R, G, B).
