@@ -65,7 +65,11 @@ impl Palette {
             }
             for (i, name) in found.iter().enumerate() {
                 let text = format!("{}   ({name})", label_of(name));
-                if ui.selectable_label(i == self.selected, text).clicked() {
+                if ui
+                    .selectable_label(i == self.selected, text)
+                    .on_hover_text(super::describe::description_of(name))
+                    .clicked()
+                {
                     chosen = Some(*name);
                 }
             }

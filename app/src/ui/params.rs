@@ -207,6 +207,20 @@ pub fn params_ui(
                     .changed();
                 ui.end_row();
             });
+            ui.horizontal(|ui| {
+                ui.label("Aspect");
+                for (label, aspect) in CROP_ASPECTS {
+                    if ui
+                        .small_button(label)
+                        .on_hover_text("The largest centred rectangle of this shape")
+                        .clicked()
+                    {
+                        let (x, y, cw, ch) = crop_for_aspect(input_size, aspect);
+                        (p.x, p.y, p.width, p.height) = (x, y, cw, ch);
+                        changed = true;
+                    }
+                }
+            });
             ui.weak("0 width or height means: to the edge");
             changed
         }
@@ -355,6 +369,31 @@ pub fn params_ui(
     }
 }
 
+/// Crop presets: label and width / height (0 for the image's own).
+pub const CROP_ASPECTS: [(&str, f32); 6] = [
+    ("Original", 0.0),
+    ("1:1", 1.0),
+    ("4:3", 4.0 / 3.0),
+    ("3:2", 1.5),
+    ("16:9", 16.0 / 9.0),
+    ("4:5", 0.8),
+];
+
+/// The largest rectangle of `aspect` (width / height; 0 for the image's
+/// own) centred in a `w` x `h` image: `(x, y, width, height)`.
+pub fn crop_for_aspect((w, h): (u32, u32), aspect: f32) -> (u32, u32, u32, u32) {
+    let (w, h) = (w.max(1), h.max(1));
+    if aspect <= 0.0 {
+        return (0, 0, w, h);
+    }
+    let (mut cw, mut ch) = (w, ((w as f32 / aspect).round() as u32).max(1));
+    if ch > h {
+        ch = h;
+        cw = ((h as f32 * aspect).round() as u32).clamp(1, w);
+    }
+    ((w - cw) / 2, (h - ch) / 2, cw, ch)
+}
+
 /// The parameters a new step gets: the filter's defaults, adapted to the
 /// image it will receive (a crop of the centre half, a resize to half size,
 /// a canvas 10% larger).
@@ -379,4 +418,21 @@ pub fn initial_spec(name: &str, input_size: (u32, u32)) -> Option<FilterSpec> {
         _ => {}
     }
     Some(spec)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crop_presets_fit_and_centre() {
+        assert_eq!(crop_for_aspect((400, 300), 1.0), (50, 0, 300, 300));
+        assert_eq!(crop_for_aspect((400, 300), 16.0 / 9.0), (0, 37, 400, 225));
+        assert_eq!(crop_for_aspect((400, 300), 0.0), (0, 0, 400, 300));
+        assert_eq!(crop_for_aspect((300, 400), 0.8), (0, 12, 300, 375));
+        for (_, a) in CROP_ASPECTS {
+            let (x, y, cw, ch) = crop_for_aspect((1, 1), a);
+            assert!(x + cw <= 1 && y + ch <= 1 && cw >= 1 && ch >= 1);
+        }
+    }
 }
