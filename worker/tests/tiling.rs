@@ -8,9 +8,10 @@
 use std::ops::Range;
 
 use lumen_kernels::spec::{
-    BrightnessContrastParams, CropParams, ExposureParams, FILTER_NAMES, FlipAxis, FlipParams,
-    GammaParams, GaussianBlurParams, HslParams, ResizeMethod, ResizeParams, RotateParams,
-    UnsharpMaskParams,
+    BoxBlurParams, BrightnessContrastParams, ConvolveParams, CropParams, DenoiseParams,
+    EmbossParams, ExposureParams, FILTER_NAMES, FlipAxis, FlipParams, GammaParams,
+    GaussianBlurParams, HslParams, MedianParams, MotionBlurParams, ResizeMethod, ResizeParams,
+    RotateParams, SobelParams, UnsharpMaskParams,
 };
 use lumen_kernels::{FilterSpec, RgbaImage, SourceBand};
 use lumen_worker::scheduler::even_bands;
@@ -77,6 +78,46 @@ fn specs_for(w: u32, h: u32) -> Vec<FilterSpec> {
             sigma_px: 6.0,
             amount: 0.5,
             threshold: 0.0,
+        }),
+        FilterSpec::BoxBlur(BoxBlurParams { radius_px: 0 }),
+        FilterSpec::BoxBlur(BoxBlurParams { radius_px: 1 }),
+        FilterSpec::BoxBlur(BoxBlurParams { radius_px: 25 }),
+        FilterSpec::MotionBlur(MotionBlurParams {
+            length_px: 12.5,
+            angle_deg: 90.0,
+        }),
+        FilterSpec::MotionBlur(MotionBlurParams {
+            length_px: 40.0,
+            angle_deg: -33.0,
+        }),
+        FilterSpec::MotionBlur(MotionBlurParams {
+            length_px: 3.0,
+            angle_deg: 180.0,
+        }),
+        FilterSpec::Median(MedianParams { radius_px: 1 }),
+        FilterSpec::Median(MedianParams { radius_px: 9 }),
+        FilterSpec::Denoise(DenoiseParams {
+            strength: 1.0,
+            radius_px: 1,
+        }),
+        FilterSpec::Denoise(DenoiseParams {
+            strength: 0.1,
+            radius_px: 6,
+        }),
+        FilterSpec::Sobel(SobelParams { scale: 3.7 }),
+        FilterSpec::Emboss(EmbossParams {
+            angle_deg: -100.0,
+            strength: 6.0,
+        }),
+        FilterSpec::Convolve(ConvolveParams {
+            kernel: (0..25).map(|i| (i % 7) as f32 - 3.0).collect(),
+            divisor: 0.0,
+            bias: 20.0,
+        }),
+        FilterSpec::Convolve(ConvolveParams {
+            kernel: vec![-1.0, -1.0, -1.0, -1.0, 8.0, -1.0, -1.0, -1.0, -1.0],
+            divisor: 2.5,
+            bias: -10.0,
         }),
         FilterSpec::Flip(FlipParams {
             axis: FlipAxis::Horizontal,

@@ -3,6 +3,12 @@
 
 pub mod adjust;
 pub mod blur;
+pub mod box_motion;
 pub mod color;
+pub mod convolve;
+pub mod denoise;
+pub mod edges;
 pub mod geometry;
+pub mod median;
 pub mod resize;
+pub mod support;
