@@ -396,3 +396,49 @@ fn proxy_scaling() {
     let d = FilterSpec::Median(MedianParams { radius_px: 3 }).scaled_for_proxy(0.1);
     assert_eq!(d, FilterSpec::Median(MedianParams { radius_px: 1 }));
 }
+
+/// Single-thread timings on a 3840x2160 frame; run with
+/// `cargo test --release -p lumen_kernels --test neighbour -- --ignored --nocapture neighbour_speed_4k`.
+#[test]
+#[ignore = "timing, not a check"]
+fn neighbour_speed_4k() {
+    let img = image(3840, 2160, 1, true);
+    // CPU time of this thread (the machine may be shared).
+    let cpu_ns = || -> f64 {
+        std::fs::read_to_string("/proc/thread-self/schedstat")
+            .ok()
+            .and_then(|s| s.split_whitespace().next()?.parse().ok())
+            .unwrap_or(0.0)
+    };
+    let only = std::env::var("NEIGH_ONLY").unwrap_or_default();
+    let specs = [
+        FilterSpec::Sobel(SobelParams { scale: 1.0 }),
+        FilterSpec::Median(MedianParams { radius_px: 10 }),
+        FilterSpec::Emboss(EmbossParams::default()),
+        box_blur(10),
+        box_blur(200),
+        FilterSpec::from_name("convolve").unwrap(),
+        FilterSpec::MotionBlur(MotionBlurParams {
+            length_px: 15.0,
+            angle_deg: 30.0,
+        }),
+        FilterSpec::Denoise(DenoiseParams {
+            strength: 0.3,
+            radius_px: 3,
+        }),
+    ];
+    for spec in specs
+        .iter()
+        .filter(|s| only.is_empty() || only.contains(s.name()))
+    {
+        for _ in 0..3 {
+            let t = std::time::Instant::now();
+            let c = cpu_ns();
+            let out = spec.apply(&img).unwrap();
+            let dc = (cpu_ns() - c) * 1e-6;
+            let dt = t.elapsed().as_secs_f64() * 1e3;
+            std::hint::black_box(out);
+            println!("{spec:?}: {dt:.1} ms wall, {dc:.1} ms cpu");
+        }
+    }
+}

@@ -12,7 +12,8 @@
 //! * `V = L[y-1] + 2 L[y] + L[y+1]`, `gx[x] = V[x+1] - V[x-1]`;
 //! * `D = L[y+1] - L[y-1]`, `gy[x] = D[x-1] + 2 D[x] + D[x+1]`.
 //!
-//! `sobel` writes grey `min(255, round(f32::sqrt(gx² + gy²) * scale))`
+//! `sobel` writes grey `round(min(255, f32::sqrt(gx² + gy²) * scale))`
+//! (ties to even)
 //! (`gx² + gy²` is exact in `f32`, and `sqrt` and `*` are correctly rounded
 //! on every platform); `emboss` writes
 //! `clamp(round(128 + strength * (gx cos θ - gy sin θ) / 8))` with the two
@@ -22,7 +23,7 @@
 
 use std::ops::Range;
 
-use crate::image::{CHANNELS, SourceBand};
+use crate::image::SourceBand;
 use crate::ops::color::{LUMA_B_Q16, LUMA_G_Q16, LUMA_R_Q16};
 use crate::ops::support::{det_sin_cos_deg, div255};
 use crate::spec::{EmbossParams, SobelParams};
@@ -37,20 +38,40 @@ pub fn luma(px: &[u8]) -> i32 {
     ((pr * LUMA_R_Q16 + pg * LUMA_G_Q16 + pb * LUMA_B_Q16 + (1 << 15)) >> 16) as i32
 }
 
+/// [`luma`] of a little-endian RGBA word, in plain `u32` arithmetic that
+/// the compiler vectorizes.
+#[inline(always)]
+fn luma_word(w: u32) -> i32 {
+    let a = w >> 24;
+    let pm = |c: u32| {
+        let t = c * a + 128;
+        (t + (t >> 8)) >> 8
+    };
+    let (r, g, b) = (pm(w & 0xFF), pm((w >> 8) & 0xFF), pm((w >> 16) & 0xFF));
+    ((r * LUMA_R_Q16 + g * LUMA_G_Q16 + b * LUMA_B_Q16 + (1 << 15)) >> 16) as i32
+}
+
 /// Fills `out` (`width + 2` values) with the padded luma of source row `y`
 /// (clamped).
 fn luma_row(src: &SourceBand<'_>, y: i64, out: &mut [i32]) {
-    let row = src.row_clamped(y);
+    let (px, _) = src.row_clamped(y).as_chunks::<4>();
     let n = out.len();
-    for (o, px) in out[1..n - 1].iter_mut().zip(row.chunks_exact(CHANNELS)) {
-        *o = luma(px);
+    for (o, p) in out[1..n - 1].iter_mut().zip(px) {
+        *o = luma_word(u32::from_le_bytes(*p));
     }
     out[0] = out[1];
     out[n - 1] = out[n - 2];
 }
 
-/// Runs the separable Sobel operator over output rows `out_rows`, calling
-/// `emit(row index in band, gx, gy)` with one `i32` per pixel.
+/// `2^23`: adding it to a float in `0..2^22` leaves that float rounded to
+/// an integer (ties to even) in the low mantissa bits.
+const MAGIC: f32 = 8_388_608.0;
+
+/// Runs the vertical half of the separable Sobel operator over output rows
+/// `out_rows`, calling `emit(row index in band, v, d)` with the padded rows
+/// `v = L[y-1] + 2 L[y] + L[y+1]` and `d = L[y+1] - L[y-1]`
+/// (`width + 2` values each); then `gx[x] = v[x+2] - v[x]` and
+/// `gy[x] = d[x] + 2 d[x+1] + d[x+2]` in padded indices.
 fn sobel_core(
     src: &SourceBand<'_>,
     out_rows: Range<u32>,
@@ -60,7 +81,6 @@ fn sobel_core(
     let pw = w + 2;
     let mut l = [vec![0i32; pw], vec![0i32; pw], vec![0i32; pw]];
     let (mut v, mut d) = (vec![0i32; pw], vec![0i32; pw]);
-    let (mut gx, mut gy) = (vec![0i32; w], vec![0i32; w]);
     let a = i64::from(out_rows.start);
     luma_row(src, a - 1, &mut l[0]);
     luma_row(src, a, &mut l[1]);
@@ -73,14 +93,26 @@ fn sobel_core(
             *vv = u + 2 * m + dn;
             *dd = dn - u;
         }
-        for (g, (l, r)) in gx.iter_mut().zip(v.iter().zip(&v[2..])) {
-            *g = r - l;
-        }
-        for (g, ((l, m), r)) in gy.iter_mut().zip(d.iter().zip(&d[1..]).zip(&d[2..])) {
-            *g = l + 2 * m + r;
-        }
-        emit(i, &gx, &gy);
+        emit(i, &v, &d);
         l.rotate_left(1);
+    }
+}
+
+/// Applies `f(gx, gy) -> grey` along a row and writes grey with the source
+/// alpha: one fused, vectorizable loop.
+#[inline(always)]
+fn grey_row(out: &mut [u8], srow: &[u8], v: &[i32], d: &[i32], f: impl Fn(i32, i32) -> u32) {
+    let (o, _) = out.as_chunks_mut::<4>();
+    let (s, _) = srow.as_chunks::<4>();
+    let n = o.len().min(s.len()).min(v.len().saturating_sub(2));
+    let (v0, v2) = (&v[..n], &v[2..n + 2]);
+    let (d0, d1, d2) = (&d[..n], &d[1..n + 1], &d[2..n + 2]);
+    for i in 0..n {
+        let gx = v2[i] - v0[i];
+        let gy = d0[i] + 2 * d1[i] + d2[i];
+        let g = f(gx, gy) & 0xFF;
+        let word = (u32::from_le_bytes(s[i]) & 0xFF00_0000) | (g * 0x0001_0101);
+        o[i] = word.to_le_bytes();
     }
 }
 
@@ -92,26 +124,21 @@ pub fn sobel_rows(p: &SobelParams, src: &SourceBand<'_>, out_rows: Range<u32>, d
         1.0
     };
     let stride = src.stride();
-    let w = src.width as usize;
-    let mut mag = vec![0u8; w];
     let first = out_rows.start;
-    sobel_core(src, out_rows, |i, gx, gy| {
-        for ((m, &x), &y) in mag.iter_mut().zip(gx).zip(gy) {
-            let s = ((x * x + y * y) as f32).sqrt() * scale + 0.5;
-            *m = s.min(255.0) as u8;
-        }
+    sobel_core(src, out_rows, |i, v, d| {
         let srow = src.row(first + i as u32);
-        let out = &mut dst[i * stride..(i + 1) * stride];
-        for ((o, s), &m) in out
-            .chunks_exact_mut(CHANNELS)
-            .zip(srow.chunks_exact(CHANNELS))
-            .zip(&mag)
-        {
-            o[0] = m;
-            o[1] = m;
-            o[2] = m;
-            o[3] = s[3];
-        }
+        grey_row(
+            &mut dst[i * stride..(i + 1) * stride],
+            srow,
+            v,
+            d,
+            |x, y| {
+                // Rounded to nearest (ties to even) without a float-to-int
+                // conversion, so the loop vectorizes.
+                let s = (((x * x + y * y) as f32).sqrt() * scale).min(255.0);
+                (s + MAGIC).to_bits().wrapping_sub(MAGIC.to_bits())
+            },
+        );
     });
 }
 
@@ -132,24 +159,15 @@ pub fn emboss_factors(p: &EmbossParams) -> (i32, i32) {
 pub fn emboss_rows(p: &EmbossParams, src: &SourceBand<'_>, out_rows: Range<u32>, dst: &mut [u8]) {
     let (kx, ky) = emboss_factors(p);
     let stride = src.stride();
-    let w = src.width as usize;
-    let mut val = vec![0u8; w];
     let first = out_rows.start;
-    sobel_core(src, out_rows, |i, gx, gy| {
-        for ((m, &x), &y) in val.iter_mut().zip(gx).zip(gy) {
-            *m = ((128 * 4096 + kx * x + ky * y + 2048) >> 12).clamp(0, 255) as u8;
-        }
+    sobel_core(src, out_rows, |i, v, d| {
         let srow = src.row(first + i as u32);
-        let out = &mut dst[i * stride..(i + 1) * stride];
-        for ((o, s), &m) in out
-            .chunks_exact_mut(CHANNELS)
-            .zip(srow.chunks_exact(CHANNELS))
-            .zip(&val)
-        {
-            o[0] = m;
-            o[1] = m;
-            o[2] = m;
-            o[3] = s[3];
-        }
+        grey_row(
+            &mut dst[i * stride..(i + 1) * stride],
+            srow,
+            v,
+            d,
+            |x, y| ((128 * 4096 + kx * x + ky * y + 2048) >> 12).clamp(0, 255) as u32,
+        );
     });
 }
