@@ -67,10 +67,25 @@ pub fn median_rows(p: &MedianParams, src: &SourceBand<'_>, out_rows: Range<u32>,
         }
     }
     drop(rows);
+    // A channel that is constant over the band (alpha of an opaque image)
+    // has that constant as its median everywhere.
+    let constant: Vec<Option<u8>> = planes
+        .iter()
+        .map(|pl| {
+            let first = pl.first().copied()?;
+            pl.iter().all(|&v| v == first).then_some(first)
+        })
+        .collect();
     let half = (side * side / 2) as u32;
     let mut meds = vec![[0u8; 4]; w];
     for i in 0..(b - a) as usize {
         for (c, plane) in planes.iter().enumerate() {
+            if let Some(v) = constant[c] {
+                for m in &mut meds {
+                    m[c] = v;
+                }
+                continue;
+            }
             let col = |x: usize| &plane[x * n_rows + i..x * n_rows + i + side];
             let mut hist = [0u32; 256];
             for x in 0..side {
