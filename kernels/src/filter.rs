@@ -74,6 +74,22 @@ impl FilterSpec {
             Self::UnsharpMask(p) => Split::Rows {
                 halo_px: ops::blur::gaussian_halo_px(p.sigma_px),
             },
+            Self::BoxBlur(p) => Split::Rows {
+                halo_px: ops::box_motion::box_halo_px(p),
+            },
+            Self::MotionBlur(p) => Split::Rows {
+                halo_px: ops::box_motion::motion_halo_px(p),
+            },
+            Self::Median(p) => Split::Rows {
+                halo_px: ops::median::median_halo_px(p),
+            },
+            Self::Denoise(p) => Split::Rows {
+                halo_px: ops::denoise::denoise_halo_px(p),
+            },
+            Self::Sobel(_) | Self::Emboss(_) => Split::Rows { halo_px: 1 },
+            Self::Convolve(p) => Split::Rows {
+                halo_px: ops::convolve::convolve_halo_px(p),
+            },
             Self::Rotate(p) if p.quarter_turns % 2 == 1 => Split::Whole,
             Self::Rotate(_)
             | Self::Flip(_)
@@ -206,6 +222,13 @@ impl FilterSpec {
             Self::Threshold(p) => ops::tone::threshold(p, point_src(), dst),
             Self::GaussianBlur(p) => ops::blur::gaussian_blur_rows(p, src, out_rows, dst),
             Self::UnsharpMask(p) => ops::blur::unsharp_mask_rows(p, src, out_rows, dst),
+            Self::BoxBlur(p) => ops::box_motion::box_blur_rows(p, src, out_rows, dst),
+            Self::MotionBlur(p) => ops::box_motion::motion_blur_rows(p, src, out_rows, dst),
+            Self::Median(p) => ops::median::median_rows(p, src, out_rows, dst),
+            Self::Denoise(p) => ops::denoise::denoise_rows(p, src, out_rows, dst),
+            Self::Sobel(p) => ops::edges::sobel_rows(p, src, out_rows, dst),
+            Self::Emboss(p) => ops::edges::emboss_rows(p, src, out_rows, dst),
+            Self::Convolve(p) => ops::convolve::convolve_rows(p, src, out_rows, dst),
             Self::Rotate(p) => ops::geometry::rotate_rows(p, src, out_rows, dst),
             Self::Flip(p) => ops::geometry::flip_rows(p, src, out_rows, dst),
             Self::Crop(p) => {

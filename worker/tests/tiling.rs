@@ -8,10 +8,11 @@
 use std::ops::Range;
 
 use lumen_kernels::spec::{
-    Anchor, BlackWhiteParams, BrightnessContrastParams, CanvasSizeParams, ChannelMixerParams,
-    CropParams, CurvesParams, ExposureParams, FILTER_NAMES, FlipAxis, FlipParams, GammaParams,
-    GaussianBlurParams, HslParams, LevelsParams, NoiseParams, PixelateParams, PosterizeParams,
-    ResizeMethod, ResizeParams, RotateAngleParams, RotateParams, SepiaParams,
+    Anchor, BlackWhiteParams, BoxBlurParams, BrightnessContrastParams, CanvasSizeParams,
+    ChannelMixerParams, ConvolveParams, CropParams, CurvesParams, DenoiseParams, EmbossParams,
+    ExposureParams, FILTER_NAMES, FlipAxis, FlipParams, GammaParams, GaussianBlurParams, HslParams,
+    LevelsParams, MedianParams, MotionBlurParams, NoiseParams, PixelateParams, PosterizeParams,
+    ResizeMethod, ResizeParams, RotateAngleParams, RotateParams, SepiaParams, SobelParams,
     TemperatureTintParams, ThresholdParams, UnsharpMaskParams, VibranceParams, VignetteParams,
 };
 use lumen_kernels::{FilterSpec, RgbaImage, SourceBand};
@@ -115,6 +116,46 @@ fn specs_for(w: u32, h: u32) -> Vec<FilterSpec> {
             sigma_px: 6.0,
             amount: 0.5,
             threshold: 0.0,
+        }),
+        FilterSpec::BoxBlur(BoxBlurParams { radius_px: 0 }),
+        FilterSpec::BoxBlur(BoxBlurParams { radius_px: 1 }),
+        FilterSpec::BoxBlur(BoxBlurParams { radius_px: 25 }),
+        FilterSpec::MotionBlur(MotionBlurParams {
+            length_px: 12.5,
+            angle_deg: 90.0,
+        }),
+        FilterSpec::MotionBlur(MotionBlurParams {
+            length_px: 40.0,
+            angle_deg: -33.0,
+        }),
+        FilterSpec::MotionBlur(MotionBlurParams {
+            length_px: 3.0,
+            angle_deg: 180.0,
+        }),
+        FilterSpec::Median(MedianParams { radius_px: 1 }),
+        FilterSpec::Median(MedianParams { radius_px: 9 }),
+        FilterSpec::Denoise(DenoiseParams {
+            strength: 1.0,
+            radius_px: 1,
+        }),
+        FilterSpec::Denoise(DenoiseParams {
+            strength: 0.1,
+            radius_px: 6,
+        }),
+        FilterSpec::Sobel(SobelParams { scale: 3.7 }),
+        FilterSpec::Emboss(EmbossParams {
+            angle_deg: -100.0,
+            strength: 6.0,
+        }),
+        FilterSpec::Convolve(ConvolveParams {
+            kernel: (0..25).map(|i| (i % 7) as f32 - 3.0).collect(),
+            divisor: 0.0,
+            bias: 20.0,
+        }),
+        FilterSpec::Convolve(ConvolveParams {
+            kernel: vec![-1.0, -1.0, -1.0, -1.0, 8.0, -1.0, -1.0, -1.0, -1.0],
+            divisor: 2.5,
+            bias: -10.0,
         }),
         FilterSpec::Flip(FlipParams {
             axis: FlipAxis::Horizontal,

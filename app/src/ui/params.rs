@@ -159,6 +159,112 @@ pub fn params_ui(
                     "Ignore differences below this",
                 )
         }
+        FilterSpec::BoxBlur(p) => ui
+            .add(
+                Slider::new(&mut p.radius_px, 0..=200)
+                    .logarithmic(true)
+                    .text("Radius px"),
+            )
+            .on_hover_text("Half the side of the averaged square, in pixels")
+            .changed(),
+        FilterSpec::MotionBlur(p) => {
+            slider(
+                ui,
+                &mut p.length_px,
+                0.0..=200.0,
+                "Length px",
+                "Length of the streak, in pixels",
+            ) | slider(
+                ui,
+                &mut p.angle_deg,
+                -180.0..=180.0,
+                "Angle",
+                "Direction of the streak, degrees counter-clockwise",
+            )
+        }
+        FilterSpec::Median(p) => ui
+            .add(
+                Slider::new(&mut p.radius_px, 1..=100)
+                    .logarithmic(true)
+                    .text("Radius px"),
+            )
+            .on_hover_text("Half the side of the window, in pixels")
+            .changed(),
+        FilterSpec::Denoise(p) => {
+            slider(
+                ui,
+                &mut p.strength,
+                0.0..=1.0,
+                "Strength",
+                "How different neighbours may be and still be averaged",
+            ) | ui
+                .add(Slider::new(&mut p.radius_px, 1..=10).text("Radius px"))
+                .on_hover_text("Size of the neighbourhood, in pixels")
+                .changed()
+        }
+        FilterSpec::Sobel(p) => slider(
+            ui,
+            &mut p.scale,
+            0.0..=8.0,
+            "Scale",
+            "Gain applied to the edge magnitude",
+        ),
+        FilterSpec::Emboss(p) => {
+            slider(
+                ui,
+                &mut p.angle_deg,
+                -180.0..=180.0,
+                "Light angle",
+                "Direction the light comes from, degrees counter-clockwise",
+            ) | slider(
+                ui,
+                &mut p.strength,
+                0.0..=10.0,
+                "Strength",
+                "Depth of the relief",
+            )
+        }
+        FilterSpec::Convolve(p) => {
+            let side = if p.kernel.len() == 25 { 5 } else { 3 };
+            let mut changed = false;
+            egui::Grid::new("convolve_kernel").show(ui, |ui| {
+                for (i, w) in p.kernel.iter_mut().enumerate() {
+                    changed |= ui
+                        .add(egui::DragValue::new(w).speed(0.1).range(-1000.0..=1000.0))
+                        .changed();
+                    if i % side == side - 1 {
+                        ui.end_row();
+                    }
+                }
+            });
+            ui.horizontal(|ui| {
+                for n in [3usize, 5] {
+                    if ui.small_button(format!("{n}x{n}")).clicked() && p.kernel.len() != n * n {
+                        let mut k = vec![0.0; n * n];
+                        k[n * n / 2] = 1.0;
+                        p.kernel = k;
+                        changed = true;
+                    }
+                }
+            });
+            changed |= ui
+                .add(
+                    egui::DragValue::new(&mut p.divisor)
+                        .speed(0.1)
+                        .range(-1_000_000.0..=1_000_000.0)
+                        .prefix("Divisor "),
+                )
+                .on_hover_text("0 divides by the sum of the weights")
+                .changed();
+            changed
+                | slider(
+                    ui,
+                    &mut p.bias,
+                    -255.0..=255.0,
+                    "Bias",
+                    "Added to each colour",
+                )
+        }
         FilterSpec::Rotate(p) => {
             let mut changed = false;
             ui.horizontal(|ui| {

@@ -3,12 +3,18 @@
 
 pub mod adjust;
 pub mod blur;
+pub mod box_motion;
 pub mod canvas;
 pub mod color;
+pub mod convolve;
 pub mod curve;
+pub mod denoise;
+pub mod edges;
 pub mod geometry;
+pub mod median;
 pub mod resize;
 pub mod rotate_free;
 pub mod stylize;
+pub mod support;
 pub mod tone;
 pub mod tone_matrix;

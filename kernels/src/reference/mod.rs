@@ -5,6 +5,7 @@
 pub mod blur;
 pub mod geometry;
 pub mod geometry2;
+pub mod neighbour;
 pub mod point;
 pub mod stylize;
 pub mod tone;
@@ -35,6 +36,13 @@ pub fn apply(spec: &FilterSpec, src: &RgbaImage) -> Result<RgbaImage> {
         FilterSpec::Threshold(p) => tone::threshold(p, src),
         FilterSpec::GaussianBlur(p) => blur::gaussian_blur(p, src),
         FilterSpec::UnsharpMask(p) => blur::unsharp_mask(p, src),
+        FilterSpec::BoxBlur(p) => neighbour::box_blur(p, src),
+        FilterSpec::MotionBlur(p) => neighbour::motion_blur(p, src),
+        FilterSpec::Median(p) => neighbour::median(p, src),
+        FilterSpec::Denoise(p) => neighbour::denoise(p, src),
+        FilterSpec::Sobel(p) => neighbour::sobel(p, src),
+        FilterSpec::Emboss(p) => neighbour::emboss(p, src),
+        FilterSpec::Convolve(p) => neighbour::convolve(p, src),
         FilterSpec::Rotate(p) => geometry::rotate(p, src),
         FilterSpec::Flip(p) => geometry::flip(p, src),
         FilterSpec::Crop(p) => geometry::crop(crop_rect(p, src.width(), src.height())?, src),

@@ -9,10 +9,12 @@ use serde::{Deserialize, Serialize};
 use crate::error::{KernelError, Result};
 
 mod geometry;
+mod neighbour;
 mod params;
 mod tone;
 
 pub use geometry::*;
+pub use neighbour::*;
 pub use params::*;
 pub use tone::*;
 
@@ -54,6 +56,20 @@ pub enum FilterSpec {
     GaussianBlur(GaussianBlurParams),
     /// Unsharp mask.
     UnsharpMask(UnsharpMaskParams),
+    /// Box blur (mean of a square).
+    BoxBlur(BoxBlurParams),
+    /// Motion blur along a line.
+    MotionBlur(MotionBlurParams),
+    /// Per-channel median of a square.
+    Median(MedianParams),
+    /// Edge-preserving (bilateral) denoise.
+    Denoise(DenoiseParams),
+    /// Sobel edge magnitude.
+    Sobel(SobelParams),
+    /// Emboss.
+    Emboss(EmbossParams),
+    /// Custom 3x3 or 5x5 convolution.
+    Convolve(ConvolveParams),
     /// Rotation by quarter turns.
     Rotate(RotateParams),
     /// Mirror.
@@ -93,6 +109,13 @@ pub const FILTER_NAMES: &[&str] = &[
     "threshold",
     "gaussian_blur",
     "unsharp_mask",
+    "box_blur",
+    "motion_blur",
+    "median",
+    "denoise",
+    "sobel",
+    "emboss",
+    "convolve",
     "pixelate",
     "vignette",
     "noise",
@@ -112,6 +135,17 @@ fn check_range(filter: &'static str, param: &'static str, v: f32, lo: f32, hi: f
             problem: format!("must be a finite number, got {v}"),
         });
     }
+    if v < lo || v > hi {
+        return Err(KernelError::Param {
+            filter,
+            param,
+            problem: format!("must be in {lo}..={hi}, got {v}"),
+        });
+    }
+    Ok(())
+}
+
+fn check_count(filter: &'static str, param: &'static str, v: u32, lo: u32, hi: u32) -> Result<()> {
     if v < lo || v > hi {
         return Err(KernelError::Param {
             filter,
@@ -150,6 +184,13 @@ impl FilterSpec {
             "threshold" => Self::Threshold(Default::default()),
             "gaussian_blur" => Self::GaussianBlur(Default::default()),
             "unsharp_mask" => Self::UnsharpMask(Default::default()),
+            "box_blur" => Self::BoxBlur(Default::default()),
+            "motion_blur" => Self::MotionBlur(Default::default()),
+            "median" => Self::Median(Default::default()),
+            "denoise" => Self::Denoise(Default::default()),
+            "sobel" => Self::Sobel(Default::default()),
+            "emboss" => Self::Emboss(Default::default()),
+            "convolve" => Self::Convolve(Default::default()),
             "rotate" => Self::Rotate(Default::default()),
             "flip" => Self::Flip(Default::default()),
             "crop" => Self::Crop(Default::default()),
@@ -183,6 +224,13 @@ impl FilterSpec {
             Self::Threshold(_) => "threshold",
             Self::GaussianBlur(_) => "gaussian_blur",
             Self::UnsharpMask(_) => "unsharp_mask",
+            Self::BoxBlur(_) => "box_blur",
+            Self::MotionBlur(_) => "motion_blur",
+            Self::Median(_) => "median",
+            Self::Denoise(_) => "denoise",
+            Self::Sobel(_) => "sobel",
+            Self::Emboss(_) => "emboss",
+            Self::Convolve(_) => "convolve",
             Self::Rotate(_) => "rotate",
             Self::Flip(_) => "flip",
             Self::Crop(_) => "crop",
@@ -229,6 +277,44 @@ impl FilterSpec {
                 check_range(name, "sigma_px", p.sigma_px, 0.0, MAX_SIGMA_PX)?;
                 check_range(name, "amount", p.amount, 0.0, 10.0)?;
                 check_range(name, "threshold", p.threshold, 0.0, 255.0)
+            }
+            Self::BoxBlur(p) => check_count(name, "radius_px", p.radius_px, 0, MAX_BOX_RADIUS_PX),
+            Self::MotionBlur(p) => {
+                check_range(name, "length_px", p.length_px, 0.0, MAX_MOTION_LENGTH_PX)?;
+                check_range(name, "angle_deg", p.angle_deg, -180.0, 180.0)
+            }
+            Self::Median(p) => check_count(name, "radius_px", p.radius_px, 1, MAX_MEDIAN_RADIUS_PX),
+            Self::Denoise(p) => {
+                check_range(name, "strength", p.strength, 0.0, 1.0)?;
+                check_count(name, "radius_px", p.radius_px, 1, MAX_DENOISE_RADIUS_PX)
+            }
+            Self::Sobel(p) => check_range(name, "scale", p.scale, 0.0, 8.0),
+            Self::Emboss(p) => {
+                check_range(name, "angle_deg", p.angle_deg, -180.0, 180.0)?;
+                check_range(name, "strength", p.strength, 0.0, 10.0)
+            }
+            Self::Convolve(p) => {
+                if p.kernel.len() != 9 && p.kernel.len() != 25 {
+                    return Err(KernelError::Param {
+                        filter: name,
+                        param: "kernel",
+                        problem: format!(
+                            "must hold 9 (3x3) or 25 (5x5) weights, got {}",
+                            p.kernel.len()
+                        ),
+                    });
+                }
+                for &w in &p.kernel {
+                    check_range(name, "kernel", w, -MAX_CONVOLVE_WEIGHT, MAX_CONVOLVE_WEIGHT)?;
+                }
+                check_range(
+                    name,
+                    "divisor",
+                    p.divisor,
+                    -MAX_CONVOLVE_DIVISOR,
+                    MAX_CONVOLVE_DIVISOR,
+                )?;
+                check_range(name, "bias", p.bias, -255.0, 255.0)
             }
             Self::Rotate(p) => {
                 if p.quarter_turns > 3 {
@@ -282,9 +368,10 @@ impl FilterSpec {
     }
 
     /// The same filter for a preview rendered at `scale` times the source
-    /// size: lengths in pixels (blur sigma, crop rectangle, resize and
-    /// canvas sizes, pixelate block) are scaled so the preview looks like the
-    /// full render. Angles, strengths and noise seeds are kept.
+    /// size: lengths in pixels (blur sigma and radii, motion length, crop
+    /// rectangle, resize and canvas sizes, pixelate block; not a
+    /// convolution kernel) are scaled so the preview looks like the full
+    /// render. Angles, strengths and noise seeds are kept.
     #[must_use]
     pub fn scaled_for_proxy(&self, scale: f32) -> Self {
         let px = |v: u32| ((v as f32 * scale).round() as u32).max(1);
@@ -294,6 +381,20 @@ impl FilterSpec {
             }),
             Self::UnsharpMask(p) => Self::UnsharpMask(UnsharpMaskParams {
                 sigma_px: p.sigma_px * scale,
+                ..p
+            }),
+            Self::BoxBlur(p) => Self::BoxBlur(BoxBlurParams {
+                radius_px: if p.radius_px == 0 { 0 } else { px(p.radius_px) },
+            }),
+            Self::MotionBlur(p) => Self::MotionBlur(MotionBlurParams {
+                length_px: p.length_px * scale,
+                ..p
+            }),
+            Self::Median(p) => Self::Median(MedianParams {
+                radius_px: px(p.radius_px),
+            }),
+            Self::Denoise(p) => Self::Denoise(DenoiseParams {
+                radius_px: px(p.radius_px),
                 ..p
             }),
             Self::Crop(p) => Self::Crop(CropParams {
@@ -340,6 +441,13 @@ pub fn label_of(name: &str) -> &'static str {
         "threshold" => "Threshold",
         "gaussian_blur" => "Gaussian blur",
         "unsharp_mask" => "Unsharp mask",
+        "box_blur" => "Box blur",
+        "motion_blur" => "Motion blur",
+        "median" => "Median",
+        "denoise" => "Denoise",
+        "sobel" => "Sobel edges",
+        "emboss" => "Emboss",
+        "convolve" => "Custom convolution",
         "rotate" => "Rotate",
         "flip" => "Flip",
         "crop" => "Crop",
