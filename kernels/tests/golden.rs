@@ -14,6 +14,8 @@
 //! LUMEN_REGENERATE_GOLDEN=1 cargo test -p lumen_kernels --test golden
 //! ```
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test helpers outside #[test] fns.
+
 use std::path::{Path, PathBuf};
 
 use lumen_kernels::spec::FILTER_NAMES;
