@@ -134,6 +134,7 @@ fn specs_for(w: u32, h: u32) -> Vec<FilterSpec> {
         }),
         FilterSpec::Median(MedianParams { radius_px: 1 }),
         FilterSpec::Median(MedianParams { radius_px: 9 }),
+        FilterSpec::Median(MedianParams { radius_px: 20 }),
         FilterSpec::Denoise(DenoiseParams {
             strength: 1.0,
             radius_px: 1,

@@ -38,17 +38,21 @@ pub fn luma(px: &[u8]) -> i32 {
     ((pr * LUMA_R_Q16 + pg * LUMA_G_Q16 + pb * LUMA_B_Q16 + (1 << 15)) >> 16) as i32
 }
 
-/// [`luma`] of a little-endian RGBA word, in plain `u32` arithmetic that
-/// the compiler vectorizes.
+/// [`luma`] of a little-endian RGBA word, in arithmetic the compiler
+/// vectorizes: the premultiplication in `u16` (`c * a + 128 <= 65153`), the
+/// luma as `G + ((R - G) WR + (B - G) WB + 2^15) >> 16` (equal to the plain
+/// Q16 sum as the weights sum to `2^16`), whose factors fit in `i16`.
 #[inline(always)]
 fn luma_word(w: u32) -> i32 {
-    let a = w >> 24;
+    const WR: i32 = LUMA_R_Q16 as i32;
+    const WB: i32 = LUMA_B_Q16 as i32;
+    let a = (w >> 24) as u16;
     let pm = |c: u32| {
-        let t = c * a + 128;
-        (t + (t >> 8)) >> 8
+        let t = (c & 0xFF) as u16 * a + 128;
+        i32::from((t + (t >> 8)) >> 8)
     };
-    let (r, g, b) = (pm(w & 0xFF), pm((w >> 8) & 0xFF), pm((w >> 16) & 0xFF));
-    ((r * LUMA_R_Q16 + g * LUMA_G_Q16 + b * LUMA_B_Q16 + (1 << 15)) >> 16) as i32
+    let (r, g, b) = (pm(w), pm(w >> 8), pm(w >> 16));
+    g + (((r - g) * WR + (b - g) * WB + (1 << 15)) >> 16)
 }
 
 /// Fills `out` (`width + 2` values) with the padded luma of source row `y`
@@ -135,7 +139,10 @@ pub fn sobel_rows(p: &SobelParams, src: &SourceBand<'_>, out_rows: Range<u32>, d
             |x, y| {
                 // Rounded to nearest (ties to even) without a float-to-int
                 // conversion, so the loop vectorizes.
-                let s = (((x * x + y * y) as f32).sqrt() * scale).min(255.0);
+                // gx² + gy² < 2^24, exact in f32 (and f32 multiplies vectorize
+                // where 32-bit integer ones may not).
+                let (x, y) = (x as f32, y as f32);
+                let s = ((x * x + y * y).sqrt() * scale).min(255.0);
                 (s + MAGIC).to_bits().wrapping_sub(MAGIC.to_bits())
             },
         );
