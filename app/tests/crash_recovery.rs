@@ -10,51 +10,23 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use egui_kittest::{Harness, HarnessBuilder};
-use lumen_app::{LumenApp, Options};
+use lumen_app::Options;
 use lumen_kernels::Recipe;
 
-type State = Option<LumenApp>;
+mod common;
+use common::{State, app, settle};
 
 const RECIPE: &str = r#"{"lumen_recipe":1,"steps":[
   {"filter":"gaussian_blur","params":{"sigma_px":3.0}},
   {"filter":"invert"}]}"#;
 
 fn harness(data_dir: &Path) -> Harness<'static, State> {
-    let dir = data_dir.to_path_buf();
-    HarnessBuilder::default()
-        .with_size(egui::vec2(1200.0, 800.0))
-        .build_ui_state(
-            move |ui, state: &mut State| {
-                let app = state.get_or_insert_with(|| {
-                    LumenApp::with_options(
-                        ui.ctx(),
-                        Options {
-                            data_dir: Some(dir.clone()),
-                            ..Default::default()
-                        },
-                    )
-                });
-                app.logic(ui.ctx());
-                app.ui(ui);
-            },
-            None,
-        )
-}
-
-fn app<'a>(h: &'a Harness<'_, State>) -> &'a LumenApp {
-    h.state().as_ref().expect("the first frame creates the app")
-}
-
-fn settle(h: &mut Harness<'_, State>) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !h.state().as_ref().is_some_and(LumenApp::is_idle) {
-        assert!(Instant::now() < deadline, "the editor did not settle");
-        h.step();
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    h.run_steps(2);
+    common::harness(Options {
+        data_dir: Some(data_dir.to_path_buf()),
+        ..Default::default()
+    })
 }
 
 fn sessions(dir: &Path) -> Vec<PathBuf> {

@@ -8,42 +8,14 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use egui_kittest::kittest::Queryable as _;
-use egui_kittest::{Harness, HarnessBuilder};
 use image::ImageEncoder as _;
 use lumen_app::governor::open_estimate;
 use lumen_app::{LumenApp, Options};
 use lumen_kernels::FilterSpec;
 use lumen_kernels::spec::ResizeParams;
 
-type State = Option<LumenApp>;
-
-fn harness(options: Options) -> Harness<'static, State> {
-    HarnessBuilder::default()
-        .with_size(egui::vec2(1200.0, 800.0))
-        .build_ui_state(
-            move |ui, state: &mut State| {
-                let app =
-                    state.get_or_insert_with(|| LumenApp::with_options(ui.ctx(), options.clone()));
-                app.logic(ui.ctx());
-                app.ui(ui);
-            },
-            None,
-        )
-}
-
-fn app<'a>(h: &'a Harness<'_, State>) -> &'a LumenApp {
-    h.state().as_ref().expect("the first frame creates the app")
-}
-
-fn step_until(h: &mut Harness<'_, State>, what: &str, done: impl Fn(&LumenApp) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !h.state().as_ref().is_some_and(&done) {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        h.step();
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    h.run_steps(2);
-}
+mod common;
+use common::{app, harness, step_until};
 
 fn png(dir: &std::path::Path, w: u32, h: u32) -> PathBuf {
     let pixels: Vec<u8> = (0..w * h * 4).map(|i| (i * 7 % 251) as u8).collect();

@@ -3,53 +3,16 @@
 //! undo, redo, export, and compare with the CLI's output for the same recipe.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test helpers outside #[test] fns.
-use std::time::{Duration, Instant};
 
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
+use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use egui_kittest::{Harness, HarnessBuilder};
-use lumen_app::LumenApp;
 use lumen_app::io::ExportFormat;
 use lumen_kernels::FilterSpec;
 
-type State = Option<LumenApp>;
-
-fn harness() -> Harness<'static, State> {
-    HarnessBuilder::default()
-        .with_size(egui::vec2(1200.0, 800.0))
-        .build_ui_state(
-            |ui, state: &mut State| {
-                let app = state.get_or_insert_with(|| {
-                    LumenApp::with_options(ui.ctx(), lumen_app::Options::default())
-                });
-                app.logic(ui.ctx());
-                app.ui(ui);
-            },
-            None,
-        )
-}
-
-fn app<'a>(h: &'a Harness<'_, State>) -> &'a LumenApp {
-    h.state().as_ref().expect("the first frame creates the app")
-}
-
-/// Steps the UI until nothing is loading, rendering or exporting.
-fn settle(h: &mut Harness<'_, State>) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        h.step();
-        if h.state().as_ref().is_some_and(LumenApp::is_idle) {
-            h.step();
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the editor did not settle in 60 s"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
+mod common;
+use common::{State, app, harness, settle};
 
 fn steps(h: &Harness<'_, State>) -> Vec<FilterSpec> {
     app(h)
@@ -60,7 +23,7 @@ fn steps(h: &Harness<'_, State>) -> Vec<FilterSpec> {
 
 #[test]
 fn palette_slider_undo_redo_export_matches_cli() {
-    let mut h = harness();
+    let mut h = harness(lumen_app::Options::default());
     settle(&mut h);
     let doc = app(&h).document().expect("the sample opens at start");
     assert_eq!((doc.source.width(), doc.source.height()), (512, 512));
@@ -150,7 +113,7 @@ fn palette_slider_undo_redo_export_matches_cli() {
 
 #[test]
 fn export_failure_is_shown_and_the_document_kept() {
-    let mut h = harness();
+    let mut h = harness(lumen_app::Options::default());
     settle(&mut h);
     h.state_mut().as_mut().unwrap().add_filter("invert");
     settle(&mut h);
@@ -171,7 +134,7 @@ fn export_failure_is_shown_and_the_document_kept() {
 
 #[test]
 fn a_bad_file_gives_an_error_not_a_crash() {
-    let mut h = harness();
+    let mut h = harness(lumen_app::Options::default());
     settle(&mut h);
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("broken.png");
@@ -190,7 +153,7 @@ fn a_bad_file_gives_an_error_not_a_crash() {
 
 #[test]
 fn every_filter_can_be_added_and_rendered() {
-    let mut h = harness();
+    let mut h = harness(lumen_app::Options::default());
     settle(&mut h);
     for name in lumen_kernels::spec::FILTER_NAMES {
         h.state_mut().as_mut().unwrap().add_filter(name);

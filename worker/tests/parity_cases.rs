@@ -7,7 +7,10 @@ use lumen_kernels::spec::FILTER_NAMES;
 
 #[test]
 fn parity_cases_cover_every_filter_with_valid_parameters() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/web/parity_cases.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/web/parity_cases.json"
+    );
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let cases: Vec<FilterSpec> =
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));

@@ -1,0 +1,59 @@
+//! The editor under egui_kittest, shared by the UI test files: a harness
+//! running the real `LumenApp` with given options, and ways to step it
+//! until something is true.
+
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)] // Each test binary uses a subset.
+
+use std::time::{Duration, Instant};
+
+use egui_kittest::{Harness, HarnessBuilder};
+use lumen_app::{LumenApp, Options};
+
+/// The harness state: the app, created on the first frame.
+pub type State = Option<LumenApp>;
+
+/// The editor with `options`, in a 1200x800 window.
+pub fn harness(options: Options) -> Harness<'static, State> {
+    HarnessBuilder::default()
+        .with_size(egui::vec2(1200.0, 800.0))
+        .build_ui_state(
+            move |ui, state: &mut State| {
+                let app =
+                    state.get_or_insert_with(|| LumenApp::with_options(ui.ctx(), options.clone()));
+                app.logic(ui.ctx());
+                app.ui(ui);
+            },
+            None,
+        )
+}
+
+/// The app (after the first frame).
+pub fn app<'a>(h: &'a Harness<'_, State>) -> &'a LumenApp {
+    h.state().as_ref().expect("the first frame creates the app")
+}
+
+/// The app, mutable.
+pub fn app_mut<'a>(h: &'a mut Harness<'_, State>) -> &'a mut LumenApp {
+    h.state_mut()
+        .as_mut()
+        .expect("the first frame creates the app")
+}
+
+/// Steps the UI until `done` holds (60 s at most), then two more frames.
+pub fn step_until(h: &mut Harness<'_, State>, what: &str, done: impl Fn(&LumenApp) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        h.step();
+        if h.state().as_ref().is_some_and(&done) {
+            h.run_steps(2);
+            return;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// Steps the UI until nothing is loading, rendering or exporting.
+pub fn settle(h: &mut Harness<'_, State>) {
+    step_until(h, "the editor to settle", LumenApp::is_idle);
+}
