@@ -230,15 +230,15 @@ pub fn params_ui(ui: &mut Ui, spec: &mut FilterSpec, input_size: (u32, u32)) -> 
             });
             egui::Grid::new("anchor").show(ui, |ui| {
                 for (i, (anchor, label)) in [
-                    (Anchor::TopLeft, "↖"),
-                    (Anchor::Top, "↑"),
-                    (Anchor::TopRight, "↗"),
-                    (Anchor::Left, "←"),
-                    (Anchor::Center, "·"),
-                    (Anchor::Right, "→"),
-                    (Anchor::BottomLeft, "↙"),
-                    (Anchor::Bottom, "↓"),
-                    (Anchor::BottomRight, "↘"),
+                    (Anchor::TopLeft, "top left"),
+                    (Anchor::Top, "top"),
+                    (Anchor::TopRight, "top right"),
+                    (Anchor::Left, "left"),
+                    (Anchor::Center, "centre"),
+                    (Anchor::Right, "right"),
+                    (Anchor::BottomLeft, "bottom left"),
+                    (Anchor::Bottom, "bottom"),
+                    (Anchor::BottomRight, "bottom right"),
                 ]
                 .into_iter()
                 .enumerate()
