@@ -329,6 +329,11 @@ fn rotate_angle_output_size() {
     assert_eq!(rot(30.0, false).output_size(13, 7).unwrap(), (13, 7));
     assert_eq!(rot(90.0, true).output_size(13, 7).unwrap(), (7, 13));
     assert_eq!(rot(-180.0, true).output_size(13, 7).unwrap(), (13, 7));
+    // A thin band needs a band of source rows, not the whole source.
+    let rows = rot(10.0, true).source_rows(100, 100, 40..50);
+    assert!(rows.start > 20 && rows.end < 80, "{rows:?}");
+    assert_eq!(rot(0.0, true).source_rows(100, 100, 40..50), 40..51);
+    assert_eq!(rot(180.0, false).source_rows(100, 100, 40..50), 50..61);
     // Too large after rotation: an error, not a panic.
     assert!(rot(45.0, true).output_size(60000, 60000).is_err());
 }

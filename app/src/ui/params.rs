@@ -401,15 +401,15 @@ pub fn params_ui(
             });
             egui::Grid::new("anchor").show(ui, |ui| {
                 for (i, (anchor, label)) in [
-                    (Anchor::TopLeft, "TL"),
-                    (Anchor::Top, "T"),
-                    (Anchor::TopRight, "TR"),
-                    (Anchor::Left, "L"),
-                    (Anchor::Center, "C"),
-                    (Anchor::Right, "R"),
-                    (Anchor::BottomLeft, "BL"),
-                    (Anchor::Bottom, "B"),
-                    (Anchor::BottomRight, "BR"),
+                    (Anchor::TopLeft, "top left"),
+                    (Anchor::Top, "top"),
+                    (Anchor::TopRight, "top right"),
+                    (Anchor::Left, "left"),
+                    (Anchor::Center, "centre"),
+                    (Anchor::Right, "right"),
+                    (Anchor::BottomLeft, "bottom left"),
+                    (Anchor::Bottom, "bottom"),
+                    (Anchor::BottomRight, "bottom right"),
                 ]
                 .into_iter()
                 .enumerate()

@@ -19,12 +19,14 @@
 //! (pixel `i` centred on `i`):
 //!
 //! ```text
-//! sx =  cos θ · ox + sin θ · oy + (w/2 - 0.5)
-//! sy = -sin θ · ox + cos θ · oy + (h/2 - 0.5)
+//! sx =  cos θ · ox + (sin θ · oy + (w/2 - 0.5))
+//! sy = -sin θ · ox + (cos θ · oy + (h/2 - 0.5))
 //! ```
 //!
 //! evaluated in `f64` in exactly that order ([`RotateGeometry::map`]) from
-//! the absolute output coordinates, so every band computes the same values.
+//! the absolute output coordinates, so every band computes the same values
+//! (the bracketed terms depend only on the row and the first ones only on
+//! the column, so both are computed once per row and once per band).
 //!
 //! # Sampling
 //!
@@ -32,10 +34,14 @@
 //!   unchanged (so angle 0 is the identity and 90/180/270 match the
 //!   quarter-turn `rotate` bit for bit).
 //! * Otherwise the four surrounding pixels are blended bilinearly, as
-//!   premultiplied `f32` RGBA; pixels outside the source count as
-//!   transparent black (which antialiases the rotated edges and leaves the
-//!   uncovered corners transparent, without colour). The result is
-//!   un-premultiplied and rounded; alpha rounding to 0 gives `[0, 0, 0, 0]`.
+//!   premultiplied `f32` RGBA, always adding the taps in the same order;
+//!   pixels outside the source count as transparent black (which
+//!   antialiases the rotated edges and leaves the uncovered corners
+//!   transparent, without colour). The result is un-premultiplied and
+//!   rounded (`floor(v + 0.5)` in `f32`); alpha rounding to 0 gives `[0, 0,
+//!   0, 0]`. Interior pixels (all four taps inside the source) take a
+//!   direct path with the same arithmetic, so the result does not depend on
+//!   which path runs.
 //!
 //! # Bands
 //!
@@ -134,16 +140,27 @@ impl RotateGeometry {
         })
     }
 
-    /// The source position `(sx, sy)` (pixel centres at integers) that
-    /// output pixel `(x, y)` samples.
-    pub fn map(&self, x: u32, y: u32) -> (f64, f64) {
+    /// The column terms `(cos θ · ox, -sin θ · ox)` of output column `x`.
+    pub fn column_terms(&self, x: u32) -> (f64, f64) {
         let ox = f64::from(x) + 0.5 - f64::from(self.out.0) / 2.0;
+        (self.cos * ox, -self.sin * ox)
+    }
+
+    /// The row terms `(sin θ · oy + (w/2 - 0.5), cos θ · oy + (h/2 - 0.5))`
+    /// of output row `y`.
+    pub fn row_terms(&self, y: u32) -> (f64, f64) {
         let oy = f64::from(y) + 0.5 - f64::from(self.out.1) / 2.0;
         let cx = f64::from(self.src.0) / 2.0 - 0.5;
         let cy = f64::from(self.src.1) / 2.0 - 0.5;
-        let sx = self.cos * ox + self.sin * oy + cx;
-        let sy = -self.sin * ox + self.cos * oy + cy;
-        (sx, sy)
+        (self.sin * oy + cx, self.cos * oy + cy)
+    }
+
+    /// The source position `(sx, sy)` (pixel centres at integers) that
+    /// output pixel `(x, y)` samples.
+    pub fn map(&self, x: u32, y: u32) -> (f64, f64) {
+        let (cx, cy) = self.column_terms(x);
+        let (rx, ry) = self.row_terms(y);
+        (cx + rx, cy + ry)
     }
 
     /// Source rows that output rows `out_rows` read.
@@ -185,6 +202,43 @@ fn row_px(row: Option<&[u8]>, x: i64) -> Option<&[u8]> {
     row?.get(i..i + CHANNELS)
 }
 
+/// `floor(v)` as an integer, for `|v| < 2^62`.
+fn floor_i64(v: f64) -> i64 {
+    let t = v as i64;
+    if (t as f64) > v { t - 1 } else { t }
+}
+
+/// Rounds a non-negative value to a level: `floor(v + 0.5)`, at most 255
+/// (negative and NaN give 0).
+fn level(v: f32) -> u8 {
+    (v + 0.5).min(255.0) as u8
+}
+
+/// Premultiplied blend of four taps `[p00, p10, p01, p11]` (`None` =
+/// transparent) with weights `k`, then un-premultiplied.
+fn blend(taps: [Option<&[u8]>; 4], k: [f32; 4], d: &mut [u8]) {
+    let mut acc = [0.0f32; 4];
+    for (p, k) in taps.into_iter().zip(k) {
+        if let Some(p) = p {
+            let ka = k * f32::from(p[3]);
+            acc[0] += ka * f32::from(p[0]);
+            acc[1] += ka * f32::from(p[1]);
+            acc[2] += ka * f32::from(p[2]);
+            acc[3] += ka;
+        }
+    }
+    let alpha = level(acc[3]);
+    if alpha == 0 {
+        d.fill(0);
+        return;
+    }
+    let inv = 1.0 / acc[3];
+    d[0] = level(acc[0] * inv);
+    d[1] = level(acc[1] * inv);
+    d[2] = level(acc[2] * inv);
+    d[3] = alpha;
+}
+
 /// Rotation by any angle, output rows `out_rows` (see the module docs).
 pub fn rotate_angle_rows(
     g: &RotateGeometry,
@@ -196,54 +250,54 @@ pub fn rotate_angle_rows(
     if out_stride == 0 {
         return;
     }
+    let (w, h) = (i64::from(src.width), i64::from(src.height));
+    let stride = src.stride();
+    let y_first = i64::from(src.rows().start);
+    let columns: Vec<(f64, f64)> = (0..g.out.0).map(|x| g.column_terms(x)).collect();
     for (drow, y) in dst.chunks_exact_mut(out_stride).zip(out_rows) {
-        for (d, x) in drow.chunks_exact_mut(CHANNELS).zip(0u32..) {
-            let (sx, sy) = g.map(x, y);
-            let (fx0, fy0) = (sx.floor(), sy.floor());
-            let (fx, fy) = (sx - fx0, sy - fy0);
-            if !(fx0.abs() < 1e9 && fy0.abs() < 1e9) {
+        let (rx, ry) = g.row_terms(y);
+        for (d, &(cx, cy)) in drow.chunks_exact_mut(CHANNELS).zip(&columns) {
+            let (sx, sy) = (cx + rx, cy + ry);
+            if !(sx.abs() < 1e9 && sy.abs() < 1e9) {
                 d.fill(0);
                 continue;
             }
-            let (x0, y0) = (fx0 as i64, fy0 as i64);
-            let r0 = band_row(src, y0);
+            let (x0, y0) = (floor_i64(sx), floor_i64(sy));
+            let (fx, fy) = (sx - x0 as f64, sy - y0 as f64);
             if fx == 0.0 && fy == 0.0 {
-                match row_px(r0, x0) {
+                match row_px(band_row(src, y0), x0) {
                     Some(p) => d.copy_from_slice(p),
                     None => d.fill(0),
                 }
                 continue;
             }
-            let r1 = band_row(src, y0 + 1);
             let (fx, fy) = (fx as f32, fy as f32);
-            let taps = [
-                (r0, x0, (1.0 - fx) * (1.0 - fy)),
-                (r0, x0 + 1, fx * (1.0 - fy)),
-                (r1, x0, (1.0 - fx) * fy),
-                (r1, x0 + 1, fx * fy),
+            let k = [
+                (1.0 - fx) * (1.0 - fy),
+                fx * (1.0 - fy),
+                (1.0 - fx) * fy,
+                fx * fy,
             ];
-            let mut acc = [0.0f32; 4];
-            for (row, tx, k) in taps {
-                if k == 0.0 {
+            if x0 >= 0 && x0 + 1 < w && y0 >= y_first.max(0) && y0 + 1 < h {
+                // Interior: both rows, two adjacent pixels each.
+                let i = (y0 - y_first) as usize * stride + x0 as usize * CHANNELS;
+                let top = src.pixels.get(i..i + 2 * CHANNELS);
+                let bottom = src.pixels.get(i + stride..i + stride + 2 * CHANNELS);
+                if let (Some(t), Some(b)) = (top, bottom) {
+                    let (t0, t1) = t.split_at(CHANNELS);
+                    let (b0, b1) = b.split_at(CHANNELS);
+                    blend([Some(t0), Some(t1), Some(b0), Some(b1)], k, d);
                     continue;
                 }
-                if let Some(p) = row_px(row, tx) {
-                    let ka = k * f32::from(p[3]);
-                    acc[0] += ka * f32::from(p[0]);
-                    acc[1] += ka * f32::from(p[1]);
-                    acc[2] += ka * f32::from(p[2]);
-                    acc[3] += ka;
-                }
             }
-            let alpha = acc[3].round().clamp(0.0, 255.0);
-            if alpha == 0.0 {
-                d.fill(0);
-                continue;
-            }
-            for c in 0..3 {
-                d[c] = (acc[c] / acc[3]).round().clamp(0.0, 255.0) as u8;
-            }
-            d[3] = alpha as u8;
+            let (r0, r1) = (band_row(src, y0), band_row(src, y0 + 1));
+            let taps = [
+                row_px(r0, x0),
+                row_px(r0, x0 + 1),
+                row_px(r1, x0),
+                row_px(r1, x0 + 1),
+            ];
+            blend(taps, k, d);
         }
     }
 }

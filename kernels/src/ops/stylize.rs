@@ -174,7 +174,9 @@ pub fn vignette_rows(
                 } else {
                     v + (255.0 - v) * mk
                 };
-                d[c] = out.round().clamp(0.0, 255.0) as u8;
+                // `floor(out + 0.5)`; `out` lies in 0..=255 (negative or
+                // NaN would saturate to 0).
+                d[c] = (out + 0.5).min(255.0) as u8;
             }
             d[3] = s[3];
         }

@@ -44,8 +44,8 @@ pub fn rotate_angle(p: &RotateAngleParams, src: &RgbaImage) -> RgbaImage {
         // Offsets from the output centre, rotated back by the angle.
         let ox = f64::from(x) + 0.5 - f64::from(ow) / 2.0;
         let oy = f64::from(y) + 0.5 - f64::from(oh) / 2.0;
-        let sx = g.cos * ox + g.sin * oy + (w / 2.0 - 0.5);
-        let sy = -g.sin * ox + g.cos * oy + (h / 2.0 - 0.5);
+        let sx = g.cos * ox + (g.sin * oy + (w / 2.0 - 0.5));
+        let sy = -g.sin * ox + (g.cos * oy + (h / 2.0 - 0.5));
         let (x0, y0) = (sx.floor(), sy.floor());
         let (fx, fy) = (sx - x0, sy - y0);
         let (x0, y0) = (x0 as i64, y0 as i64);
