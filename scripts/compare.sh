@@ -4,6 +4,7 @@
 #
 #   scripts/compare.sh                 # every case, median of 7 runs
 #   RUNS=11 scripts/compare.sh invert gaussian_blur_s3
+#   METRIC=wall scripts/compare.sh   # wall-clock instead of CPU time
 #
 # Cases: invert grayscale brightness_contrast gaussian_blur_s3
 # gaussian_blur_s25 unsharp_mask sobel resize_half_lanczos3 rotate_90
@@ -16,6 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 RUNS="${RUNS:-7}"
+export METRIC="${METRIC:-cpu}"  # cpu (process CPU time) or wall
 VENV=target/compare-venv
 OUT=target/compare
 mkdir -p "$OUT"

@@ -5,14 +5,18 @@
 //! `<out-dir>/frame.rgba` so the Python side times the exact same pixels,
 //! then times each named case on the calling thread: the filter's
 //! `render_rows` over the whole frame into a preallocated output buffer.
-//! Each timing is the median of `--runs` runs after one warm-up run.
+//! Each timing is the median of `--runs` runs after one warm-up run, both
+//! wall-clock and CPU time (on a shared machine the CPU time is the steadier
+//! measure: it leaves out time the process spent waiting for a core).
 //!
 //! ```text
 //! cargo run --release -p lumen_kernels --example compare -- \
 //!     --out-dir target/compare --runs 7 invert grayscale ...
 //! ```
 //!
-//! Prints one JSON object per line: `{"case": .., "ms": ..}` or
+//! Prints one JSON object per line: `{"case": .., "wall_ms": ..,
+//! "cpu_ms": .., "min_wall_ms": ..}` (medians of wall-clock and of process
+//! CPU time, and the fastest wall-clock run) or
 //! `{"case": .., "skipped": ".."}` (a filter this build lacks).
 
 use std::hint::black_box;
@@ -116,18 +120,72 @@ fn frame(seed: u64) -> RgbaImage {
     }
 }
 
-/// Median of `runs` timings (ms) of `f`, after one warm-up call.
-fn time_ms(runs: usize, mut f: impl FnMut()) -> f64 {
+/// This process's CPU time so far, in ms (`CLOCK_PROCESS_CPUTIME_ID`), or
+/// `None` off Linux.
+#[cfg(target_os = "linux")]
+#[allow(unsafe_code)]
+fn cpu_ms() -> Option<f64> {
+    #[repr(C)]
+    struct Timespec {
+        sec: i64,
+        nsec: i64,
+    }
+    unsafe extern "C" {
+        fn clock_gettime(clock: i32, tp: *mut Timespec) -> i32;
+    }
+    const CLOCK_PROCESS_CPUTIME_ID: i32 = 2;
+    let mut ts = Timespec { sec: 0, nsec: 0 };
+    // SAFETY: `ts` is a valid, writable timespec (two 64-bit fields on
+    // 64-bit Linux) for the duration of the call.
+    let rc = unsafe { clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
+    (rc == 0).then(|| ts.sec as f64 * 1e3 + ts.nsec as f64 / 1e6)
+}
+
+/// CPU time is not read off Linux: wall-clock time stands in.
+#[cfg(not(target_os = "linux"))]
+fn cpu_ms() -> Option<f64> {
+    None
+}
+
+/// Timings of one case, ms: medians of wall-clock and CPU time, and the
+/// fastest wall-clock run.
+struct Timing {
+    wall: f64,
+    cpu: f64,
+    min_wall: f64,
+}
+
+/// Times `runs` calls of `f` after one warm-up call.
+fn time_ms(runs: usize, mut f: impl FnMut()) -> Timing {
     f();
-    let mut t: Vec<f64> = (0..runs.max(1))
+    let (mut wall, mut cpu): (Vec<f64>, Vec<f64>) = (0..runs.max(1))
         .map(|_| {
+            let c0 = cpu_ms();
             let start = Instant::now();
             f();
-            start.elapsed().as_secs_f64() * 1e3
+            let w = start.elapsed().as_secs_f64() * 1e3;
+            let c = match (c0, cpu_ms()) {
+                (Some(a), Some(b)) => b - a,
+                _ => w,
+            };
+            (w, c)
         })
-        .collect();
-    t.sort_by(f64::total_cmp);
-    t[t.len() / 2]
+        .unzip();
+    wall.sort_by(f64::total_cmp);
+    cpu.sort_by(f64::total_cmp);
+    Timing {
+        wall: wall[wall.len() / 2],
+        cpu: cpu[cpu.len() / 2],
+        min_wall: wall[0],
+    }
+}
+
+/// One JSON line for a timed case.
+fn timing_json(name: &str, t: &Timing) -> String {
+    format!(
+        r#"{{"case":"{name}","wall_ms":{:.3},"cpu_ms":{:.3},"min_wall_ms":{:.3}}}"#,
+        t.wall, t.cpu, t.min_wall
+    )
 }
 
 fn main() {
@@ -170,7 +228,7 @@ fn main() {
             buf.copy_from_slice(black_box(img.pixels()));
             black_box(&mut buf);
         });
-        emit(format!(r#"{{"case":"memcpy","ms":{ms:.3}}}"#));
+        emit(timing_json("memcpy", &ms));
     }
     for (name, json) in CASES {
         if !names.is_empty() && !names.iter().any(|n| n == name) {
@@ -197,6 +255,6 @@ fn main() {
             }
             black_box(&mut out);
         });
-        emit(format!(r#"{{"case":"{name}","ms":{ms:.3}}}"#));
+        emit(timing_json(name, &ms));
     }
 }

@@ -6,3 +6,4 @@ pub mod blur;
 pub mod color;
 pub mod geometry;
 pub mod resize;
+pub mod simd;
