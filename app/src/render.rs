@@ -169,6 +169,7 @@ impl Renderer {
                     width: pw,
                     height: ph,
                     method: ResizeMethod::Bilinear,
+                    linear_light: false,
                 })],
             });
             self.proxy_source_job = Some(id);
