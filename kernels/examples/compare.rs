@@ -9,6 +9,8 @@
 //! wall-clock and CPU time (on a shared machine the CPU time is the steadier
 //! measure: it leaves out time the process spent waiting for a core).
 //!
+//! `--hash` also prints an FNV-1a hash of each case's output.
+//!
 //! ```text
 //! cargo run --release -p lumen_kernels --example compare -- \
 //!     --out-dir target/compare --runs 7 invert grayscale ...
@@ -193,12 +195,14 @@ fn main() {
     let mut runs = 7usize;
     let mut seed = SEED;
     let mut names = Vec::new();
+    let mut hash = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--out-dir" => out_dir = args.next().unwrap_or(out_dir),
             "--runs" => runs = args.next().and_then(|v| v.parse().ok()).unwrap_or(runs),
             "--seed" => seed = args.next().and_then(|v| v.parse().ok()).unwrap_or(seed),
+            "--hash" => hash = true,
             "--list" => {
                 for (name, json) in CASES {
                     println!("{name}\t{json}");
@@ -256,5 +260,12 @@ fn main() {
             black_box(&mut out);
         });
         emit(timing_json(name, &ms));
+        if hash {
+            // FNV-1a of the output, to check that a change left it alone.
+            let h = out.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| {
+                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+            });
+            emit(format!(r#"{{"case":"{name}","output_fnv1a":"{h:016x}"}}"#));
+        }
     }
 }

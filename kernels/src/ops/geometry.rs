@@ -14,7 +14,7 @@
 
 use std::ops::Range;
 
-use super::simd::with_avx2;
+use super::simd::avx2_call;
 use crate::image::{CHANNELS, SourceBand};
 use crate::spec::{FlipAxis, FlipParams, RotateParams};
 
@@ -49,7 +49,10 @@ pub fn rotate_rows(p: &RotateParams, src: &SourceBand<'_>, out_rows: Range<u32>,
                 reverse_pixels(src.row(h - 1 - y), d);
             }
         }
-        turns => with_avx2(|| rotate_odd(turns == 1, src, out_rows, dst)),
+        turns => {
+            let clockwise = turns == 1;
+            avx2_call!(rotate_odd; clockwise: bool, src: &SourceBand<'_>, out_rows: Range<u32>, dst: &mut [u8]);
+        }
     }
 }
 

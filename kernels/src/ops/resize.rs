@@ -34,7 +34,7 @@
 //! srgb(l / 65535))`). Alpha is never transformed.
 //!
 //! The hot loops are plain Rust that vectorizes; on x86_64 they are
-//! compiled a second time with AVX2 ([`super::simd::with_avx2`]), with
+//! compiled a second time with AVX2 ([`super::simd::avx2_call`]), with
 //! identical results (no fused multiply-add).
 
 use std::ops::Range;
@@ -42,7 +42,7 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use super::adjust::{linear_to_srgb, srgb_to_linear};
-use super::simd::with_avx2;
+use super::simd::avx2_call;
 use crate::image::{CHANNELS, SourceBand};
 use crate::spec::{ResizeMethod, ResizeParams};
 
@@ -353,7 +353,7 @@ pub fn resize_rows(p: &ResizeParams, src: &SourceBand<'_>, out_rows: Range<u32>,
         }
         return;
     }
-    with_avx2(|| resize_filtered(p, src, out_rows, dst));
+    avx2_call!(resize_filtered; p: &ResizeParams, src: &SourceBand<'_>, out_rows: Range<u32>, dst: &mut [u8]);
 }
 
 /// The separable filtered resize (every method but nearest).
