@@ -45,6 +45,6 @@ echo "== OpenCV, Pillow, libvips" >&2
 {
   echo
   echo "Command: scripts/compare.sh $*  (RUNS=$RUNS; median of $RUNS runs after 1 warm-up)"
-  echo "Date: $(date -u '+%Y-%m-%d %H:%M UTC'); machine: $(nproc) vCPU, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "Date: $(date -u '+%Y-%m-%d %H:%M UTC'); machine: $(nproc --all) vCPU, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
   "$VENV/bin/python" -c 'import cv2, PIL, numpy, pyvips; print(f"OpenCV {cv2.__version__}, Pillow {PIL.__version__}, numpy {numpy.__version__}, pyvips {pyvips.__version__} (libvips {pyvips.version(0)}.{pyvips.version(1)}.{pyvips.version(2)})")'
 } | tee -a "$OUT/table.md"
