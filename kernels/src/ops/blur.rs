@@ -388,14 +388,21 @@ fn premultiply(px: &[u8]) -> [u32; 4] {
     [pm(px[0]), pm(px[1]), pm(px[2]), a * LEVEL]
 }
 
-/// Two scratch buffers of strip elements, reused across passes and strips.
-#[derive(Default)]
-struct Scratch {
-    cur: Vec<[u32; STRIP]>,
-    next: Vec<[u32; STRIP]>,
+/// Two scratch buffers of `L`-lane elements, reused across passes and
+/// strips.
+struct Scratch<const L: usize> {
+    cur: Vec<[u32; L]>,
+    next: Vec<[u32; L]>,
 }
 
-impl Scratch {
+impl<const L: usize> Scratch<L> {
+    fn new() -> Self {
+        Self {
+            cur: Vec::new(),
+            next: Vec::new(),
+        }
+    }
+
     /// Runs the chain of passes on `self.cur[..len]` (positions
     /// `lo..lo + len`, stage 0); returns the start and length of the last
     /// stage, which is then in `self.cur`.
@@ -414,7 +421,7 @@ impl Scratch {
             let (out_lo, out_hi) = stage_range(need, data, cumulative[k + 1], total);
             let out_len = (out_hi - out_lo) as usize;
             if self.next.len() < out_len {
-                self.next.resize(out_len, [0; STRIP]);
+                self.next.resize(out_len, [0; L]);
             }
             run_pass(
                 pass,
@@ -433,13 +440,18 @@ impl Scratch {
     /// Makes `self.cur` at least `len` long.
     fn reserve(&mut self, len: usize) {
         if self.cur.len() < len {
-            self.cur.resize(len, [0; STRIP]);
+            self.cur.resize(len, [0; L]);
         }
     }
 }
 
 /// Rows per horizontal group: each strip element holds one pixel of each.
-const GROUP: usize = STRIP / CHANNELS;
+const GROUP: usize = H_LANES / CHANNELS;
+
+/// Lanes of the horizontal passes' elements (16 rows): fewer than a
+/// vertical strip's, so that the two buffers of a whole row of elements
+/// (2 x 3840 x 256 bytes on a 4K frame) stay closer to the core.
+const H_LANES: usize = 64;
 
 /// Blurs output rows `out_rows` and hands each finished strip row to `emit`
 /// as `(y, first value index, premultiplied fixed-point values)`.
@@ -463,7 +475,8 @@ fn blur_core(
     let (a, b) = (i64::from(out_rows.start), i64::from(out_rows.end));
     let rows_lo = (a - halo).max(0);
     let rows_hi = (b + halo).min(height);
-    let mut scratch = Scratch::default();
+    let mut scratch = Scratch::<H_LANES>::new();
+    let mut vscratch = Scratch::<STRIP>::new();
 
     // Horizontal passes on every source row needed, into `hbuf`, stored
     // strip-major: strip `s` (values `s * STRIP..`) of all rows, then the
@@ -507,15 +520,15 @@ fn blur_core(
     for (strip, hstrip) in hbuf.chunks_exact(n_rows * STRIP).enumerate() {
         let col0 = strip * STRIP;
         let lanes = STRIP.min(row_len - col0);
-        scratch.reserve(n_rows);
-        for (el, hrow) in scratch.cur.iter_mut().zip(hstrip.chunks_exact(STRIP)) {
+        vscratch.reserve(n_rows);
+        for (el, hrow) in vscratch.cur.iter_mut().zip(hstrip.chunks_exact(STRIP)) {
             for (d, s) in el.iter_mut().zip(hrow) {
                 *d = u32::from(*s);
             }
         }
-        let (lo, _) = scratch.run_chain(plan, &cumulative, (a, b), tall, rows_lo, n_rows);
+        let (lo, _) = vscratch.run_chain(plan, &cumulative, (a, b), tall, rows_lo, n_rows);
         for y in out_rows.clone() {
-            let vals = &scratch.cur[(i64::from(y) - lo) as usize];
+            let vals = &vscratch.cur[(i64::from(y) - lo) as usize];
             emit(y, col0, &vals[..lanes]);
         }
     }
