@@ -178,6 +178,7 @@ impl Renderer {
                     width: pw,
                     height: ph,
                     method: ResizeMethod::Bilinear,
+                    linear_light: false,
                 })],
             });
             self.proxy_source_job = Some(id);

@@ -141,8 +141,8 @@ pub fn decode_task(
     }
 }
 
-/// Decodes a too-large image and resamples it to the size that fits (an
-/// area-weighted average, so no detail aliases).
+/// Decodes a too-large image and resamples it to the size that fits (a
+/// box filter: an area-weighted average, so no detail aliases).
 pub fn decode_downscaled(big: TooBig) -> TaskResult {
     use lumen_kernels::spec::{ResizeMethod, ResizeParams};
     let TooBig {
@@ -156,7 +156,8 @@ pub fn decode_downscaled(big: TooBig) -> TaskResult {
     let resize = lumen_kernels::FilterSpec::Resize(ResizeParams {
         width: fit.0,
         height: fit.1,
-        method: ResizeMethod::Bilinear,
+        method: ResizeMethod::Box,
+        linear_light: false,
     });
     let result = crate::io::decode(&bytes, &name)
         .map_err(|e| e.to_string())

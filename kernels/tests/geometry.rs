@@ -30,12 +30,26 @@ fn flip(axis: FlipAxis) -> FilterSpec {
 }
 
 fn resize(width: u32, height: u32, method: ResizeMethod) -> FilterSpec {
+    resize_light(width, height, method, false)
+}
+
+fn resize_light(width: u32, height: u32, method: ResizeMethod, linear_light: bool) -> FilterSpec {
     FilterSpec::Resize(ResizeParams {
         width,
         height,
         method,
+        linear_light,
     })
 }
+
+/// Every filtered method (all but nearest).
+const FILTERED: [ResizeMethod; 5] = [
+    ResizeMethod::Bilinear,
+    ResizeMethod::Box,
+    ResizeMethod::CatmullRom,
+    ResizeMethod::Mitchell,
+    ResizeMethod::Lanczos3,
+];
 
 /// A crop whose origin lies at fractions (`cx`, `cy`) of a `w` x `h` image.
 fn crop_at(w: u32, h: u32, cx: f64, cy: f64, width: u32, height: u32) -> FilterSpec {
@@ -51,6 +65,9 @@ fn method() -> impl Strategy<Value = ResizeMethod> {
     prop::sample::select(vec![
         ResizeMethod::Nearest,
         ResizeMethod::Bilinear,
+        ResizeMethod::Box,
+        ResizeMethod::CatmullRom,
+        ResizeMethod::Mitchell,
         ResizeMethod::Lanczos3,
     ])
 }
@@ -119,7 +136,7 @@ proptest! {
             return Ok(());
         }
         let want = reference::geometry::resize_premultiplied(
-            &ResizeParams { width: ow, height: oh, method },
+            &ResizeParams { width: ow, height: oh, method, linear_light: false },
             &img,
         );
         for (g, v) in got.pixels().chunks_exact(CHANNELS).zip(&want) {
@@ -155,11 +172,26 @@ proptest! {
     #[test]
     fn resize_bands_are_bit_identical(
         size in 0usize..AWKWARD.len(), seed in any::<u64>(),
-        ow in 1u32..90, oh in 1u32..90, method in method(),
+        ow in 1u32..90, oh in 1u32..90, method in method(), linear in any::<bool>(),
         cuts in prop::collection::vec(0.0f64..1.0, 0..4),
     ) {
         let (w, h) = AWKWARD[size];
-        check_bands(&resize(ow, oh, method), &image(w, h, seed, false), &cuts);
+        check_bands(&resize_light(ow, oh, method, linear), &image(w, h, seed, false), &cuts);
+    }
+
+    #[test]
+    fn linear_light_resize_matches_reference_on_opaque_images(
+        w in 1u32..40, h in 1u32..40, ow in 1u32..60, oh in 1u32..60,
+        seed in any::<u64>(), method in method(),
+    ) {
+        // The op rounds linear light to 16 bits on the way in and out; the
+        // reference uses exact f64 transfer functions. 16-bit linear steps
+        // are under 0.06 of an sRGB level, so the result stays within 1.
+        let img = image(w, h, seed, true);
+        let spec = resize_light(ow, oh, method, true);
+        let got = spec.apply(&img).unwrap();
+        let want = reference::apply(&spec, &img).unwrap();
+        prop_assert!(max_diff(&got, &want) <= RESIZE_TOL, "{:?}: {}", method, max_diff(&got, &want));
     }
 
     #[test]
@@ -188,9 +220,12 @@ proptest! {
 #[test]
 fn resize_to_same_size_is_identity() {
     let img = image(31, 17, 4, false);
+    // Mitchell (B = 1/3) is not interpolating: it blurs even at scale 1.
     for m in [
         ResizeMethod::Nearest,
         ResizeMethod::Bilinear,
+        ResizeMethod::Box,
+        ResizeMethod::CatmullRom,
         ResizeMethod::Lanczos3,
     ] {
         let out = resize(31, 17, m).apply(&img).unwrap();
@@ -213,19 +248,17 @@ fn resize_to_same_size_is_identity() {
 #[test]
 fn resize_of_constant_image_is_constant() {
     let img = RgbaImage::from_pixels(13, 7, [200, 10, 99, 255].repeat(13 * 7)).unwrap();
-    for m in [
-        ResizeMethod::Nearest,
-        ResizeMethod::Bilinear,
-        ResizeMethod::Lanczos3,
-    ] {
+    for m in std::iter::once(ResizeMethod::Nearest).chain(FILTERED) {
         for (ow, oh) in [(1, 1), (5, 3), (40, 29), (13, 70)] {
-            let out = resize(ow, oh, m).apply(&img).unwrap();
-            assert!(
-                out.pixels()
-                    .chunks_exact(CHANNELS)
-                    .all(|p| p == [200, 10, 99, 255]),
-                "{m:?} {ow}x{oh}"
-            );
+            for linear in [false, true] {
+                let out = resize_light(ow, oh, m, linear).apply(&img).unwrap();
+                assert!(
+                    out.pixels()
+                        .chunks_exact(CHANNELS)
+                        .all(|p| p == [200, 10, 99, 255]),
+                    "{m:?} {ow}x{oh} linear {linear}"
+                );
+            }
         }
     }
 }
@@ -260,4 +293,47 @@ fn downscale_bilinear_averages_areas() {
     // tap falls outside) normalized by 7/8: 255 / 7.
     assert_eq!(out.pixel(0, 0), Some([36, 36, 36, 255]));
     assert_eq!(out.pixel(1, 0), Some([219, 219, 219, 255]));
+}
+
+#[test]
+fn linear_light_averages_light_not_levels() {
+    // Halving black and white columns: in sRGB values the mean is 128; in
+    // linear light it is half the light, sRGB level 188.
+    let img = RgbaImage::from_pixels(2, 1, vec![0, 0, 0, 255, 255, 255, 255, 255]).unwrap();
+    for m in [ResizeMethod::Box, ResizeMethod::Bilinear] {
+        let plain = resize_light(1, 1, m, false).apply(&img).unwrap();
+        assert_eq!(plain.pixel(0, 0), Some([128, 128, 128, 255]), "{m:?}");
+        let linear = resize_light(1, 1, m, true).apply(&img).unwrap();
+        assert_eq!(linear.pixel(0, 0), Some([188, 188, 188, 255]), "{m:?}");
+    }
+}
+
+#[test]
+fn box_downscale_by_two_averages_pairs() {
+    let img = RgbaImage::from_pixels(4, 1, [10, 20, 30, 255, 50, 60, 70, 255].repeat(2)).unwrap();
+    let out = resize(2, 1, ResizeMethod::Box).apply(&img).unwrap();
+    assert_eq!(out.pixel(0, 0), Some([30, 40, 50, 255]));
+    assert_eq!(out.pixel(1, 0), Some([30, 40, 50, 255]));
+}
+
+#[test]
+fn new_resize_names_round_trip() {
+    for (m, name) in [
+        (ResizeMethod::Box, "box"),
+        (ResizeMethod::CatmullRom, "catmull_rom"),
+        (ResizeMethod::Mitchell, "mitchell"),
+    ] {
+        let spec = resize_light(3, 4, m, true);
+        let json = serde_json::to_string(&spec).unwrap();
+        assert!(json.contains(&format!("\"{name}\"")), "{json}");
+        assert!(json.contains("\"linear_light\":true"), "{json}");
+        let back: FilterSpec = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, spec);
+    }
+    // Older recipes without the field still load, in sRGB values.
+    let old: FilterSpec = serde_json::from_str(
+        r#"{"filter":"resize","params":{"width":3,"height":4,"method":"lanczos3"}}"#,
+    )
+    .unwrap();
+    assert_eq!(old, resize(3, 4, ResizeMethod::Lanczos3));
 }

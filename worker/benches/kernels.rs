@@ -78,6 +78,7 @@ fn cases() -> Vec<(&'static str, FilterSpec)> {
             width: WIDTH / 2,
             height: HEIGHT / 2,
             method,
+            linear_light: false,
         })
     };
     vec![

@@ -63,6 +63,7 @@ fn pipeline() -> Vec<FilterSpec> {
             width: 30,
             height: 41,
             method: ResizeMethod::Bilinear,
+            linear_light: false,
         }),
     ]
 }

@@ -185,6 +185,9 @@ fn specs_for(w: u32, h: u32) -> Vec<FilterSpec> {
     for method in [
         ResizeMethod::Nearest,
         ResizeMethod::Bilinear,
+        ResizeMethod::Box,
+        ResizeMethod::CatmullRom,
+        ResizeMethod::Mitchell,
         ResizeMethod::Lanczos3,
     ] {
         for (width, height) in [
@@ -193,11 +196,14 @@ fn specs_for(w: u32, h: u32) -> Vec<FilterSpec> {
             (w + 3, (h / 3).max(1)),
             (1, 1),
         ] {
-            specs.push(FilterSpec::Resize(ResizeParams {
-                width,
-                height,
-                method,
-            }));
+            for linear_light in [false, true] {
+                specs.push(FilterSpec::Resize(ResizeParams {
+                    width,
+                    height,
+                    method,
+                    linear_light,
+                }));
+            }
         }
     }
     for angle_deg in [0.0, 90.0, -33.5, 45.0, 181.25, 359.9] {
@@ -340,6 +346,7 @@ fn pipelines_match_step_by_step_application() {
             width: 50,
             height: 11,
             method: ResizeMethod::Lanczos3,
+            linear_light: true,
         }),
         FilterSpec::Hsl(HslParams {
             hue_deg: 30.0,

@@ -361,18 +361,23 @@ pub fn params_ui(
                 }
             });
             egui::ComboBox::from_label("Method")
-                .selected_text(format!("{:?}", p.method))
+                .selected_text(method_label(p.method).0)
                 .show_ui(ui, |ui| {
-                    for m in [
-                        ResizeMethod::Nearest,
-                        ResizeMethod::Bilinear,
-                        ResizeMethod::Lanczos3,
-                    ] {
+                    for m in RESIZE_METHODS {
+                        let (label, tip) = method_label(m);
                         changed |= ui
-                            .selectable_value(&mut p.method, m, format!("{m:?}"))
+                            .selectable_value(&mut p.method, m, label)
+                            .on_hover_text(tip)
                             .changed();
                     }
                 });
+            changed |= ui
+                .checkbox(&mut p.linear_light, "Linear light")
+                .on_hover_text(
+                    "Resample in linear light: physically right for downscaling bright detail, \
+                     slower",
+                )
+                .changed();
             changed
         }
         FilterSpec::RotateAngle(p) => {
@@ -472,6 +477,28 @@ pub fn params_ui(
                 .changed();
             changed
         }
+    }
+}
+
+/// The resampling filters in menu order.
+pub const RESIZE_METHODS: [ResizeMethod; 6] = [
+    ResizeMethod::Nearest,
+    ResizeMethod::Box,
+    ResizeMethod::Bilinear,
+    ResizeMethod::CatmullRom,
+    ResizeMethod::Mitchell,
+    ResizeMethod::Lanczos3,
+];
+
+/// A resampling filter's name and what it is good for.
+pub fn method_label(m: ResizeMethod) -> (&'static str, &'static str) {
+    match m {
+        ResizeMethod::Nearest => ("Nearest", "Hard pixels: pixel art, masks"),
+        ResizeMethod::Box => ("Box", "Area average: fast, clean downscaling"),
+        ResizeMethod::Bilinear => ("Bilinear", "Smooth, slightly soft"),
+        ResizeMethod::CatmullRom => ("Catmull-Rom", "Sharp bicubic"),
+        ResizeMethod::Mitchell => ("Mitchell", "Balanced bicubic, little ringing"),
+        ResizeMethod::Lanczos3 => ("Lanczos 3", "Sharpest, may ring at hard edges"),
     }
 }
 

@@ -7,6 +7,7 @@
 //! then maps R, G and B of every pixel through it. The formulas are the same
 //! as the ones in [`crate::reference::point`].
 
+use super::simd::with_avx2;
 use crate::spec::{BrightnessContrastParams, ExposureParams, GammaParams};
 
 /// Largest contrast factor: `contrast = 1` gives a hard threshold at 127.5.
@@ -45,6 +46,72 @@ pub(crate) fn apply_rgb_luts(luts: [&[u8; 256]; 3], src: &[u8], dst: &mut [u8]) 
         PairLut::new(luts).apply(src, dst);
     } else {
         ShiftedLut::new(luts).apply(src, dst);
+    }
+}
+
+/// A level table that is exactly a clamped affine map in fixed point,
+/// `lut[v] = clamp((v * a + b) >> shift, 0, 255)` (arithmetic shift), so
+/// that it can be computed with vector integer arithmetic instead of table
+/// lookups. Brightness/contrast tables have this form up to the rounding of
+/// `a` and `b`; [`Affine::fit`] checks all 256 entries, so the result is
+/// bit-identical to the table.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Affine {
+    a: i32,
+    b: i32,
+    shift: u32,
+}
+
+impl Affine {
+    /// Finds `a`, `b` and `shift` that reproduce `lut` exactly, given that
+    /// it was built from the line `slope * v + intercept` (rounded, clamped),
+    /// with `|v * a + b| < 2^30` for every level. `None` if no candidate near
+    /// the line matches every entry (then the table is used as it is).
+    fn fit(lut: &[u8; 256], slope: f64, intercept: f64) -> Option<Self> {
+        if !slope.is_finite() || !intercept.is_finite() {
+            return None;
+        }
+        for shift in (8..=16).rev() {
+            let one = f64::from(1u32 << shift);
+            let a0 = (slope * one).round();
+            let b0 = ((intercept + 0.5) * one).round();
+            if a0.abs() * 255.0 + b0.abs() + 4.0 >= f64::from(1u32 << 30) {
+                continue;
+            }
+            for da in [0.0, -1.0, 1.0] {
+                for db in [0.0, -1.0, 1.0, -2.0, 2.0] {
+                    let t = Self {
+                        a: (a0 + da) as i32,
+                        b: (b0 + db) as i32,
+                        shift,
+                    };
+                    if (0..256).all(|v| t.map(v as u32) == u32::from(lut[v])) {
+                        return Some(t);
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    /// One level through the line, clamped.
+    #[inline(always)]
+    fn map(self, v: u32) -> u32 {
+        ((v as i32 * self.a + self.b) >> self.shift).clamp(0, 255) as u32
+    }
+
+    fn apply(self, src: &[u8], dst: &mut [u8]) {
+        with_avx2(|| {
+            let (src_px, _) = src.as_chunks::<4>();
+            let (dst_px, _) = dst.as_chunks_mut::<4>();
+            for (d, s) in dst_px.iter_mut().zip(src_px) {
+                let w = u32::from_le_bytes(*s);
+                let r = self.map(w & 0xFF);
+                let g = self.map((w >> 8) & 0xFF);
+                let b = self.map((w >> 16) & 0xFF);
+                *d = (r | (g << 8) | (b << 16) | (w & 0xFF00_0000)).to_le_bytes();
+            }
+        });
     }
 }
 
@@ -91,6 +158,8 @@ impl PairLut {
     }
 
     fn apply(&self, src: &[u8], dst: &mut [u8]) {
+        // Not under `with_avx2`: with AVX2 the lookups become gathers,
+        // which are slower than scalar loads on many CPUs.
         let (src_px, _) = src.as_chunks::<4>();
         let (dst_px, _) = dst.as_chunks_mut::<4>();
         for (d, s) in dst_px.iter_mut().zip(src_px) {
@@ -147,12 +216,14 @@ impl ShiftedLut {
 
 /// Inverts R, G and B: `v' = 255 - v`; alpha is kept.
 pub fn invert(src: &[u8], dst: &mut [u8]) {
-    let (src_px, _) = src.as_chunks::<4>();
-    let (dst_px, _) = dst.as_chunks_mut::<4>();
-    for (d, s) in dst_px.iter_mut().zip(src_px) {
-        // R, G, B are the low three bytes of the little-endian word.
-        *d = (u32::from_le_bytes(*s) ^ 0x00FF_FFFF).to_le_bytes();
-    }
+    with_avx2(|| {
+        let (src_px, _) = src.as_chunks::<4>();
+        let (dst_px, _) = dst.as_chunks_mut::<4>();
+        for (d, s) in dst_px.iter_mut().zip(src_px) {
+            // R, G, B are the low three bytes of the little-endian word.
+            *d = (u32::from_le_bytes(*s) ^ 0x00FF_FFFF).to_le_bytes();
+        }
+    });
 }
 
 /// The contrast factor for `contrast` in -1..=1: `(1 + c) / (1 - c)`,
@@ -178,7 +249,10 @@ pub fn brightness_contrast(p: &BrightnessContrastParams, src: &[u8], dst: &mut [
     let f = contrast_factor(p.contrast);
     let offset = 127.5 + 255.0 * f64::from(p.brightness);
     let lut = build_lut(|v| (v - 127.5) * f + offset);
-    apply_lut(&lut, src, dst);
+    match Affine::fit(&lut, f, offset - 127.5 * f) {
+        Some(line) => line.apply(src, dst),
+        None => apply_lut(&lut, src, dst),
+    }
 }
 
 /// The sRGB transfer function inverse: encoded `0..=1` to linear light.
@@ -260,5 +334,35 @@ mod tests {
         let mut shifted = vec![0; src.len()];
         ShiftedLut::new(luts).apply(&src, &mut shifted);
         assert!(shifted == expected, "ShiftedLut differs");
+    }
+
+    /// Brightness/contrast tables over a grid of parameters are found to be
+    /// affine (so take the arithmetic path), and the fit is exact.
+    #[test]
+    fn brightness_contrast_tables_fit_exactly() {
+        let mut fitted = 0;
+        let mut total = 0;
+        for bi in -10..=10 {
+            for ci in -10..=10 {
+                let p = BrightnessContrastParams {
+                    brightness: bi as f32 / 10.0,
+                    contrast: ci as f32 / 10.0 * 0.999,
+                };
+                let f = contrast_factor(p.contrast);
+                let offset = 127.5 + 255.0 * f64::from(p.brightness);
+                let lut = build_lut(|v| (v - 127.5) * f + offset);
+                total += 1;
+                if let Some(t) = Affine::fit(&lut, f, offset - 127.5 * f) {
+                    fitted += 1;
+                    for (v, &want) in lut.iter().enumerate() {
+                        assert_eq!(t.map(v as u32), u32::from(want), "{p:?} level {v}");
+                    }
+                }
+            }
+        }
+        // Steep lines (contrast near 1) need a coarser fixed point, which
+        // cannot always resolve a value a hair from a rounding tie; those
+        // few keep the table path.
+        assert!(fitted * 20 >= total * 19, "{fitted} of {total} fitted");
     }
 }

@@ -4,6 +4,7 @@
 //! the sRGB-encoded values as they are (no linearisation) and keep alpha
 //! unchanged.
 
+use super::simd::with_avx2;
 use crate::spec::HslParams;
 
 /// Rec. 709 red weight in 16-bit fixed point (`0.2126 * 65536`, rounded).
@@ -25,13 +26,16 @@ const _: () = assert!(LUMA_R_Q16 + LUMA_G_Q16 + LUMA_B_Q16 == 1 << 16);
 /// [`LUMA_B_Q16`]); the result is within one level of the exact formula
 /// for every colour, and exact for greys.
 pub fn grayscale(src: &[u8], dst: &mut [u8]) {
-    let (src_px, _) = src.as_chunks::<4>();
-    let (dst_px, _) = dst.as_chunks_mut::<4>();
-    // A straight loop over whole pixel words, free of byte shuffles, which
-    // the compiler vectorises (four or more pixels per instruction).
-    for (d, s) in dst_px.iter_mut().zip(src_px) {
-        *d = gray_word(u32::from_le_bytes(*s)).to_le_bytes();
-    }
+    with_avx2(|| {
+        let (src_px, _) = src.as_chunks::<4>();
+        let (dst_px, _) = dst.as_chunks_mut::<4>();
+        // A straight loop over whole pixel words, free of byte shuffles,
+        // which the compiler vectorises (four or more pixels per
+        // instruction; eight with AVX2).
+        for (d, s) in dst_px.iter_mut().zip(src_px) {
+            *d = gray_word(u32::from_le_bytes(*s)).to_le_bytes();
+        }
+    });
 }
 
 /// [`grayscale`] on one little-endian RGBA word: the luma in the low three

@@ -14,6 +14,7 @@ pub mod geometry;
 pub mod median;
 pub mod resize;
 pub mod rotate_free;
+pub mod simd;
 pub mod stylize;
 pub mod support;
 pub mod tone;

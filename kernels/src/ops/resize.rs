@@ -1,4 +1,5 @@
-//! Resampling: nearest, bilinear (triangle) and Lanczos3, separable.
+//! Resampling: nearest, bilinear (triangle), box, Catmull-Rom, Mitchell and
+//! Lanczos3, separable.
 //!
 //! Output pixel `i` along an axis of `src` source and `out` output pixels is
 //! centred on source coordinate `c = (i + 0.5) * scale - 0.5`, with
@@ -6,8 +7,11 @@
 //!
 //! * Nearest takes source pixel `floor((i + 0.5) * scale)` (exact integer
 //!   arithmetic) and copies it unchanged.
-//! * Bilinear (triangle, radius 1) and Lanczos3 (`sinc(x) sinc(x/3)`,
-//!   radius 3) weigh source pixels `j` by `K((j - c) / f)`, where
+//! * Bilinear (triangle, radius 1), box (1 on `-0.5 <= x < 0.5`, radius
+//!   0.5), Catmull-Rom and Mitchell (Mitchell-Netravali cubics with
+//!   `(B, C) = (0, 1/2)` and `(1/3, 1/3)`, radius 2) and Lanczos3
+//!   (`sinc(x) sinc(x/3)`, radius 3) weigh source pixels `j` by
+//!   `K((j - c) / f)`, where
 //!   `f = max(scale, 1)`: when shrinking, the filter is stretched by the scale
 //!   factor so every source pixel contributes (area-aware, like Pillow). Only
 //!   pixels inside the image are used and the weights are normalized to sum
@@ -17,13 +21,28 @@
 //! Weights depend only on the sizes and the output index, so every band
 //! computes the same weights. The filtering runs on premultiplied `f32`
 //! RGBA: horizontally on just the source rows the band's output rows touch
-//! ([`resize_source_rows`]), then vertically, always summing taps in the same
-//! order, so bands are bit-identical to a whole-image render. Results are
-//! un-premultiplied, rounded and clamped to 0..=255; a pixel whose alpha
-//! rounds to zero becomes transparent black.
+//! ([`resize_source_rows`]), each row once, kept in a ring of as many rows
+//! as the vertical filter has taps; then vertically, always summing taps in
+//! the same order, so bands are bit-identical to a whole-image render.
+//! Results are un-premultiplied, rounded (ties to even) and clamped to
+//! 0..=255; a pixel whose alpha rounds to zero becomes transparent black.
+//!
+//! With `linear_light`, colour channels are first decoded from sRGB through
+//! a 256-entry table to linear light in `0..=65535`, resampled (still
+//! premultiplied by alpha) and, after un-premultiplying, rounded to 16 bits
+//! and encoded back through a 65536-entry table (`round(255 *
+//! srgb(l / 65535))`). Alpha is never transformed.
+//!
+//! The hot loops are plain Rust that vectorizes; on x86_64 they are
+//! compiled a second time with AVX2 ([`super::simd::avx2_call`]), with
+//! identical results (no fused multiply-add).
 
 use std::ops::Range;
 
+use std::sync::OnceLock;
+
+use super::adjust::{linear_to_srgb, srgb_to_linear};
+use super::simd::avx2_call;
 use crate::image::{CHANNELS, SourceBand};
 use crate::spec::{ResizeMethod, ResizeParams};
 
@@ -59,11 +78,33 @@ fn sinc(x: f64) -> f64 {
     }
 }
 
+/// The Mitchell-Netravali cubic with parameters `b`, `c` (radius 2).
+pub fn cubic(b: f64, c: f64, x: f64) -> f64 {
+    let x = x.abs();
+    if x < 1.0 {
+        ((12.0 - 9.0 * b - 6.0 * c) * x * x * x
+            + (-18.0 + 12.0 * b + 6.0 * c) * x * x
+            + (6.0 - 2.0 * b))
+            / 6.0
+    } else if x < 2.0 {
+        ((-b - 6.0 * c) * x * x * x
+            + (6.0 * b + 30.0 * c) * x * x
+            + (-12.0 * b - 48.0 * c) * x
+            + (8.0 * b + 24.0 * c))
+            / 6.0
+    } else {
+        0.0
+    }
+}
+
 /// The filter's kernel and radius (in source pixels before stretching).
 fn kernel(method: ResizeMethod) -> (fn(f64) -> f64, f64) {
     match method {
         ResizeMethod::Nearest => (|_| 1.0, 0.5),
         ResizeMethod::Bilinear => (|x| (1.0 - x.abs()).max(0.0), 1.0),
+        ResizeMethod::Box => (|x| if (-0.5..0.5).contains(&x) { 1.0 } else { 0.0 }, 0.5),
+        ResizeMethod::CatmullRom => (|x| cubic(0.0, 0.5, x), 2.0),
+        ResizeMethod::Mitchell => (|x| cubic(1.0 / 3.0, 1.0 / 3.0, x), 2.0),
         ResizeMethod::Lanczos3 => (
             |x| {
                 if x.abs() < 3.0 {
@@ -152,6 +193,145 @@ pub fn resize_source_rows(p: &ResizeParams, src_height: u32, out_rows: Range<u32
     if lo >= hi { 0..0 } else { lo..hi }
 }
 
+/// sRGB level to linear light in `0..=65535`:
+/// `round(65535 * linear(v / 255))`.
+fn decode_table() -> &'static [u16; 256] {
+    static TABLE: OnceLock<[u16; 256]> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        std::array::from_fn(|v| (srgb_to_linear(v as f64 / 255.0) * 65535.0).round() as u16)
+    })
+}
+
+/// Linear light in `0..=65535` to an sRGB level:
+/// `round(255 * srgb(l / 65535))`.
+fn encode_table() -> &'static [u8] {
+    static TABLE: OnceLock<Vec<u8>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        (0..=u16::MAX)
+            .map(|l| (linear_to_srgb(f64::from(l) / 65535.0) * 255.0).round() as u8)
+            .collect()
+    })
+}
+
+/// How colour values enter and leave the filter: sRGB values as they are,
+/// or linear light through the tables above.
+#[derive(Clone, Copy)]
+struct Transfer {
+    /// Value of each sRGB level in the filter's colour scale.
+    decode: [f32; 256],
+    /// Largest colour value (255, or 65535 in linear light).
+    max: f32,
+    /// `Some` in linear light: 16-bit linear to sRGB level.
+    encode: Option<&'static [u8]>,
+}
+
+impl Transfer {
+    fn new(linear_light: bool) -> Self {
+        if linear_light {
+            let t = decode_table();
+            Self {
+                decode: std::array::from_fn(|v| f32::from(t[v])),
+                max: 65535.0,
+                encode: Some(encode_table()),
+            }
+        } else {
+            Self {
+                decode: std::array::from_fn(|v| v as f32),
+                max: 255.0,
+                encode: None,
+            }
+        }
+    }
+
+    /// Premultiplies one source row into `out`.
+    #[inline(always)]
+    fn premultiply(&self, row: &[u8], out: &mut [[f32; 4]]) {
+        let (px, _) = row.as_chunks::<CHANNELS>();
+        for (o, p) in out.iter_mut().zip(px) {
+            let a = f32::from(p[3]);
+            *o = [
+                self.decode[usize::from(p[0])] * a / 255.0,
+                self.decode[usize::from(p[1])] * a / 255.0,
+                self.decode[usize::from(p[2])] * a / 255.0,
+                a,
+            ];
+        }
+    }
+
+    /// Un-premultiplies, rounds and encodes one filtered row.
+    #[inline(always)]
+    fn finish(&self, acc: &[f32], dst: &mut [u8]) {
+        let (vals, _) = acc.as_chunks::<CHANNELS>();
+        let (px, _) = dst.as_chunks_mut::<CHANNELS>();
+        for (p, v) in px.iter_mut().zip(vals) {
+            let alpha = round_small(v[3].clamp(0.0, 255.0));
+            if alpha == 0 {
+                *p = [0; 4];
+                continue;
+            }
+            let scale = 255.0 / v[3];
+            let c = |k: usize| round_small((v[k] * scale).clamp(0.0, self.max));
+            let (r, g, b) = (c(0), c(1), c(2));
+            *p = match self.encode {
+                None => [r as u8, g as u8, b as u8, alpha as u8],
+                Some(t) => {
+                    let e = |l: u32| t.get(l as usize).copied().unwrap_or(255);
+                    [e(r), e(g), e(b), alpha as u8]
+                }
+            };
+        }
+    }
+}
+
+/// `2^23`: adding it to a float in `0..2^22` leaves that float rounded to
+/// an integer in the low mantissa bits.
+const MAGIC: f32 = 8_388_608.0;
+
+/// Rounds `x` in `0..2^22` to the nearest integer (ties to even), without
+/// a float-to-int conversion or a libm call, so that loops vectorize.
+#[inline(always)]
+fn round_small(x: f32) -> u32 {
+    (x + MAGIC).to_bits().wrapping_sub(MAGIC.to_bits())
+}
+
+/// Horizontal taps padded to one length: every output pixel reads `len`
+/// source pixels from `start[x]` (kept inside the row), the weights outside
+/// its real taps being zero. Adding `0 * v` leaves a sum unchanged, so the
+/// padding does not change any result; it gives the inner loop a fixed trip
+/// count.
+struct PaddedTaps {
+    start: Vec<usize>,
+    len: usize,
+    weights: Vec<f32>,
+}
+
+impl PaddedTaps {
+    fn new(taps: &AxisTaps, src_len: usize) -> Self {
+        let n = taps.start.len();
+        let len = (0..n)
+            .map(|i| taps.taps(i).1.len())
+            .max()
+            .unwrap_or(1)
+            .min(src_len.max(1));
+        let mut start = Vec::with_capacity(n);
+        let mut weights = vec![0f32; n * len];
+        for (i, row) in weights.chunks_exact_mut(len).enumerate() {
+            let (s, w) = taps.taps(i);
+            let s0 = s.min(src_len.saturating_sub(len));
+            let skip = s - s0;
+            for (d, &v) in row[skip..].iter_mut().zip(w) {
+                *d = v;
+            }
+            start.push(s0);
+        }
+        Self {
+            start,
+            len,
+            weights,
+        }
+    }
+}
+
 /// Resize, output rows `out_rows`.
 pub fn resize_rows(p: &ResizeParams, src: &SourceBand<'_>, out_rows: Range<u32>, dst: &mut [u8]) {
     if out_rows.is_empty() || p.width == 0 || p.height == 0 {
@@ -173,59 +353,75 @@ pub fn resize_rows(p: &ResizeParams, src: &SourceBand<'_>, out_rows: Range<u32>,
         }
         return;
     }
+    avx2_call!(resize_filtered; p: &ResizeParams, src: &SourceBand<'_>, out_rows: Range<u32>, dst: &mut [u8]);
+}
 
-    let rows = resize_source_rows(p, src.height, out_rows.clone());
-    let htaps = axis_taps(p.method, src.width, out_w, 0..out_w);
+/// The separable filtered resize (every method but nearest).
+#[inline(always)]
+fn resize_filtered(p: &ResizeParams, src: &SourceBand<'_>, out_rows: Range<u32>, dst: &mut [u8]) {
+    let (out_w, out_h) = (p.width, p.height);
+    let src_w = src.width as usize;
+    let htaps = PaddedTaps::new(&axis_taps(p.method, src.width, out_w, 0..out_w), src_w);
     let vtaps = axis_taps(p.method, src.height, out_h, out_rows.clone());
+    let transfer = Transfer::new(p.linear_light);
     let out_len = out_w as usize * CHANNELS;
 
-    // Horizontal pass on the needed source rows, premultiplied.
-    let mut hbuf = vec![0f32; rows.len() * out_len];
-    let mut pre: Vec<[f32; 4]> = Vec::with_capacity(src.width as usize);
-    for (y, hrow) in rows.clone().zip(hbuf.chunks_exact_mut(out_len)) {
-        pre.clear();
-        pre.extend(src.row(y).chunks_exact(CHANNELS).map(|px| {
-            let a = f32::from(px[3]);
-            [
-                f32::from(px[0]) * a / 255.0,
-                f32::from(px[1]) * a / 255.0,
-                f32::from(px[2]) * a / 255.0,
-                a,
-            ]
-        }));
-        for (x, o) in hrow.chunks_exact_mut(CHANNELS).enumerate() {
-            let (start, weights) = htaps.taps(x);
-            let mut acc = [0f32; 4];
-            for (w, v) in weights.iter().zip(&pre[start..]) {
-                for c in 0..4 {
-                    acc[c] += w * v[c];
-                }
-            }
-            o.copy_from_slice(&acc);
-        }
-    }
-
-    // Vertical pass, one output row at a time.
+    // Ring of horizontally filtered rows: slot `y % ring` holds source row
+    // `y` once computed. A window of vertical taps is at most `ring` rows
+    // of consecutive indices, so it never evicts its own rows.
+    let ring = (0..vtaps.start.len())
+        .map(|i| vtaps.taps(i).1.len())
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    let mut hrows = vec![0f32; ring * out_len];
+    let mut held = vec![u32::MAX; ring];
+    let mut pre = vec![[0f32; 4]; src_w];
     let mut acc = vec![0f32; out_len];
+
     for (i, d) in dst.chunks_exact_mut(out_len).enumerate() {
         let (start, weights) = vtaps.taps(i);
+        for k in 0..weights.len() {
+            let y = (start + k) as u32;
+            let slot = y as usize % ring;
+            if held[slot] != y {
+                held[slot] = y;
+                transfer.premultiply(src.row(y), &mut pre);
+                let hrow = &mut hrows[slot * out_len..(slot + 1) * out_len];
+                horizontal(&htaps, &pre, hrow);
+            }
+        }
         acc.fill(0.0);
         for (k, &w) in weights.iter().enumerate() {
-            let r = start + k - rows.start as usize;
-            for (a, v) in acc.iter_mut().zip(&hbuf[r * out_len..(r + 1) * out_len]) {
+            let slot = (start + k) % ring;
+            let hrow = &hrows[slot * out_len..(slot + 1) * out_len];
+            for (a, v) in acc.iter_mut().zip(hrow) {
                 *a += w * v;
             }
         }
-        for (px, v) in d.chunks_exact_mut(CHANNELS).zip(acc.chunks_exact(CHANNELS)) {
-            let alpha = v[3].round().clamp(0.0, 255.0);
-            if alpha == 0.0 {
-                px.fill(0);
-                continue;
+        transfer.finish(&acc, d);
+    }
+}
+
+/// One row through the horizontal taps.
+#[inline(always)]
+fn horizontal(taps: &PaddedTaps, pre: &[[f32; 4]], out: &mut [f32]) {
+    let (out_px, _) = out.as_chunks_mut::<CHANNELS>();
+    let len = taps.len;
+    for ((o, &s), w) in out_px
+        .iter_mut()
+        .zip(&taps.start)
+        .zip(taps.weights.chunks_exact(len))
+    {
+        let Some(src) = pre.get(s..s + len) else {
+            continue;
+        };
+        let mut acc = [0f32; 4];
+        for (wk, v) in w.iter().zip(src) {
+            for c in 0..4 {
+                acc[c] += wk * v[c];
             }
-            for c in 0..3 {
-                px[c] = (v[c] / v[3] * 255.0).round().clamp(0.0, 255.0) as u8;
-            }
-            px[3] = alpha as u8;
         }
+        *o = acc;
     }
 }

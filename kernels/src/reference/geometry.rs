@@ -4,9 +4,11 @@
 //! it comes from. Resize evaluates every output pixel directly as a 2-D sum
 //! in `f64` over its source neighbourhood (no separable passes, no
 //! precomputed tables), with the filter definitions documented in
-//! [`crate::ops::resize`].
+//! [`crate::ops::resize`]; in linear light it uses the exact `f64` sRGB
+//! transfer functions (no 16-bit tables).
 
 use crate::image::{CHANNELS, RgbaImage};
+use crate::ops::adjust::{linear_to_srgb, srgb_to_linear};
 use crate::spec::{FlipAxis, FlipParams, ResizeMethod, ResizeParams, RotateParams};
 
 /// Builds an image of the given size from a per-pixel function (a copy of
@@ -71,6 +73,15 @@ fn filter(method: ResizeMethod, x: f64) -> f64 {
     match method {
         ResizeMethod::Nearest => 1.0,
         ResizeMethod::Bilinear => (1.0 - x.abs()).max(0.0),
+        ResizeMethod::Box => {
+            if (-0.5..0.5).contains(&x) {
+                1.0
+            } else {
+                0.0
+            }
+        }
+        ResizeMethod::CatmullRom => mitchell_netravali(0.0, 0.5, x),
+        ResizeMethod::Mitchell => mitchell_netravali(1.0 / 3.0, 1.0 / 3.0, x),
         ResizeMethod::Lanczos3 => {
             if x.abs() < 3.0 {
                 sinc(x) * sinc(x / 3.0)
@@ -79,6 +90,30 @@ fn filter(method: ResizeMethod, x: f64) -> f64 {
             }
         }
     }
+}
+
+/// The Mitchell-Netravali cubic `k(x)` with parameters `b`, `c`, written
+/// out piece by piece (radius 2).
+fn mitchell_netravali(b: f64, c: f64, x: f64) -> f64 {
+    let t = x.abs();
+    let (p3, p2, p1, p0) = if t < 1.0 {
+        (
+            12.0 - 9.0 * b - 6.0 * c,
+            -18.0 + 12.0 * b + 6.0 * c,
+            0.0,
+            6.0 - 2.0 * b,
+        )
+    } else if t < 2.0 {
+        (
+            -b - 6.0 * c,
+            6.0 * b + 30.0 * c,
+            -12.0 * b - 48.0 * c,
+            8.0 * b + 24.0 * c,
+        )
+    } else {
+        return 0.0;
+    };
+    (p3 * t.powi(3) + p2 * t.powi(2) + p1 * t + p0) / 6.0
 }
 
 /// Source pixels and normalized weights for output index `i` along an axis.
@@ -90,15 +125,16 @@ fn weights(method: ResizeMethod, src_len: u32, out_len: u32, i: u32) -> Vec<(u32
         let j = ((f64::from(i) + 0.5) * f64::from(src_len) / f64::from(out_len)).floor() as u32;
         return vec![(j.min(src_len - 1), 1.0)];
     }
-    let radius = if method == ResizeMethod::Bilinear {
-        1.0
-    } else {
-        3.0
+    let radius = match method {
+        ResizeMethod::Box => 0.5,
+        ResizeMethod::Nearest | ResizeMethod::Bilinear => 1.0,
+        ResizeMethod::CatmullRom | ResizeMethod::Mitchell => 2.0,
+        ResizeMethod::Lanczos3 => 3.0,
     };
     let stretch = scale.max(1.0);
     let centre = (f64::from(i) + 0.5) * scale - 0.5;
     let taps: Vec<(u32, f64)> = (0..src_len)
-        .filter(|&j| (f64::from(j) - centre).abs() < radius * stretch)
+        .filter(|&j| (f64::from(j) - centre).abs() <= radius * stretch)
         .map(|j| (j, filter(method, (f64::from(j) - centre) / stretch)))
         .collect();
     let total: f64 = taps.iter().map(|t| t.1).sum();
@@ -106,8 +142,17 @@ fn weights(method: ResizeMethod, src_len: u32, out_len: u32, i: u32) -> Vec<(u32
 }
 
 /// Reference resize, as premultiplied `f64` RGBA before rounding (colour
-/// `c * a / 255`, alpha `a`), row-major.
+/// `c * a / 255`, alpha `a`), row-major. With `linear_light`, `c` is the
+/// colour in linear light scaled to `0..=255`
+/// (`255 * srgb_to_linear(v / 255)`).
 pub fn resize_premultiplied(p: &ResizeParams, src: &RgbaImage) -> Vec<[f64; 4]> {
+    let colour = |v: u8| {
+        if p.linear_light {
+            255.0 * srgb_to_linear(f64::from(v) / 255.0)
+        } else {
+            f64::from(v)
+        }
+    };
     let mut out = Vec::with_capacity(p.width as usize * p.height as usize);
     for y in 0..p.height {
         let wy = weights(p.method, src.height(), p.height, y);
@@ -119,9 +164,9 @@ pub fn resize_premultiplied(p: &ResizeParams, src: &RgbaImage) -> Vec<[f64; 4]> 
                     let s = px(src, sx, sy);
                     let a = f64::from(s[3]);
                     let k = kx * ky;
-                    acc[0] += k * f64::from(s[0]) * a / 255.0;
-                    acc[1] += k * f64::from(s[1]) * a / 255.0;
-                    acc[2] += k * f64::from(s[2]) * a / 255.0;
+                    acc[0] += k * colour(s[0]) * a / 255.0;
+                    acc[1] += k * colour(s[1]) * a / 255.0;
+                    acc[2] += k * colour(s[2]) * a / 255.0;
                     acc[3] += k * a;
                 }
             }
@@ -149,7 +194,15 @@ pub fn resize(p: &ResizeParams, src: &RgbaImage) -> RgbaImage {
         if alpha == 0.0 {
             return [0; 4];
         }
-        let c = |k: usize| (v[k] / v[3] * 255.0).round().clamp(0.0, 255.0) as u8;
+        let c = |k: usize| {
+            let straight = (v[k] / v[3] * 255.0).clamp(0.0, 255.0);
+            let level = if p.linear_light {
+                255.0 * linear_to_srgb(straight / 255.0)
+            } else {
+                straight
+            };
+            level.round().clamp(0.0, 255.0) as u8
+        };
         [c(0), c(1), c(2), alpha as u8]
     })
 }

@@ -147,6 +147,15 @@ pub enum ResizeMethod {
     Nearest,
     /// Triangle filter (bilinear when enlarging, area-weighted when shrinking).
     Bilinear,
+    /// Box filter, radius 0.5 (area averaging when shrinking; nearest-like
+    /// when enlarging).
+    Box,
+    /// Catmull-Rom cubic spline (Mitchell-Netravali B = 0, C = 0.5), radius
+    /// 2: sharp, interpolating.
+    CatmullRom,
+    /// Mitchell-Netravali cubic (B = C = 1/3), radius 2: softer, little
+    /// ringing; slightly blurs even at the same size.
+    Mitchell,
     /// Lanczos windowed sinc, 3 lobes.
     #[default]
     Lanczos3,
@@ -162,6 +171,10 @@ pub struct ResizeParams {
     pub height: u32,
     /// Resampling filter.
     pub method: ResizeMethod,
+    /// Resample in linear light (sRGB decoded to linear, resampled, encoded
+    /// back) instead of on the sRGB values; default false. Ignored by
+    /// `nearest`, which copies pixels.
+    pub linear_light: bool,
 }
 
 impl Default for ResizeParams {
@@ -170,6 +183,7 @@ impl Default for ResizeParams {
             width: 1024,
             height: 1024,
             method: ResizeMethod::Lanczos3,
+            linear_light: false,
         }
     }
 }
