@@ -27,6 +27,8 @@ use lumen_kernels::spec::{
 use lumen_kernels::{FilterSpec, RgbaImage};
 use proptest::prelude::*;
 
+mod common;
+
 /// Largest per-byte difference between two images of the same size.
 fn max_diff(a: &RgbaImage, b: &RgbaImage) -> u8 {
     assert_eq!((a.width(), a.height()), (b.width(), b.height()));
@@ -317,23 +319,7 @@ fn param(lo: f32, hi: f32) -> impl Strategy<Value = f32> {
 
 /// Checks fast against reference within `tol`, and that alpha is kept.
 fn check(spec: FilterSpec, img: &RgbaImage, tol: u8) -> Result<(), TestCaseError> {
-    let fast = spec.apply(img).unwrap();
-    let slow = reference::apply(&spec, img).unwrap();
-    prop_assert!(
-        max_diff(&fast, &slow) <= tol,
-        "{spec:?}: max diff {} > {tol}",
-        max_diff(&fast, &slow)
-    );
-    let alpha = |i: &RgbaImage| {
-        i.pixels()
-            .iter()
-            .skip(3)
-            .step_by(4)
-            .copied()
-            .collect::<Vec<_>>()
-    };
-    prop_assert_eq!(alpha(&fast), alpha(img));
-    Ok(())
+    common::check_point_op(&spec, img, i32::from(tol))
 }
 
 proptest! {

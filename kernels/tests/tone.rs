@@ -28,7 +28,6 @@ use lumen_kernels::{FilterSpec, KernelError, RgbaImage};
 use proptest::prelude::*;
 
 mod common;
-use common::max_diff;
 
 /// The filters tested here, in menu order.
 const TONE_NAMES: [&str; 9] = [
@@ -452,21 +451,7 @@ fn weights() -> impl Strategy<Value = [f32; 3]> {
 
 /// Checks fast against reference within `tol`, and that alpha is kept.
 fn check(spec: FilterSpec, img: &RgbaImage, tol: i32) -> Result<(), TestCaseError> {
-    spec.validate().unwrap();
-    let fast = spec.apply(img).unwrap();
-    let slow = reference::apply(&spec, img).unwrap();
-    let diff = max_diff(&fast, &slow);
-    prop_assert!(diff <= tol, "{spec:?}: max diff {diff} > {tol}");
-    let alpha = |i: &RgbaImage| {
-        i.pixels()
-            .iter()
-            .skip(3)
-            .step_by(4)
-            .copied()
-            .collect::<Vec<_>>()
-    };
-    prop_assert_eq!(alpha(&fast), alpha(img));
-    Ok(())
+    common::check_point_op(&spec, img, tol)
 }
 
 proptest! {

@@ -100,3 +100,27 @@ pub const AWKWARD: [(u32, u32); 8] = [
     (40, 3),
     (64, 65),
 ];
+
+/// A point op's fast path against its reference: within `tol` levels, with
+/// alpha untouched. For use inside `proptest!`.
+pub fn check_point_op(
+    spec: &FilterSpec,
+    img: &RgbaImage,
+    tol: i32,
+) -> Result<(), proptest::test_runner::TestCaseError> {
+    spec.validate().unwrap();
+    let fast = spec.apply(img).unwrap();
+    let slow = lumen_kernels::reference::apply(spec, img).unwrap();
+    let diff = max_diff(&fast, &slow);
+    proptest::prop_assert!(diff <= tol, "{spec:?}: max diff {diff} > {tol}");
+    let alpha = |i: &RgbaImage| {
+        i.pixels()
+            .iter()
+            .skip(3)
+            .step_by(4)
+            .copied()
+            .collect::<Vec<_>>()
+    };
+    proptest::prop_assert_eq!(alpha(&fast), alpha(img));
+    Ok(())
+}
