@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Builds the web app with trunk (release), serves dist/ on 127.0.0.1, and
-# runs the browser tests in headless Chromium.
+# runs the browser tests in headless Chromium. LUMEN_SKIP_TRUNK=1 reuses
+# an existing dist/ (when only the tests changed).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export PATH="$PWD/node_modules/.bin:$PATH"   # binaryen's wasm-opt first
 
-trunk build --release --skip-version-check
+[ -n "${LUMEN_SKIP_TRUNK:-}" ] || trunk build --release --skip-version-check
 ls -l dist/*.wasm
 for f in dist/*.wasm; do printf '%s gzip: %s bytes\n' "$f" "$(gzip -9 -c "$f" | wc -c)"; done
 
