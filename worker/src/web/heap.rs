@@ -260,6 +260,13 @@ fn run(data: &JsValue, id: &JsValue) -> Result<Outcome, String> {
             "args.src must be listed in bufferKeys and be a Uint8Array or Uint8ClampedArray".into(),
         );
     };
+    if request.y0 > request.height {
+        // Checked here so that no sum below can overflow on wasm32.
+        return Err(format!(
+            "args.y0 is {}, past the source's {} rows",
+            request.y0, request.height
+        ));
+    }
     let band = SourceBand::new(request.width, request.height, request.y0, src)
         .map_err(|e| e.to_string())?;
     let (out_w, out_h) = request
@@ -273,7 +280,13 @@ fn run(data: &JsValue, id: &JsValue) -> Result<Outcome, String> {
         ));
     }
     let rows = request.out_rows.end - request.out_rows.start;
-    let mut dst = vec![0u8; rows as usize * out_w as usize * 4];
+    // An allocation that fails is an error response, not an abort (which
+    // would take the worker and every job on it down).
+    let len = rows as usize * out_w as usize * 4;
+    let mut dst = Vec::new();
+    dst.try_reserve_exact(len)
+        .map_err(|_| format!("out of memory: the output band needs {len} bytes"))?;
+    dst.resize(len, 0);
     let started = now_ms();
     crate::run_band(&request.spec, &band, request.out_rows.clone(), &mut dst)
         .map_err(|e| e.to_string())?;
