@@ -114,9 +114,8 @@ fn with_image_encoder(f: impl FnOnce(&mut Vec<u8>, &[u8])) -> Vec<u8> {
 
 pub fn gif() -> Vec<u8> {
     with_image_encoder(|out, px| {
-        let mut frame = px.to_vec();
         image::codecs::gif::GifEncoder::new(out)
-            .encode(&mut frame, 12, 9, image::ExtendedColorType::Rgba8)
+            .encode(px, 12, 9, image::ExtendedColorType::Rgba8)
             .unwrap();
     })
 }
