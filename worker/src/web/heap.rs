@@ -167,11 +167,32 @@ fn parse(func_name: &str, args: &JsValue) -> Result<Request, String> {
     } else {
         params
     };
+    if !params.is_object() {
+        return Err(format!(
+            "{func_name}: params must be an object, got {}",
+            describe(&params)
+        ));
+    }
     let tagged = Object::new();
     set(&tagged, "filter", &JsValue::from_str(func_name));
     set(&tagged, "params", &params);
     let spec: FilterSpec =
         serde_wasm_bindgen::from_value(tagged.into()).map_err(|e| format!("{func_name}: {e}"))?;
+    // serde-wasm-bindgen reads only the fields a struct declares, so an
+    // unknown parameter (a typo) would pass silently; a recipe refuses it,
+    // and so does the protocol.
+    let known = serde_wasm_bindgen::to_value(&spec).map_err(|e| format!("{func_name}: {e}"))?;
+    let known = get(&known, "params");
+    if let Some(given) = params.dyn_ref::<Object>() {
+        for key in Object::keys(given).iter() {
+            let key = key.as_string().unwrap_or_default();
+            if !known.is_object()
+                || !js_sys::Reflect::has(&known, &JsValue::from_str(&key)).unwrap_or(false)
+            {
+                return Err(format!("{func_name}: unknown field `{key}`"));
+            }
+        }
+    }
     spec.validate().map_err(|e| e.to_string())?;
     let out_start = number(args, "outStart")?;
     let out_end = number(args, "outEnd")?;
