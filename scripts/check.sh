@@ -33,6 +33,9 @@ scripts/cli_smoke.sh target/release/lumen
 step "desktop window under Xvfb"
 scripts/window_smoke.sh target/release/lumen
 
+step "fuzz: decoding and recipes, 60 s each (stable Rust, cargo-fuzz --sanitizer none)"
+scripts/fuzz.sh
+
 step "web: tools (trunk, wasm-bindgen-cli, wasm-opt, chromium; skipped when present)"
 scripts/setup-web.sh
 

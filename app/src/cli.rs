@@ -165,8 +165,7 @@ fn process(
 ) -> Result<(), CliError> {
     let format = output_format(output, a.quality)?;
     let name = input.display().to_string();
-    let bytes = io::read_file(input).map_err(|e| fail(e.to_string()))?;
-    let mut image = io::decode(&bytes, &name).map_err(|e| fail(e.to_string()))?;
+    let mut image = io::load(input, &name).map_err(|e| fail(e.to_string()))?;
     let control = JobControl::new();
     for spec in specs {
         let started = Instant::now();
@@ -219,6 +218,19 @@ pub fn run_apply(args: &[String]) -> Result<(), CliError> {
             (input.clone(), dir.join(name))
         })
         .collect();
+    // Two inputs with the same file name would overwrite each other's
+    // output: refuse before writing anything.
+    let mut seen = std::collections::HashMap::new();
+    for (input, output) in &jobs {
+        if let Some(first) = seen.insert(output.clone(), input.clone()) {
+            return Err(usage_err(format!(
+                "{} and {} would both be written to {}",
+                first.display(),
+                input.display(),
+                output.display()
+            )));
+        }
+    }
     // Files run in parallel; the cores are shared between them.
     let parallel = a.threads.min(jobs.len()).max(1);
     let per_file = (a.threads / parallel).max(1);

@@ -25,6 +25,24 @@ pub enum IoError {
         /// File name shown to the user.
         name: String,
     },
+    /// The bytes are an image format Lumen does not read.
+    #[error(
+        "{name}: {format} files are not supported (Lumen reads PNG, JPEG, WebP, GIF, BMP, TIFF)"
+    )]
+    Unsupported {
+        /// File name shown to the user.
+        name: String,
+        /// The format found.
+        format: String,
+    },
+    /// The image is larger than Lumen's limits (or its header says so).
+    #[error("{name}: the image is too large: {detail}")]
+    TooLarge {
+        /// File name shown to the user.
+        name: String,
+        /// What limit it breaks.
+        detail: String,
+    },
     /// The decoder refused or failed.
     #[error("{name}: {message}")]
     Decode {
@@ -95,15 +113,125 @@ impl ExportFormat {
     }
 }
 
+/// The limits a decode runs under. A header claiming more than these fails
+/// before any pixel buffer is allocated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DecodeLimits {
+    /// Longest side, in pixels.
+    pub max_side_px: u32,
+    /// Most pixels (width times height).
+    pub max_pixels: u64,
+    /// Largest single allocation the decoder may make, in bytes.
+    pub max_alloc_bytes: u64,
+}
+
+impl Default for DecodeLimits {
+    /// Lumen's own limits: those of [`RgbaImage`], and
+    /// [`MAX_DECODE_ALLOC_BYTES`].
+    fn default() -> Self {
+        Self {
+            max_side_px: MAX_SIDE_PX,
+            max_pixels: MAX_PIXELS,
+            max_alloc_bytes: MAX_DECODE_ALLOC_BYTES,
+        }
+    }
+}
+
 /// Decodes an image file held in memory, applying its EXIF orientation.
 ///
-/// Decoding runs under explicit limits (side length, pixel count and
-/// allocation), so a header that claims an absurd size fails cleanly.
+/// The format is recognised from the bytes, never from the name: PNG bytes
+/// in a file named `photo.jpg` open as the PNG they are (`name` is only
+/// used in messages). Decoding runs under [`DecodeLimits::default`], so a
+/// header that claims an absurd size fails cleanly, and a JPEG cut short
+/// (no end-of-image marker after its last scan) is refused rather than
+/// shown half grey. A panic inside a decoder becomes an error.
 pub fn decode(bytes: &[u8], name: &str) -> Result<RgbaImage, IoError> {
-    let decode_err = |e: image::ImageError| IoError::Decode {
-        name: name.to_owned(),
-        message: e.to_string(),
-    };
+    decode_with_limits(bytes, name, DecodeLimits::default())
+}
+
+/// [`decode`] under explicit limits (the fuzz target uses small ones).
+pub fn decode_with_limits(
+    bytes: &[u8],
+    name: &str,
+    limits: DecodeLimits,
+) -> Result<RgbaImage, IoError> {
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        decode_unguarded(bytes, name, limits)
+    }));
+    caught.unwrap_or_else(|_| {
+        Err(IoError::Decode {
+            name: name.to_owned(),
+            message: "the decoder failed on this file (it is damaged or unusual)".to_owned(),
+        })
+    })
+}
+
+/// Describes an `image` error for a person, naming the file.
+fn describe_decode_error(name: &str, format: image::ImageFormat, e: image::ImageError) -> IoError {
+    use image::error::{ImageError, UnsupportedErrorKind};
+    let format_name = format_name(format);
+    match e {
+        ImageError::Limits(l) => IoError::TooLarge {
+            name: name.to_owned(),
+            detail: l.to_string(),
+        },
+        ImageError::Unsupported(u) => match u.kind() {
+            UnsupportedErrorKind::Format(_) => IoError::Unsupported {
+                name: name.to_owned(),
+                format: format_name.to_owned(),
+            },
+            _ => IoError::Decode {
+                name: name.to_owned(),
+                message: format!("this kind of {format_name} is not supported: {u}"),
+            },
+        },
+        ImageError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
+            IoError::Decode {
+                name: name.to_owned(),
+                message: format!("the {format_name} file is cut short (truncated)"),
+            }
+        }
+        other => IoError::Decode {
+            name: name.to_owned(),
+            message: format!("not a valid {format_name} file: {other}"),
+        },
+    }
+}
+
+/// A format's usual name.
+fn format_name(format: image::ImageFormat) -> &'static str {
+    use image::ImageFormat as F;
+    match format {
+        F::Png => "PNG",
+        F::Jpeg => "JPEG",
+        F::WebP => "WebP",
+        F::Gif => "GIF",
+        F::Bmp => "BMP",
+        F::Tiff => "TIFF",
+        F::Pnm => "PNM",
+        F::Tga => "TGA",
+        F::Dds => "DDS",
+        F::Ico => "ICO",
+        F::Hdr => "HDR",
+        F::OpenExr => "OpenEXR",
+        F::Farbfeld => "Farbfeld",
+        F::Avif => "AVIF",
+        F::Qoi => "QOI",
+        _ => "this format",
+    }
+}
+
+/// Whether a JPEG has an end-of-image marker after its last start-of-scan;
+/// without one, the file was cut short (decoders fill the rest with grey).
+fn jpeg_is_complete(bytes: &[u8]) -> bool {
+    let last_sos = bytes.windows(2).rposition(|w| w == [0xFF, 0xDA]);
+    let from = last_sos.unwrap_or(0);
+    bytes
+        .get(from..)
+        .is_some_and(|tail| tail.windows(2).any(|w| w == [0xFF, 0xD9]))
+}
+
+fn decode_unguarded(bytes: &[u8], name: &str, limits: DecodeLimits) -> Result<RgbaImage, IoError> {
     if bytes.is_empty() {
         return Err(IoError::Empty {
             name: name.to_owned(),
@@ -115,27 +243,44 @@ pub fn decode(bytes: &[u8], name: &str) -> Result<RgbaImage, IoError> {
             name: name.to_owned(),
             message: e.to_string(),
         })?;
-    if reader.format().is_none() {
+    let Some(format) = reader.format() else {
         return Err(IoError::UnknownFormat {
             name: name.to_owned(),
         });
-    }
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_SIDE_PX);
-    limits.max_image_height = Some(MAX_SIDE_PX);
-    limits.max_alloc = Some(MAX_DECODE_ALLOC_BYTES);
-    reader.limits(limits);
-    let mut decoder = reader.into_decoder().map_err(decode_err)?;
-    let (w, h) = decoder.dimensions();
-    if u64::from(w) * u64::from(h) > MAX_PIXELS {
+    };
+    let err = |e| describe_decode_error(name, format, e);
+    if format == image::ImageFormat::Jpeg && !jpeg_is_complete(bytes) {
         return Err(IoError::Decode {
             name: name.to_owned(),
-            message: format!("{w}x{h} is more than Lumen's limit of {MAX_PIXELS} pixels"),
+            message: "the JPEG file is cut short (truncated): it has no end-of-image marker"
+                .to_owned(),
+        });
+    }
+    let mut image_limits = Limits::default();
+    image_limits.max_image_width = Some(limits.max_side_px);
+    image_limits.max_image_height = Some(limits.max_side_px);
+    image_limits.max_alloc = Some(limits.max_alloc_bytes);
+    reader.limits(image_limits);
+    let mut decoder = reader.into_decoder().map_err(err)?;
+    let (w, h) = decoder.dimensions();
+    if u64::from(w) * u64::from(h) > limits.max_pixels {
+        return Err(IoError::TooLarge {
+            name: name.to_owned(),
+            detail: format!(
+                "it says it is {w}x{h}, more than the limit of {} pixels",
+                limits.max_pixels
+            ),
+        });
+    }
+    if w == 0 || h == 0 {
+        return Err(IoError::Decode {
+            name: name.to_owned(),
+            message: format!("the {} file says it is {w}x{h}", format_name(format)),
         });
     }
     // A broken EXIF block should not stop the picture from opening.
     let orientation = decoder.orientation().ok();
-    let mut img = DynamicImage::from_decoder(decoder).map_err(decode_err)?;
+    let mut img = DynamicImage::from_decoder(decoder).map_err(err)?;
     if let Some(o) = orientation {
         img.apply_orientation(o);
     }
@@ -185,48 +330,174 @@ fn flatten_on_white(img: &RgbaImage) -> Vec<u8> {
     rgb
 }
 
-/// Writes `bytes` to `path` atomically: into a temporary file beside it,
-/// flushed to disk, then renamed over the target. A failure at any point
-/// leaves an existing file at `path` untouched and removes the temporary.
+/// Largest file [`read_file`] reads, in bytes (1 GiB).
+pub const MAX_FILE_BYTES: u64 = 1 << 30;
+
+/// Writes `bytes` to `path` atomically: into a new temporary file beside it
+/// (a name no other writer uses), flushed to disk, then renamed over the
+/// target. A failure at any point (a read-only or missing directory, a full
+/// disk, a target that is a directory) leaves an existing file at `path`
+/// untouched and removes the temporary.
+///
+/// Refuses to replace anything but a regular file (a device such as
+/// `/dev/null`, a pipe, a socket), and a file marked read-only. A symbolic
+/// link is followed: the file it points to is replaced and the link kept.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> Result<(), IoError> {
     use std::io::Write as _;
+    write_atomic_with(path, &mut |f| f.write_all(bytes))
+}
+
+/// [`write_atomic`], with the step that writes the contents into the
+/// temporary file given as `write` (tests use it to fail part way, as a
+/// full disk does).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn write_atomic_with(
+    path: &std::path::Path,
+    write: &mut dyn FnMut(&mut std::fs::File) -> std::io::Result<()>,
+) -> Result<(), IoError> {
+    use std::io::ErrorKind;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT_TEMP: AtomicU64 = AtomicU64::new(0);
+
     let file_err = |p: &std::path::Path, source| IoError::File {
         path: p.display().to_string(),
         source,
     };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
+    // Follow a symbolic link, so the link survives and its file is replaced.
+    let resolved;
+    let path = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => match std::fs::canonicalize(path) {
+            Ok(target) => {
+                resolved = target;
+                resolved.as_path()
+            }
+            Err(e) => return Err(file_err(path, e)),
+        },
+        _ => path,
     };
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
-        .ok_or_else(|| file_err(path, std::io::Error::other("not a file path")))?;
-    if path.is_dir() {
-        return Err(file_err(path, std::io::Error::other("is a directory")));
+        .ok_or_else(|| {
+            file_err(
+                path,
+                std::io::Error::new(ErrorKind::InvalidInput, "not a file name"),
+            )
+        })?;
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => {
+            return Err(file_err(
+                path,
+                std::io::Error::new(ErrorKind::IsADirectory, "is a directory"),
+            ));
+        }
+        Ok(m) if !m.is_file() => {
+            return Err(file_err(
+                path,
+                std::io::Error::new(
+                    ErrorKind::InvalidInput,
+                    "is not a regular file (a device, pipe or socket); not replacing it",
+                ),
+            ));
+        }
+        Ok(m) if m.permissions().readonly() => {
+            return Err(file_err(
+                path,
+                std::io::Error::new(
+                    ErrorKind::PermissionDenied,
+                    "the file is read-only; not replacing it",
+                ),
+            ));
+        }
+        _ => {}
     }
-    let tmp = dir.join(format!(".{file_name}.lumen-{}.tmp", std::process::id()));
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let tmp = dir.join(format!(
+        ".{file_name}.lumen-{}-{}.tmp",
+        std::process::id(),
+        NEXT_TEMP.fetch_add(1, Ordering::Relaxed)
+    ));
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&tmp)
+        .map_err(|e| {
+            let why = format!("cannot create a file in {}: {e}", dir.display());
+            file_err(path, std::io::Error::new(e.kind(), why))
+        })?;
     let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
+        // The new file keeps the permissions of the one it replaces.
+        if let Ok(m) = std::fs::metadata(path) {
+            file.set_permissions(m.permissions())?;
+        }
+        write(&mut file)?;
+        file.sync_all()?;
+        drop(file);
         std::fs::rename(&tmp, path)
     })();
     if let Err(e) = result {
         std::fs::remove_file(&tmp).ok();
         return Err(file_err(path, e));
     }
+    // Make the rename itself durable where the platform allows it.
+    if let Ok(d) = std::fs::File::open(&dir) {
+        d.sync_all().ok();
+    }
     Ok(())
 }
 
-/// Reads a whole file, naming the path in the error.
+/// Reads a whole image file, naming the path in the error. Refuses a
+/// directory, anything that is not a regular file (a pipe would block, a
+/// device never end) and files over [`MAX_FILE_BYTES`].
 #[cfg(not(target_arch = "wasm32"))]
 pub fn read_file(path: &std::path::Path) -> Result<Vec<u8>, IoError> {
-    std::fs::read(path).map_err(|source| IoError::File {
+    use std::io::{ErrorKind, Read as _};
+    let err = |source| IoError::File {
         path: path.display().to_string(),
         source,
-    })
+    };
+    let meta = std::fs::metadata(path).map_err(err)?;
+    if meta.is_dir() {
+        return Err(err(std::io::Error::new(
+            ErrorKind::IsADirectory,
+            "is a directory, not an image file",
+        )));
+    }
+    if !meta.is_file() {
+        return Err(err(std::io::Error::new(
+            ErrorKind::InvalidInput,
+            "is not a regular file (a device, pipe or socket)",
+        )));
+    }
+    let too_large = |len: u64| {
+        err(std::io::Error::new(
+            ErrorKind::FileTooLarge,
+            format!("is {len} bytes, more than the {MAX_FILE_BYTES} bytes Lumen reads"),
+        ))
+    };
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_large(meta.len()));
+    }
+    let file = std::fs::File::open(path).map_err(err)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(err)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+/// Reads and decodes an image file: what the editor and the CLI do to open
+/// one. `name` is shown in messages.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn load(path: &std::path::Path, name: &str) -> Result<RgbaImage, IoError> {
+    read_file(path).and_then(|bytes| decode(&bytes, name))
 }
 
 #[cfg(test)]

@@ -112,7 +112,15 @@ pub fn decode_task(
     budget: u64,
 ) -> TaskResult {
     use crate::governor::{OpenPlan, plan_open, probe_size};
+    // Only sizes the decoder accepts can be offered downscaled; a header
+    // beyond its limits is left to `io::decode`, which says why.
+    let decodable = |w: u32, h: u32| {
+        w <= lumen_kernels::image::MAX_SIDE_PX
+            && h <= lumen_kernels::image::MAX_SIDE_PX
+            && u64::from(w) * u64::from(h) <= lumen_kernels::image::MAX_PIXELS
+    };
     if let Some((w, h)) = probe_size(&bytes)
+        && decodable(w, h)
         && let OpenPlan::Downscale {
             width,
             height,

@@ -187,3 +187,92 @@ test('every filter gives the same pixels in Chromium as natively', async () => {
   }, expected);
   assert.deepEqual(got, expected.map((c) => c.hash));
 });
+
+test('malformed messages each get an {id, error} response, and the worker goes on serving', async () => {
+  const results = await page.evaluate(async () => {
+    const { port } = await lumen.spawn();
+    // One response per message, in order: wait for the next one.
+    const send = (msg) => new Promise((resolve) => {
+      const timer = setTimeout(() => { port.removeEventListener('message', h); resolve({ timeout: true }); }, 20000);
+      const h = (e) => { clearTimeout(timer); port.removeEventListener('message', h); resolve(e.data); };
+      port.addEventListener('message', h);
+      port.postMessage(msg);
+    });
+    const good = (id) => lumen.job(id, 'invert', {}, new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]), 2, 1);
+    const img = (w, h, extra = 0) => new Uint8Array(Math.max(0, w * h * 4 + extra));
+    const withArgs = (id, args, funcName = 'invert') =>
+      ({ id, funcName, bufferKeys: ['src'], args: { params: {}, src: img(2, 2), width: 2, height: 2, y0: 0, outStart: 0, outEnd: 2, ...args } });
+    const cases = [
+      ['a number instead of a message', 42, /expected an object/],
+      ['null', null, /expected an object/],
+      ['a string', 'invert', /expected an object/],
+      ['no id', { funcName: 'invert', args: {}, bufferKeys: [] }, /`id` must be a number/],
+      ['a string id', { ...good(0), id: '7' }, /`id` must be a number/],
+      ['no funcName', { ...good(10), funcName: undefined }, /`funcName` must be a string/],
+      ['a numeric funcName', { ...good(11), funcName: 42 }, /`funcName` must be a string/],
+      ['an unknown funcName', { ...good(12), funcName: 'blur' }, /unknown filter: blur/],
+      ['funcName __proto__', { ...good(13), funcName: '__proto__' }, /unknown filter: __proto__/],
+      ['no args', { id: 14, funcName: 'invert', bufferKeys: ['src'] }, /`args` must be an object/],
+      ['args null', { id: 15, funcName: 'invert', bufferKeys: ['src'], args: null }, /`args` must be an object/],
+      ['bufferKeys a string', { ...good(16), bufferKeys: 'src' }, /`bufferKeys` must be an array/],
+      ['bufferKeys with a number', { ...good(17), bufferKeys: [1] }, /`bufferKeys` must hold strings/],
+      ['src not listed in bufferKeys', { ...good(18), bufferKeys: [] }, /args\.src must be listed/],
+      ['a listed buffer that is missing', { ...good(19), bufferKeys: ['src', 'nope'] }, /key 'nope'/],
+      ['src one byte short', withArgs(20, { src: img(2, 2, -1) }), /buffer is 15 bytes/],
+      ['src one row short', withArgs(21, { src: img(2, 1) }), /band|rows/],
+      ['src one row too long', withArgs(22, { src: img(2, 3) }), /buffer is 24 bytes/],
+      ['src empty', withArgs(23, { src: img(0, 0) }), /band|rows|buffer/],
+      ['width NaN', withArgs(24, { width: NaN }), /args\.width must be a whole number/],
+      ['width negative', withArgs(25, { width: -2 }), /args\.width must be a whole number/],
+      ['width fractional', withArgs(26, { width: 1.5 }), /args\.width must be a whole number/],
+      ['width a string', withArgs(27, { width: '2' }), /args\.width must be a whole number/],
+      ['width missing', withArgs(28, { width: undefined }), /args\.width must be a whole number/],
+      ['width 0', withArgs(29, { width: 0 }), /not allowed/],
+      ['width 70000', withArgs(30, { width: 70000 }), /not allowed/],
+      ['height Infinity', withArgs(31, { height: Infinity }), /args\.height must be a whole number/],
+      ['y0 past the image', withArgs(32, { y0: 3 }), /y0/],
+      ['y0 at u32 max', withArgs(33, { y0: 4294967295 }), /y0/],
+      ['y0 beyond u32', withArgs(34, { y0: 2 ** 40 }), /args\.y0 must be a whole number/],
+      ['outEnd past the output', withArgs(35, { outEnd: 3 }), /output rows 0\.\.3 are outside 0\.\.2/],
+      ['outStart after outEnd', withArgs(36, { outStart: 2, outEnd: 1 }), /output rows 2\.\.1/],
+      ['outEnd missing', withArgs(37, { outEnd: undefined }), /args\.outEnd must be a whole number/],
+      ['sigma NaN', withArgs(38, { params: { sigma_px: NaN } }, 'gaussian_blur'), /sigma_px/],
+      ['gamma Infinity', withArgs(39, { params: { gamma: Infinity } }, 'gamma'), /gamma/],
+      ['sigma negative', withArgs(40, { params: { sigma_px: -1 } }, 'gaussian_blur'), /sigma_px/],
+      ['sigma absurd', withArgs(41, { params: { sigma_px: 1e30 } }, 'gaussian_blur'), /sigma_px/],
+      ['sigma a string', withArgs(42, { params: { sigma_px: 'big' } }, 'gaussian_blur'), /invalid type|sigma_px/],
+      ['an unknown parameter', withArgs(43, { params: { sigmapx: 2 } }, 'gaussian_blur'), /unknown field/],
+      ['params a number', withArgs(44, { params: 5 }, 'gaussian_blur'), /gaussian_blur/],
+      ['resize to 65536x65536', withArgs(45, { params: { width: 65536, height: 65536 } }, 'resize'), /width/],
+      ['quarter_turns 7', withArgs(46, { params: { quarter_turns: 7 } }, 'rotate'), /quarter_turns/],
+      ['hue NaN', withArgs(47, { params: { hue_deg: NaN } }, 'hsl'), /hue_deg/],
+    ];
+    const out = [];
+    let next = 1000;
+    for (const [label, msg, pattern] of cases) {
+      const res = await send(msg);
+      const id = next++;
+      const after = await send(good(id));
+      out.push({
+        label,
+        pattern: pattern.source,
+        sentId: msg && typeof msg === 'object' ? msg.id : undefined,
+        id: res.id,
+        error: res.error ?? null,
+        hasOutput: res.output !== undefined,
+        timeout: !!res.timeout,
+        afterOk: after.id === id && !after.error && Array.from(after.output.dst).join(',') === '254,253,252,4,250,249,248,8',
+      });
+    }
+    return out;
+  });
+  for (const r of results) {
+    assert.equal(r.timeout, false, `${r.label}: no answer`);
+    assert.equal(r.id, r.sentId, `${r.label}: the response carries the request's id`);
+    assert.equal(typeof r.error, 'string', `${r.label}: an error response`);
+    assert.match(r.error, new RegExp(r.pattern), `${r.label}`);
+    assert.equal(r.hasOutput, false, `${r.label}: no output with an error`);
+    assert.equal(r.afterOk, true, `${r.label}: the next valid job still works`);
+  }
+  assert.equal(results.length, 43);
+});

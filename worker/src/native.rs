@@ -401,8 +401,11 @@ fn coordinate(
     band_fn: BandFn,
 ) {
     let emit = |event: JobEvent| {
+        // A panicking waker (a bug in the caller) must not take this
+        // thread, and every later job, down with it: the event is queued
+        // either way.
         if events.send(event).is_ok() {
-            waker();
+            catch_unwind(AssertUnwindSafe(|| waker())).ok();
         }
     };
     while let Ok(job) = jobs.recv() {

@@ -167,11 +167,32 @@ fn parse(func_name: &str, args: &JsValue) -> Result<Request, String> {
     } else {
         params
     };
+    if !params.is_object() {
+        return Err(format!(
+            "{func_name}: params must be an object, got {}",
+            describe(&params)
+        ));
+    }
     let tagged = Object::new();
     set(&tagged, "filter", &JsValue::from_str(func_name));
     set(&tagged, "params", &params);
     let spec: FilterSpec =
         serde_wasm_bindgen::from_value(tagged.into()).map_err(|e| format!("{func_name}: {e}"))?;
+    // serde-wasm-bindgen reads only the fields a struct declares, so an
+    // unknown parameter (a typo) would pass silently; a recipe refuses it,
+    // and so does the protocol.
+    let known = serde_wasm_bindgen::to_value(&spec).map_err(|e| format!("{func_name}: {e}"))?;
+    let known = get(&known, "params");
+    if let Some(given) = params.dyn_ref::<Object>() {
+        for key in Object::keys(given).iter() {
+            let key = key.as_string().unwrap_or_default();
+            if !known.is_object()
+                || !js_sys::Reflect::has(&known, &JsValue::from_str(&key)).unwrap_or(false)
+            {
+                return Err(format!("{func_name}: unknown field `{key}`"));
+            }
+        }
+    }
     spec.validate().map_err(|e| e.to_string())?;
     let out_start = number(args, "outStart")?;
     let out_end = number(args, "outEnd")?;
@@ -260,6 +281,13 @@ fn run(data: &JsValue, id: &JsValue) -> Result<Outcome, String> {
             "args.src must be listed in bufferKeys and be a Uint8Array or Uint8ClampedArray".into(),
         );
     };
+    if request.y0 > request.height {
+        // Checked here so that no sum below can overflow on wasm32.
+        return Err(format!(
+            "args.y0 is {}, past the source's {} rows",
+            request.y0, request.height
+        ));
+    }
     let band = SourceBand::new(request.width, request.height, request.y0, src)
         .map_err(|e| e.to_string())?;
     let (out_w, out_h) = request
@@ -273,7 +301,13 @@ fn run(data: &JsValue, id: &JsValue) -> Result<Outcome, String> {
         ));
     }
     let rows = request.out_rows.end - request.out_rows.start;
-    let mut dst = vec![0u8; rows as usize * out_w as usize * 4];
+    // An allocation that fails is an error response, not an abort (which
+    // would take the worker and every job on it down).
+    let len = rows as usize * out_w as usize * 4;
+    let mut dst = Vec::new();
+    dst.try_reserve_exact(len)
+        .map_err(|_| format!("out of memory: the output band needs {len} bytes"))?;
+    dst.resize(len, 0);
     let started = now_ms();
     crate::run_band(&request.spec, &band, request.out_rows.clone(), &mut dst)
         .map_err(|e| e.to_string())?;
