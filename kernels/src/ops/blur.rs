@@ -57,6 +57,7 @@
 
 use std::ops::Range;
 
+use super::blur_direct::{self, Direct};
 use super::simd::avx2_call;
 use crate::image::{CHANNELS, SourceBand};
 use crate::spec::{GaussianBlurParams, MAX_SIGMA_PX, UnsharpMaskParams};
@@ -75,6 +76,11 @@ const TAP_BITS: u32 = 12;
 const CONV_BITS: u32 = 14;
 /// Below this sigma the direct convolution is used.
 const DIRECT_BELOW: f64 = 3.0;
+/// Sigmas for which the direct 16-bit convolution of
+/// [`super::blur_direct`] is used.
+const DIRECT16_FROM: f64 = 0.5;
+/// See [`DIRECT16_FROM`].
+const DIRECT16_TO: f64 = 6.0;
 /// Spacing of the sparse pass's taps, in sigmas.
 const TAP_SPACING: f64 = 1.2;
 /// Values per vertical strip (64 pixels).
@@ -110,6 +116,8 @@ impl Pass {
 #[derive(Clone, Debug, PartialEq)]
 struct Plan {
     passes: Vec<Pass>,
+    /// The direct 16-bit convolution, used instead of `passes` where set.
+    direct: Option<Direct>,
 }
 
 /// Sum of `i²` for `i` in `1..=r`.
@@ -142,15 +150,29 @@ impl Plan {
     fn new(sigma_px: f32) -> Self {
         let s = f64::from(sigma_px);
         if s.is_nan() || s <= 0.0 {
-            return Self { passes: Vec::new() };
+            return Self {
+                passes: Vec::new(),
+                direct: None,
+            };
         }
         let s = s.min(f64::from(MAX_SIGMA_PX));
+        if (DIRECT16_FROM..=DIRECT16_TO).contains(&s)
+            && let Some(direct) = Direct::new(s)
+        {
+            return Self {
+                passes: Vec::new(),
+                direct: Some(direct),
+            };
+        }
         let passes = if s < DIRECT_BELOW {
             Self::direct(s)
         } else {
             Self::boxes(s)
         };
-        Self { passes }
+        Self {
+            passes,
+            direct: None,
+        }
     }
 
     /// Direct convolution with the sampled, normalized gaussian.
@@ -239,6 +261,9 @@ impl Plan {
 
     /// Total reach of the chain: rows read above and below an output row.
     fn halo(&self) -> usize {
+        if let Some(d) = &self.direct {
+            return d.radius();
+        }
         self.passes.iter().map(Pass::reach).sum()
     }
 
@@ -552,6 +577,10 @@ pub fn gaussian_blur_rows(
     dst: &mut [u8],
 ) {
     let plan = &Plan::new(p.sigma_px);
+    if let Some(d) = &plan.direct {
+        blur_direct::blur_rows(d, src, out_rows, dst);
+        return;
+    }
     let stride = src.stride();
     if plan.passes.is_empty() {
         for (i, y) in out_rows.enumerate() {
@@ -610,6 +639,11 @@ pub fn unsharp_mask_rows(
     dst: &mut [u8],
 ) {
     let plan = &Plan::new(p.sigma_px);
+    if let Some(d) = &plan.direct {
+        let sharpen = blur_direct::Sharpen::new(p.amount, p.threshold);
+        blur_direct::unsharp_rows(d, src, out_rows, dst, sharpen);
+        return;
+    }
     let stride = src.stride();
     for (i, y) in out_rows.clone().enumerate() {
         dst[i * stride..(i + 1) * stride].copy_from_slice(src.row(y));
