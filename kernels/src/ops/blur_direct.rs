@@ -94,10 +94,7 @@ impl Direct {
         }
         let weights: Vec<u16> = w.iter().map(|&k| k as u16).collect();
         let splat = weights.iter().map(|&k| [k; V]).collect();
-        Some(Self {
-            weights,
-            splat,
-        })
+        Some(Self { weights, splat })
     }
 
     /// Reach of the pass on each side.
@@ -124,6 +121,17 @@ fn mac(acc: &mut [u16; V], a: &[u16], b: &[u16], w: &[u16; V]) {
     }
 }
 
+/// `hi(a[j] * w[j])` over one vector.
+#[inline(always)]
+fn mulv(a: &[u16], w: &[u16; V]) -> [u16; V] {
+    let a = &a[..V];
+    let mut out = [0u16; V];
+    for j in 0..V {
+        out[j] = mulhi(a[j], w[j]);
+    }
+    out
+}
+
 /// One `CHUNK` of a pass: `centre` holds the centre values, `pair(k)`
 /// the slices at offsets `-k` and `+k` (each at least `CHUNK` long).
 #[inline(always)]
@@ -133,12 +141,8 @@ fn conv_chunk<'s>(
     pair: impl Fn(usize) -> (&'s [u16], &'s [u16]),
 ) -> [u16; CHUNK] {
     let mut acc = [[0u16; V]; CHUNK / V];
-    let w0 = &d.splat[0];
     for (v, a) in acc.iter_mut().enumerate() {
-        let c = &centre[v * V..(v + 1) * V];
-        for j in 0..V {
-            a[j] = a[j].wrapping_add(mulhi(c[j], w0[j]));
-        }
+        *a = mulv(&centre[v * V..], &d.splat[0]);
     }
     for (k, w) in d.splat.iter().enumerate().skip(1) {
         let (lo, hi) = pair(k);
@@ -182,7 +186,10 @@ fn premultiply_row(row: &[u8], off: usize, buf: &mut [u16]) {
             *d = u16::from(s) << 7;
         }
     } else {
-        for (d, s) in mid.chunks_exact_mut(CHANNELS).zip(row.chunks_exact(CHANNELS)) {
+        for (d, s) in mid
+            .chunks_exact_mut(CHANNELS)
+            .zip(row.chunks_exact(CHANNELS))
+        {
             let a = u32::from(s[3]);
             for c in 0..3 {
                 d[c] = ((u32::from(s[c]) * a * LEVEL + 127) / 255) as u16;
@@ -206,12 +213,7 @@ fn premultiply_row(row: &[u8], off: usize, buf: &mut [u16]) {
 /// `(y, first value index, premultiplied values)`; chunks may extend past
 /// the row's end (`emit` ignores those values).
 #[inline(always)]
-fn direct_core(
-    d: &Direct,
-    src: &SourceBand<'_>,
-    out_rows: Range<u32>,
-    emit: &mut impl Emit,
-) {
+fn direct_core(d: &Direct, src: &SourceBand<'_>, out_rows: Range<u32>, emit: &mut impl Emit) {
     let r = d.radius();
     let off = r * CHANNELS;
     let row_len = src.stride();
@@ -240,10 +242,7 @@ fn direct_core(
                 let centre = slot(y64);
                 for (k, p) in pairs.iter_mut().enumerate() {
                     let dk = k as i64 + 1;
-                    *p = (
-                        slot((y64 - dk).max(0)),
-                        slot((y64 + dk).min(height - 1)),
-                    );
+                    *p = (slot((y64 - dk).max(0)), slot((y64 + dk).min(height - 1)));
                 }
                 for x in (x0..x1).step_by(CHUNK) {
                     let acc = conv_chunk(d, &ring[centre + x..], |k| {
@@ -260,7 +259,13 @@ fn direct_core(
 /// Whether every alpha value of a chunk is full.
 #[inline(always)]
 fn chunk_opaque(v: &[u16; CHUNK]) -> bool {
-    v.chunks_exact(CHANNELS).fold(true, |m, p| m & (p[3] == FULL))
+    // Alpha lanes XOR full, or-ed together (a form that vectorizes).
+    let mut any = 0u16;
+    for (j, &x) in v.iter().enumerate() {
+        let alpha_lane = if j % CHANNELS == 3 { u16::MAX } else { 0 };
+        any |= (x ^ FULL) & alpha_lane;
+    }
+    any == 0
 }
 
 /// Gaussian blur of `out_rows` into `dst` with the direct convolution.
@@ -351,7 +356,11 @@ impl Sharpen {
         let diff = orig - blurred;
         let num = (orig << AMOUNT_BITS) + self.amount * diff + (1 << (SHIFT - 1));
         let sharp = (num >> SHIFT).clamp(0, 255) as u8;
-        if diff.abs() > self.threshold { sharp } else { s }
+        if diff.abs() > self.threshold {
+            sharp
+        } else {
+            s
+        }
     }
 }
 
