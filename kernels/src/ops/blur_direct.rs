@@ -35,7 +35,9 @@ const LEVEL: u32 = 128;
 /// Alpha 255 in fixed point.
 const FULL: u16 = 255 * LEVEL as u16;
 /// Values per chunk of the inner loops (16 pixels).
-const CHUNK: usize = 64;
+const CHUNK: usize = 128;
+/// Values per chunk handed to [`Emit`] (16 pixels).
+const EMIT: usize = 64;
 /// Output rows per group.
 const GROUP_ROWS: usize = 32;
 /// Values per vertical strip.
@@ -225,9 +227,20 @@ fn direct_core(d: &Direct, src: &SourceBand<'_>, out_rows: Range<u32>, emit: &mu
     // Next source row to blur horizontally into the ring.
     let mut next_row = (i64::from(out_rows.start) - r as i64).max(0);
     let slot = |y: i64| (y as usize % ring_rows) * padded;
-    let mut pairs: Vec<(usize, usize)> = vec![(0, 0); r];
+    // Ring offsets of each output row of a group and of its pairs of rows
+    // at `-k` and `+k` (clamped), computed once per group.
+    let mut centres = vec![0usize; GROUP_ROWS];
+    let mut pairs: Vec<(usize, usize)> = vec![(0, 0); GROUP_ROWS * r];
     for g0 in out_rows.clone().step_by(GROUP_ROWS) {
         let g1 = (g0 + GROUP_ROWS as u32).min(out_rows.end);
+        for (i, y) in (g0..g1).enumerate() {
+            let y = i64::from(y);
+            centres[i] = slot(y);
+            for (k, p) in pairs[i * r..(i + 1) * r].iter_mut().enumerate() {
+                let dk = k as i64 + 1;
+                *p = (slot((y - dk).max(0)), slot((y + dk).min(height - 1)));
+            }
+        }
         let need = (i64::from(g1) - 1 + r as i64).min(height - 1);
         while next_row <= need {
             premultiply_row(src.row(next_row as u32), off, &mut prow);
@@ -237,19 +250,20 @@ fn direct_core(d: &Direct, src: &SourceBand<'_>, out_rows: Range<u32>, emit: &mu
         }
         for x0 in (0..padded).step_by(STRIP_VALUES) {
             let x1 = (x0 + STRIP_VALUES).min(padded);
-            for y in g0..g1 {
-                let y64 = i64::from(y);
-                let centre = slot(y64);
-                for (k, p) in pairs.iter_mut().enumerate() {
-                    let dk = k as i64 + 1;
-                    *p = (slot((y64 - dk).max(0)), slot((y64 + dk).min(height - 1)));
-                }
+            for (i, y) in (g0..g1).enumerate() {
+                let centre = centres[i];
+                let pairs = &pairs[i * r..(i + 1) * r];
                 for x in (x0..x1).step_by(CHUNK) {
                     let acc = conv_chunk(d, &ring[centre + x..], |k| {
                         let (lo, hi) = pairs[k - 1];
                         (&ring[lo + x..], &ring[hi + x..])
                     });
-                    emit.emit(y, x, &acc);
+                    for (h, part) in acc.chunks_exact(EMIT).enumerate() {
+                        let at = x + h * EMIT;
+                        if let (true, Ok(part)) = (at < row_len, part.try_into()) {
+                            emit.emit(y, at, part);
+                        }
+                    }
                 }
             }
         }
@@ -258,7 +272,7 @@ fn direct_core(d: &Direct, src: &SourceBand<'_>, out_rows: Range<u32>, emit: &mu
 
 /// Whether every alpha value of a chunk is full.
 #[inline(always)]
-fn chunk_opaque(v: &[u16; CHUNK]) -> bool {
+fn chunk_opaque(v: &[u16; EMIT]) -> bool {
     // Alpha lanes XOR full, or-ed together (a form that vectorizes).
     let mut any = 0u16;
     for (j, &x) in v.iter().enumerate() {
@@ -278,7 +292,7 @@ pub(super) fn blur_rows(d: &Direct, src: &SourceBand<'_>, out_rows: Range<u32>, 
 /// (those values are ignored).
 trait Emit {
     /// Converts and stores one chunk.
-    fn emit(&mut self, y: u32, x: usize, v: &[u16; CHUNK]);
+    fn emit(&mut self, y: u32, x: usize, v: &[u16; EMIT]);
 }
 
 /// Writes blurred chunks as straight RGBA.
@@ -290,11 +304,11 @@ struct BlurOut<'d> {
 
 impl Emit for BlurOut<'_> {
     #[inline(always)]
-    fn emit(&mut self, y: u32, x: usize, v: &[u16; CHUNK]) {
+    fn emit(&mut self, y: u32, x: usize, v: &[u16; EMIT]) {
         let start = (y - self.first) as usize * self.stride + x;
-        let n = CHUNK.min(self.stride - x);
+        let n = EMIT.min(self.stride - x);
         let o = &mut self.dst[start..start + n];
-        if n == CHUNK && chunk_opaque(v) {
+        if n == EMIT && chunk_opaque(v) {
             for (o, &v) in o.iter_mut().zip(v) {
                 *o = ((v + 64) >> 7) as u8;
             }
@@ -386,13 +400,13 @@ struct SharpenOut<'d, 's> {
 
 impl Emit for SharpenOut<'_, '_> {
     #[inline(always)]
-    fn emit(&mut self, y: u32, x: usize, v: &[u16; CHUNK]) {
+    fn emit(&mut self, y: u32, x: usize, v: &[u16; EMIT]) {
         let sharpen = self.sharpen;
         let start = (y - self.first) as usize * self.stride + x;
-        let n = CHUNK.min(self.stride - x);
+        let n = EMIT.min(self.stride - x);
         let o = &mut self.dst[start..start + n];
         let s = &self.src.row(y)[x..x + n];
-        if n == CHUNK && chunk_opaque(v) {
+        if n == EMIT && chunk_opaque(v) {
             for (j, ((o, &s), &v)) in o.iter_mut().zip(s).zip(v).enumerate() {
                 let sharp = sharpen.apply(s, i32::from(v.min(FULL)));
                 *o = if j % CHANNELS == 3 { s } else { sharp };
