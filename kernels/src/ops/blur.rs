@@ -7,10 +7,14 @@
 //! passes runs, on integers (sums are exact; a box's normalization is one
 //! `f32` multiply, a pure function of the exact sum):
 //!
-//! * `sigma < 3`: one direct convolution with the sampled gaussian
+//! * `0.5 <= sigma <= 10`: a direct convolution on 16-bit lanes, in
+//!   [`super::blur_direct`] (its own docs give the method and error bounds).
+//!   Its cost grows with sigma (about 2.5 ms per tap pair on a 4K frame,
+//!   single-threaded), and up to sigma 10 it is faster than the passes below.
+//! * `sigma < 0.5`: one direct convolution with the sampled gaussian
 //!   `exp(-x²/2σ²)`, radius `ceil(4σ)` (taps whose weight rounds to zero are
 //!   trimmed), weights in 1/16384 summing to exactly 16384.
-//! * `sigma >= 3`: four *extended box* passes (Gwosdek et al., "Theoretical
+//! * `sigma > 10`: four *extended box* passes (Gwosdek et al., "Theoretical
 //!   foundations of Gaussian convolution by extended box filtering", 2011): a
 //!   box of radius `r` plus one end tap of fractional weight `α` on each side,
 //!   so the variance can be set continuously rather than in steps of whole
@@ -80,7 +84,7 @@ const DIRECT_BELOW: f64 = 3.0;
 /// [`super::blur_direct`] is used.
 const DIRECT16_FROM: f64 = 0.5;
 /// See [`DIRECT16_FROM`].
-const DIRECT16_TO: f64 = 6.0;
+const DIRECT16_TO: f64 = 10.0;
 /// Spacing of the sparse pass's taps, in sigmas.
 const TAP_SPACING: f64 = 1.2;
 /// Values per vertical strip (64 pixels).
@@ -630,7 +634,8 @@ fn emit_blurred(vals: &[u32], dst: &mut [u8]) {
 ///
 /// Each colour channel becomes `src + amount * (src - blur)` where
 /// `|src - blur| > threshold` (in levels), and stays `src` elsewhere; `blur`
-/// is the (un-premultiplied) gaussian blur above at 1/64-level precision.
+/// is the (un-premultiplied) gaussian blur above at 1/64-level precision
+/// (1/128 in the direct 16-bit path).
 /// Alpha is kept.
 pub fn unsharp_mask_rows(
     p: &UnsharpMaskParams,
