@@ -8,7 +8,8 @@
 //! `f32` multiply, a pure function of the exact sum):
 //!
 //! * `0.5 <= sigma <= 10`: a direct convolution on 16-bit lanes, in
-//!   [`super::blur_direct`] (its own docs give the method and error bounds).
+//!   in the private module `ops::blur_direct`, whose docs give the method
+//!   and error bounds.
 //!   Its cost grows with sigma (about 2.5 ms per tap pair on a 4K frame,
 //!   single-threaded), and up to sigma 10 it is faster than the passes below.
 //! * `sigma < 0.5`: one direct convolution with the sampled gaussian
@@ -81,7 +82,7 @@ const CONV_BITS: u32 = 14;
 /// Below this sigma the direct convolution is used.
 const DIRECT_BELOW: f64 = 3.0;
 /// Sigmas for which the direct 16-bit convolution of
-/// [`super::blur_direct`] is used.
+/// `ops::blur_direct` is used.
 const DIRECT16_FROM: f64 = 0.5;
 /// See [`DIRECT16_FROM`].
 const DIRECT16_TO: f64 = 10.0;
