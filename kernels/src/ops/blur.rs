@@ -8,7 +8,7 @@
 //! `f32` multiply, a pure function of the exact sum):
 //!
 //! * `0.5 <= sigma <= 10`: a direct convolution on 16-bit lanes, in
-//!   in the private module `ops::blur_direct`, whose docs give the method
+//!   the private module `ops::blur_direct`, whose docs give the method
 //!   and error bounds.
 //!   Its cost grows with sigma (about 2.5 ms per tap pair on a 4K frame,
 //!   single-threaded), and up to sigma 10 it is faster than the passes below.
