@@ -291,3 +291,32 @@ fn blur_speed_4k() {
     }
     println!("ratio sigma 25 / sigma 3: {:.2}", times[3] / times[2]);
 }
+
+#[test]
+fn blur_matches_exact_gaussian_on_hard_patterns() {
+    // Full-range step edges, checkers and thin lines: the patterns where
+    // kernel truncation and fixed-point errors add up most.
+    let patterns: Vec<RgbaImage> = vec![
+        from_fn(70, 50, |x, y| {
+            let v = if x + y / 3 < 35 { 255 } else { 0 };
+            [v, 255 - v, v, 255]
+        }),
+        from_fn(64, 48, |x, y| {
+            let v = if (x / 3 + y / 3) % 2 == 0 { 255 } else { 0 };
+            [v, v / 2, 255 - v, 255]
+        }),
+        from_fn(64, 64, |x, y| {
+            let v = if x % 9 == 0 || y % 11 == 0 { 255 } else { 0 };
+            [v, 255, 0, 255]
+        }),
+    ];
+    for img in &patterns {
+        for sigma in [0.5f32, 0.8, 1.0, 1.7, 2.0, 3.0, 4.5, 6.0, 8.0, 10.0, 11.0] {
+            let spec = blur(sigma);
+            let got = spec.apply(img).unwrap();
+            let want = reference::apply(&spec, img).unwrap();
+            let d = max_diff(&got, &want);
+            assert!(d <= 1, "sigma {sigma}: {d}");
+        }
+    }
+}

@@ -3,6 +3,7 @@
 
 pub mod adjust;
 pub mod blur;
+mod blur_direct;
 pub mod box_motion;
 pub mod canvas;
 pub mod color;
