@@ -1,0 +1,190 @@
+//! The two passes of the filtered resize ([`super::resize`]): vertical
+//! (weighted sums of whole rows) and horizontal (weighted sums of
+//! neighbouring pixels of one row, with an AVX2 build on x86_64 that
+//! computes exactly the same sums).
+
+use super::resize::PaddedTaps;
+use crate::image::CHANNELS;
+
+/// Floats of a chunk of the vertical pass.
+const VCHUNK: usize = 32;
+
+/// The vertical pass: `acc[j] = sum over taps (w * row[j])`, taps summed in
+/// order from zero. In chunks of [`VCHUNK`] values summed over all taps in
+/// registers (each value's sum is the same sequence of operations).
+#[inline(always)]
+pub(super) fn vertical(taps: &[(f32, &[f32])], acc: &mut [f32]) {
+    let whole = acc.len() / VCHUNK * VCHUNK;
+    let (head, tail) = acc.split_at_mut(whole);
+    for (ci, a) in head.chunks_exact_mut(VCHUNK).enumerate() {
+        let at = ci * VCHUNK;
+        let mut r = [0f32; VCHUNK];
+        for &(w, row) in taps {
+            let Some(h) = row.get(at..at + VCHUNK) else {
+                continue;
+            };
+            for (x, &v) in r.iter_mut().zip(h) {
+                *x += w * v;
+            }
+        }
+        a.copy_from_slice(&r);
+    }
+    tail.fill(0.0);
+    for &(w, row) in taps {
+        for (a, &v) in tail.iter_mut().zip(row.get(whole..).unwrap_or(&[])) {
+            *a += w * v;
+        }
+    }
+}
+
+/// Output pixels of a group of the horizontal pass.
+const HGROUP: usize = 4;
+
+/// One row through the horizontal taps, [`HGROUP`] output pixels at a
+/// time (independent sums, so they overlap in the pipeline; each pixel's
+/// sum is the same sequence of operations as one at a time).
+#[inline(always)]
+pub(super) fn horizontal(taps: &PaddedTaps, pre: &[[f32; 4]], out: &mut [f32]) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if super::simd::avx2_active() {
+            // SAFETY: `avx2::horizontal` only needs AVX2, detected just above.
+            #[allow(unsafe_code)]
+            unsafe {
+                avx2::horizontal(taps, pre, out);
+            }
+            return;
+        }
+    }
+    let (out_px, _) = out.as_chunks_mut::<CHANNELS>();
+    let len = taps.len;
+    let n = out_px.len().min(taps.start.len());
+    let whole = n / HGROUP * HGROUP;
+    for g in (0..whole).step_by(HGROUP) {
+        let mut srcs: [&[[f32; 4]]; HGROUP] = [&[]; HGROUP];
+        let mut ws: [&[f32]; HGROUP] = [&[]; HGROUP];
+        let mut ok = true;
+        for p in 0..HGROUP {
+            let s = taps.start[g + p];
+            match (
+                pre.get(s..s + len),
+                taps.weights.get((g + p) * len..(g + p + 1) * len),
+            ) {
+                (Some(src), Some(w)) => {
+                    srcs[p] = src;
+                    ws[p] = w;
+                }
+                _ => ok = false,
+            }
+        }
+        if !ok {
+            continue;
+        }
+        let mut acc = [[0f32; 4]; HGROUP];
+        for k in 0..len {
+            for p in 0..HGROUP {
+                let wk = ws[p][k];
+                let v = srcs[p][k];
+                for c in 0..4 {
+                    acc[p][c] += wk * v[c];
+                }
+            }
+        }
+        out_px[g..g + HGROUP].copy_from_slice(&acc);
+    }
+    for (x, o) in out_px.iter_mut().enumerate().take(n).skip(whole) {
+        let s = taps.start[x];
+        let (Some(src), Some(w)) = (
+            pre.get(s..s + len),
+            taps.weights.get(x * len..(x + 1) * len),
+        ) else {
+            continue;
+        };
+        let mut acc = [0f32; 4];
+        for (wk, v) in w.iter().zip(src) {
+            for c in 0..4 {
+                acc[c] += wk * v[c];
+            }
+        }
+        *o = acc;
+    }
+}
+
+/// The AVX2 build of the horizontal pass.
+#[cfg(target_arch = "x86_64")]
+#[allow(unsafe_code)]
+mod avx2 {
+    use std::arch::x86_64::{
+        __m128, _mm_add_ps, _mm_loadu_ps, _mm_mul_ps, _mm_set1_ps, _mm_setzero_ps, _mm_storeu_ps,
+    };
+
+    use super::{CHANNELS, HGROUP, PaddedTaps};
+
+    /// [`super::horizontal`] with 128-bit vectors of one pixel: for each
+    /// group of [`HGROUP`] output pixels, `HGROUP` independent sums over
+    /// the taps, each `acc + w * v` from zero in tap order, exactly as the
+    /// portable loop computes them.
+    ///
+    /// # Safety
+    /// The CPU must support AVX2.
+    #[target_feature(enable = "avx2")]
+    pub(super) unsafe fn horizontal(taps: &PaddedTaps, pre: &[[f32; 4]], out: &mut [f32]) {
+        let (out_px, _) = out.as_chunks_mut::<CHANNELS>();
+        let len = taps.len;
+        let n = out_px.len().min(taps.start.len());
+        let whole = n / HGROUP * HGROUP;
+        for g in (0..whole).step_by(HGROUP) {
+            let mut srcs: [&[[f32; 4]]; HGROUP] = [&[]; HGROUP];
+            let mut ws: [&[f32]; HGROUP] = [&[]; HGROUP];
+            let mut ok = true;
+            for p in 0..HGROUP {
+                let s = taps.start[g + p];
+                match (
+                    pre.get(s..s + len),
+                    taps.weights.get((g + p) * len..(g + p + 1) * len),
+                ) {
+                    (Some(src), Some(w)) => {
+                        srcs[p] = src;
+                        ws[p] = w;
+                    }
+                    _ => ok = false,
+                }
+            }
+            if !ok {
+                continue;
+            }
+            let mut acc: [__m128; HGROUP] = [_mm_setzero_ps(); HGROUP];
+            for k in 0..len {
+                for p in 0..HGROUP {
+                    // SAFETY: `srcs[p]` and `ws[p]` hold `len` items each
+                    // (checked above) and `k < len`.
+                    unsafe {
+                        let w = _mm_set1_ps(*ws[p].get_unchecked(k));
+                        let v = _mm_loadu_ps(srcs[p].get_unchecked(k).as_ptr());
+                        acc[p] = _mm_add_ps(acc[p], _mm_mul_ps(w, v));
+                    }
+                }
+            }
+            for (o, a) in out_px[g..g + HGROUP].iter_mut().zip(acc) {
+                // SAFETY: `o` is 4 floats.
+                unsafe { _mm_storeu_ps(o.as_mut_ptr(), a) };
+            }
+        }
+        for (x, o) in out_px.iter_mut().enumerate().take(n).skip(whole) {
+            let s = taps.start[x];
+            let (Some(src), Some(w)) = (
+                pre.get(s..s + len),
+                taps.weights.get(x * len..(x + 1) * len),
+            ) else {
+                continue;
+            };
+            let mut acc = [0f32; 4];
+            for (wk, v) in w.iter().zip(src) {
+                for c in 0..4 {
+                    acc[c] += wk * v[c];
+                }
+            }
+            *o = acc;
+        }
+    }
+}
