@@ -417,29 +417,56 @@ fn resize_filtered(p: &ResizeParams, src: &SourceBand<'_>, out_rows: Range<u32>,
     if vertical_first(p, src.width, src.height, htaps.len) {
         // Ring of premultiplied source rows: slot `y % ring` holds source
         // row `y` once computed. Each output row is filtered vertically
-        // over whole source rows, then horizontally.
+        // over whole source rows, then horizontally. When every row of an
+        // output row's taps is opaque and values are sRGB, the premultiplied
+        // values are the bytes themselves (`v * 255 / 255` is exactly `v`,
+        // alpha exactly 255), so the vertical pass reads the source bytes.
+        let bytes_ok = transfer.encode.is_none();
         let mut pres = vec![[0f32; 4]; ring * src_w];
         let mut held = vec![u32::MAX; ring];
+        let mut opaque = vec![false; ring];
+        let mut ready = vec![false; ring];
         let mut vrow = vec![[0f32; 4]; src_w];
         for (i, d) in dst.chunks_exact_mut(out_len).enumerate() {
             let (start, weights) = vtaps.taps(i);
+            let mut all_opaque = bytes_ok;
             for k in 0..weights.len() {
                 let y = (start + k) as u32;
                 let slot = y as usize % ring;
                 if held[slot] != y {
                     held[slot] = y;
-                    transfer.premultiply(src.row(y), &mut pres[slot * src_w..(slot + 1) * src_w]);
+                    opaque[slot] = is_opaque(src.row(y));
+                    ready[slot] = false;
                 }
+                all_opaque &= opaque[slot];
             }
-            let taps: Vec<(f32, &[f32])> = weights
-                .iter()
-                .enumerate()
-                .map(|(k, &w)| {
-                    let slot = (start + k) % ring;
-                    (w, pres[slot * src_w..(slot + 1) * src_w].as_flattened())
-                })
-                .collect();
-            vertical(&taps, vrow.as_flattened_mut());
+            if all_opaque {
+                let taps: Vec<(f32, &[u8])> = weights
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &w)| (w, src.row((start + k) as u32)))
+                    .collect();
+                vertical(&taps, vrow.as_flattened_mut());
+            } else {
+                for k in 0..weights.len() {
+                    let y = (start + k) as u32;
+                    let slot = y as usize % ring;
+                    if !ready[slot] {
+                        ready[slot] = true;
+                        transfer
+                            .premultiply(src.row(y), &mut pres[slot * src_w..(slot + 1) * src_w]);
+                    }
+                }
+                let taps: Vec<(f32, &[f32])> = weights
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &w)| {
+                        let slot = (start + k) % ring;
+                        (w, pres[slot * src_w..(slot + 1) * src_w].as_flattened())
+                    })
+                    .collect();
+                vertical(&taps, vrow.as_flattened_mut());
+            }
             horizontal(&htaps, &vrow, &mut acc);
             transfer.finish(&acc, d);
         }
@@ -476,6 +503,13 @@ fn resize_filtered(p: &ResizeParams, src: &SourceBand<'_>, out_rows: Range<u32>,
         vertical(&taps, &mut acc);
         transfer.finish(&acc, d);
     }
+}
+
+/// Whether every pixel of `row` has alpha 255.
+#[inline(always)]
+fn is_opaque(row: &[u8]) -> bool {
+    let (px, _) = row.as_chunks::<CHANNELS>();
+    px.iter().fold(255u8, |m, p| m & p[3]) == 255
 }
 
 /// Whether to filter vertically first (whole premultiplied source rows,

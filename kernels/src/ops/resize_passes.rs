@@ -9,11 +9,12 @@ use crate::image::CHANNELS;
 /// Floats of a chunk of the vertical pass.
 const VCHUNK: usize = 32;
 
-/// The vertical pass: `acc[j] = sum over taps (w * row[j])`, taps summed in
+/// The vertical pass: `acc[j] = sum over taps (w * row[j])` (rows of `f32`
+/// values, or of bytes taken as their values), taps summed in
 /// order from zero. In chunks of [`VCHUNK`] values summed over all taps in
 /// registers (each value's sum is the same sequence of operations).
 #[inline(always)]
-pub(super) fn vertical(taps: &[(f32, &[f32])], acc: &mut [f32]) {
+pub(super) fn vertical<T: Copy + Into<f32>>(taps: &[(f32, &[T])], acc: &mut [f32]) {
     let whole = acc.len() / VCHUNK * VCHUNK;
     let (head, tail) = acc.split_at_mut(whole);
     for (ci, a) in head.chunks_exact_mut(VCHUNK).enumerate() {
@@ -24,7 +25,7 @@ pub(super) fn vertical(taps: &[(f32, &[f32])], acc: &mut [f32]) {
                 continue;
             };
             for (x, &v) in r.iter_mut().zip(h) {
-                *x += w * v;
+                *x += w * v.into();
             }
         }
         a.copy_from_slice(&r);
@@ -32,7 +33,7 @@ pub(super) fn vertical(taps: &[(f32, &[f32])], acc: &mut [f32]) {
     tail.fill(0.0);
     for &(w, row) in taps {
         for (a, &v) in tail.iter_mut().zip(row.get(whole..).unwrap_or(&[])) {
-            *a += w * v;
+            *a += w * v.into();
         }
     }
 }
