@@ -300,9 +300,21 @@ impl Transfer {
     /// Un-premultiplies, rounds and encodes one filtered row.
     #[inline(always)]
     fn finish(&self, acc: &[f32], dst: &mut [u8]) {
+        #[allow(unused_mut)]
+        let mut done = 0;
+        #[cfg(target_arch = "x86_64")]
+        {
+            if self.encode.is_none() && super::simd::avx2_active() {
+                // SAFETY: `finish_srgb` only needs AVX2, detected just above.
+                #[allow(unsafe_code)]
+                unsafe {
+                    done = super::resize_passes::avx2::finish_srgb(acc, dst);
+                }
+            }
+        }
         let (vals, _) = acc.as_chunks::<CHANNELS>();
         let (px, _) = dst.as_chunks_mut::<CHANNELS>();
-        for (p, v) in px.iter_mut().zip(vals) {
+        for (p, v) in px.iter_mut().zip(vals).skip(done) {
             let alpha = round_small(v[3].clamp(0.0, 255.0));
             if alpha == 0 {
                 *p = [0; 4];
@@ -324,7 +336,7 @@ impl Transfer {
 
 /// `2^23`: adding it to a float in `0..2^22` leaves that float rounded to
 /// an integer in the low mantissa bits.
-const MAGIC: f32 = 8_388_608.0;
+pub(super) const MAGIC: f32 = 8_388_608.0;
 
 /// Rounds `x` in `0..2^22` to the nearest integer (ties to even), without
 /// a float-to-int conversion or a libm call, so that loops vectorize.

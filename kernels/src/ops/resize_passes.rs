@@ -114,12 +114,68 @@ pub(super) fn horizontal(taps: &PaddedTaps, pre: &[[f32; 4]], out: &mut [f32]) {
 /// The AVX2 build of the horizontal pass.
 #[cfg(target_arch = "x86_64")]
 #[allow(unsafe_code)]
-mod avx2 {
+pub(super) mod avx2 {
     use std::arch::x86_64::{
         __m128, _mm_add_ps, _mm_loadu_ps, _mm_mul_ps, _mm_set1_ps, _mm_setzero_ps, _mm_storeu_ps,
     };
 
+    use std::arch::x86_64::{
+        _mm256_add_ps, _mm256_andnot_si256, _mm256_blend_epi32, _mm256_castps_si256,
+        _mm256_cmpeq_epi32, _mm256_div_ps, _mm256_extract_epi32, _mm256_loadu_ps, _mm256_max_ps,
+        _mm256_min_ps, _mm256_mul_ps, _mm256_packus_epi16, _mm256_packus_epi32, _mm256_permute_ps,
+        _mm256_set1_epi32, _mm256_set1_ps, _mm256_setzero_ps, _mm256_setzero_si256,
+        _mm256_sub_epi32,
+    };
+
+    use super::super::resize::MAGIC;
     use super::{CHANNELS, HGROUP, PaddedTaps};
+
+    /// `Transfer::finish` for sRGB values, two pixels at a time: the same
+    /// operations on each value (alpha `round(clamp(a, 0, 255))`, colour
+    /// `round(clamp(c * (255 / a), 0, 255))`, rounding by adding
+    /// [`MAGIC`], transparent black where alpha rounds to 0), so the same
+    /// bytes. Returns how many pixels it wrote (an even count; the caller
+    /// finishes the rest).
+    ///
+    /// # Safety
+    /// The CPU must support AVX2.
+    #[target_feature(enable = "avx2")]
+    pub(in super::super) unsafe fn finish_srgb(acc: &[f32], dst: &mut [u8]) -> usize {
+        let n = (acc.len() / CHANNELS).min(dst.len() / CHANNELS) / 2 * 2;
+        let zero = _mm256_setzero_ps();
+        let max = _mm256_set1_ps(255.0);
+        let magic = _mm256_set1_ps(MAGIC);
+        let magic_bits = _mm256_set1_epi32(MAGIC.to_bits() as i32);
+        let zero_i = _mm256_setzero_si256();
+        for (v, d) in acc[..n * CHANNELS]
+            .chunks_exact(2 * CHANNELS)
+            .zip(dst[..n * CHANNELS].chunks_exact_mut(2 * CHANNELS))
+        {
+            // SAFETY: `v` is 8 floats.
+            let v = unsafe { _mm256_loadu_ps(v.as_ptr()) };
+            let round = |x| {
+                _mm256_sub_epi32(
+                    _mm256_castps_si256(_mm256_add_ps(
+                        _mm256_min_ps(_mm256_max_ps(x, zero), max),
+                        magic,
+                    )),
+                    magic_bits,
+                )
+            };
+            let a = _mm256_permute_ps::<0xFF>(v);
+            let alpha = round(a);
+            let colour = round(_mm256_mul_ps(v, _mm256_div_ps(max, a)));
+            let px = _mm256_blend_epi32::<0b1000_1000>(colour, alpha);
+            let px = _mm256_andnot_si256(_mm256_cmpeq_epi32(alpha, zero_i), px);
+            let p16 = _mm256_packus_epi32(px, px);
+            let p8 = _mm256_packus_epi16(p16, p16);
+            let lo = _mm256_extract_epi32::<0>(p8) as u32;
+            let hi = _mm256_extract_epi32::<4>(p8) as u32;
+            d[..CHANNELS].copy_from_slice(&lo.to_le_bytes());
+            d[CHANNELS..].copy_from_slice(&hi.to_le_bytes());
+        }
+        n
+    }
 
     /// [`super::horizontal`] with 128-bit vectors of one pixel: for each
     /// group of [`HGROUP`] output pixels, `HGROUP` independent sums over
