@@ -116,15 +116,12 @@ pub(super) fn horizontal(taps: &PaddedTaps, pre: &[[f32; 4]], out: &mut [f32]) {
 #[allow(unsafe_code)]
 pub(super) mod avx2 {
     use std::arch::x86_64::{
-        __m128, _mm_add_ps, _mm_loadu_ps, _mm_mul_ps, _mm_set1_ps, _mm_setzero_ps, _mm_storeu_ps,
-    };
-
-    use std::arch::x86_64::{
-        _mm256_add_ps, _mm256_andnot_si256, _mm256_blend_epi32, _mm256_castps_si256,
-        _mm256_cmpeq_epi32, _mm256_div_ps, _mm256_extract_epi32, _mm256_loadu_ps, _mm256_max_ps,
-        _mm256_min_ps, _mm256_mul_ps, _mm256_packus_epi16, _mm256_packus_epi32, _mm256_permute_ps,
+        __m256, _mm_set1_ps, _mm256_add_ps, _mm256_andnot_si256, _mm256_blend_epi32,
+        _mm256_castps_si256, _mm256_cmpeq_epi32, _mm256_div_ps, _mm256_extract_epi32,
+        _mm256_loadu_ps, _mm256_loadu2_m128, _mm256_max_ps, _mm256_min_ps, _mm256_mul_ps,
+        _mm256_packus_epi16, _mm256_packus_epi32, _mm256_permute_ps, _mm256_set_m128,
         _mm256_set1_epi32, _mm256_set1_ps, _mm256_setzero_ps, _mm256_setzero_si256,
-        _mm256_sub_epi32,
+        _mm256_storeu_ps, _mm256_sub_epi32,
     };
 
     use super::super::resize::MAGIC;
@@ -177,7 +174,7 @@ pub(super) mod avx2 {
         n
     }
 
-    /// [`super::horizontal`] with 128-bit vectors of one pixel: for each
+    /// [`super::horizontal`] with 256-bit vectors of two pixels: for each
     /// group of [`HGROUP`] output pixels, `HGROUP` independent sums over
     /// the taps, each `acc + w * v` from zero in tap order, exactly as the
     /// portable loop computes them.
@@ -210,21 +207,28 @@ pub(super) mod avx2 {
             if !ok {
                 continue;
             }
-            let mut acc: [__m128; HGROUP] = [_mm_setzero_ps(); HGROUP];
+            let mut acc: [__m256; HGROUP / 2] = [_mm256_setzero_ps(); HGROUP / 2];
             for k in 0..len {
-                for p in 0..HGROUP {
+                for q in 0..HGROUP / 2 {
                     // SAFETY: `srcs[p]` and `ws[p]` hold `len` items each
                     // (checked above) and `k < len`.
                     unsafe {
-                        let w = _mm_set1_ps(*ws[p].get_unchecked(k));
-                        let v = _mm_loadu_ps(srcs[p].get_unchecked(k).as_ptr());
-                        acc[p] = _mm_add_ps(acc[p], _mm_mul_ps(w, v));
+                        let (p0, p1) = (2 * q, 2 * q + 1);
+                        let w = _mm256_set_m128(
+                            _mm_set1_ps(*ws[p1].get_unchecked(k)),
+                            _mm_set1_ps(*ws[p0].get_unchecked(k)),
+                        );
+                        let v = _mm256_loadu2_m128(
+                            srcs[p1].get_unchecked(k).as_ptr(),
+                            srcs[p0].get_unchecked(k).as_ptr(),
+                        );
+                        acc[q] = _mm256_add_ps(acc[q], _mm256_mul_ps(w, v));
                     }
                 }
             }
-            for (o, a) in out_px[g..g + HGROUP].iter_mut().zip(acc) {
-                // SAFETY: `o` is 4 floats.
-                unsafe { _mm_storeu_ps(o.as_mut_ptr(), a) };
+            for (o, a) in out_px[g..g + HGROUP].chunks_exact_mut(2).zip(acc) {
+                // SAFETY: `o` is 8 floats.
+                unsafe { _mm256_storeu_ps(o.as_flattened_mut().as_mut_ptr(), a) };
             }
         }
         for (x, o) in out_px.iter_mut().enumerate().take(n).skip(whole) {
