@@ -64,6 +64,18 @@ const CASES: &[(&str, &str)] = &[
         "rotate_90",
         r#"{"filter":"rotate","params":{"quarter_turns":1}}"#,
     ),
+    (
+        "rotate_180",
+        r#"{"filter":"rotate","params":{"quarter_turns":2}}"#,
+    ),
+    (
+        "rotate_270",
+        r#"{"filter":"rotate","params":{"quarter_turns":3}}"#,
+    ),
+    (
+        "resize_up_lanczos3",
+        r#"{"filter":"resize","params":{"width":5760,"height":3240,"method":"lanczos3"}}"#,
+    ),
 ];
 
 /// xorshift64 step.

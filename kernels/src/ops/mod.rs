@@ -14,6 +14,7 @@ pub mod edges;
 pub mod geometry;
 pub mod median;
 pub mod resize;
+mod resize_passes;
 pub mod rotate_free;
 pub mod simd;
 pub mod stylize;

@@ -24,6 +24,10 @@
 //! ([`resize_source_rows`]), each row once, kept in a ring of as many rows
 //! as the vertical filter has taps; then vertically, always summing taps in
 //! the same order, so bands are bit-identical to a whole-image render.
+//! When that is cheaper (mostly when shrinking vertically; decided from the
+//! sizes alone, see `vertical_first`), the passes swap: the ring holds
+//! premultiplied source rows, and each output row is filtered vertically
+//! over whole source rows, then horizontally.
 //! Results are un-premultiplied, rounded (ties to even) and clamped to
 //! 0..=255; a pixel whose alpha rounds to zero becomes transparent black.
 //!
@@ -42,6 +46,7 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use super::adjust::{linear_to_srgb, srgb_to_linear};
+use super::resize_passes::{horizontal, vertical};
 use super::simd::avx2_call;
 use crate::image::{CHANNELS, SourceBand};
 use crate::spec::{ResizeMethod, ResizeParams};
@@ -247,6 +252,40 @@ impl Transfer {
     #[inline(always)]
     fn premultiply(&self, row: &[u8], out: &mut [[f32; 4]]) {
         let (px, _) = row.as_chunks::<CHANNELS>();
+        if px.iter().all(|p| p[3] == 255) {
+            // Opaque: `c * 255 / 255` is exactly `c` (`c * 255` is an
+            // integer below 2^24), so this computes the same values.
+            if self.encode.is_none() {
+                for (o, p) in out.iter_mut().zip(px) {
+                    *o = [f32::from(p[0]), f32::from(p[1]), f32::from(p[2]), 255.0];
+                }
+            } else {
+                for (o, p) in out.iter_mut().zip(px) {
+                    *o = [
+                        self.decode[usize::from(p[0])],
+                        self.decode[usize::from(p[1])],
+                        self.decode[usize::from(p[2])],
+                        255.0,
+                    ];
+                }
+            }
+            return;
+        }
+        if self.encode.is_none() {
+            // sRGB values as they are: `decode[v]` is `v as f32`, so this
+            // computes the same values without table lookups (and
+            // vectorizes).
+            for (o, p) in out.iter_mut().zip(px) {
+                let a = f32::from(p[3]);
+                *o = [
+                    f32::from(p[0]) * a / 255.0,
+                    f32::from(p[1]) * a / 255.0,
+                    f32::from(p[2]) * a / 255.0,
+                    a,
+                ];
+            }
+            return;
+        }
         for (o, p) in out.iter_mut().zip(px) {
             let a = f32::from(p[3]);
             *o = [
@@ -261,9 +300,21 @@ impl Transfer {
     /// Un-premultiplies, rounds and encodes one filtered row.
     #[inline(always)]
     fn finish(&self, acc: &[f32], dst: &mut [u8]) {
+        #[allow(unused_mut)]
+        let mut done = 0;
+        #[cfg(target_arch = "x86_64")]
+        {
+            if self.encode.is_none() && super::simd::avx2_active() {
+                // SAFETY: `finish_srgb` only needs AVX2, detected just above.
+                #[allow(unsafe_code)]
+                unsafe {
+                    done = super::resize_passes::avx2::finish_srgb(acc, dst);
+                }
+            }
+        }
         let (vals, _) = acc.as_chunks::<CHANNELS>();
         let (px, _) = dst.as_chunks_mut::<CHANNELS>();
-        for (p, v) in px.iter_mut().zip(vals) {
+        for (p, v) in px.iter_mut().zip(vals).skip(done) {
             let alpha = round_small(v[3].clamp(0.0, 255.0));
             if alpha == 0 {
                 *p = [0; 4];
@@ -285,7 +336,7 @@ impl Transfer {
 
 /// `2^23`: adding it to a float in `0..2^22` leaves that float rounded to
 /// an integer in the low mantissa bits.
-const MAGIC: f32 = 8_388_608.0;
+pub(super) const MAGIC: f32 = 8_388_608.0;
 
 /// Rounds `x` in `0..2^22` to the nearest integer (ties to even), without
 /// a float-to-int conversion or a libm call, so that loops vectorize.
@@ -299,10 +350,13 @@ fn round_small(x: f32) -> u32 {
 /// its real taps being zero. Adding `0 * v` leaves a sum unchanged, so the
 /// padding does not change any result; it gives the inner loop a fixed trip
 /// count.
-struct PaddedTaps {
-    start: Vec<usize>,
-    len: usize,
-    weights: Vec<f32>,
+pub(super) struct PaddedTaps {
+    /// First source pixel of each output pixel.
+    pub(super) start: Vec<usize>,
+    /// Taps of every output pixel.
+    pub(super) len: usize,
+    /// `weights[x * len..(x + 1) * len]` are output pixel `x`'s weights.
+    pub(super) weights: Vec<f32>,
 }
 
 impl PaddedTaps {
@@ -365,19 +419,78 @@ fn resize_filtered(p: &ResizeParams, src: &SourceBand<'_>, out_rows: Range<u32>,
     let vtaps = axis_taps(p.method, src.height, out_h, out_rows.clone());
     let transfer = Transfer::new(p.linear_light);
     let out_len = out_w as usize * CHANNELS;
-
-    // Ring of horizontally filtered rows: slot `y % ring` holds source row
-    // `y` once computed. A window of vertical taps is at most `ring` rows
-    // of consecutive indices, so it never evicts its own rows.
     let ring = (0..vtaps.start.len())
         .map(|i| vtaps.taps(i).1.len())
         .max()
         .unwrap_or(1)
         .max(1);
+    let mut acc = vec![0f32; out_len];
+
+    if vertical_first(p, src.width, src.height, htaps.len) {
+        // Ring of premultiplied source rows: slot `y % ring` holds source
+        // row `y` once computed. Each output row is filtered vertically
+        // over whole source rows, then horizontally. When every row of an
+        // output row's taps is opaque and values are sRGB, the premultiplied
+        // values are the bytes themselves (`v * 255 / 255` is exactly `v`,
+        // alpha exactly 255), so the vertical pass reads the source bytes.
+        let bytes_ok = transfer.encode.is_none();
+        let mut pres = vec![[0f32; 4]; ring * src_w];
+        let mut held = vec![u32::MAX; ring];
+        let mut opaque = vec![false; ring];
+        let mut ready = vec![false; ring];
+        let mut vrow = vec![[0f32; 4]; src_w];
+        for (i, d) in dst.chunks_exact_mut(out_len).enumerate() {
+            let (start, weights) = vtaps.taps(i);
+            let mut all_opaque = bytes_ok;
+            for k in 0..weights.len() {
+                let y = (start + k) as u32;
+                let slot = y as usize % ring;
+                if held[slot] != y {
+                    held[slot] = y;
+                    opaque[slot] = is_opaque(src.row(y));
+                    ready[slot] = false;
+                }
+                all_opaque &= opaque[slot];
+            }
+            if all_opaque {
+                let taps: Vec<(f32, &[u8])> = weights
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &w)| (w, src.row((start + k) as u32)))
+                    .collect();
+                vertical(&taps, vrow.as_flattened_mut());
+            } else {
+                for k in 0..weights.len() {
+                    let y = (start + k) as u32;
+                    let slot = y as usize % ring;
+                    if !ready[slot] {
+                        ready[slot] = true;
+                        transfer
+                            .premultiply(src.row(y), &mut pres[slot * src_w..(slot + 1) * src_w]);
+                    }
+                }
+                let taps: Vec<(f32, &[f32])> = weights
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &w)| {
+                        let slot = (start + k) % ring;
+                        (w, pres[slot * src_w..(slot + 1) * src_w].as_flattened())
+                    })
+                    .collect();
+                vertical(&taps, vrow.as_flattened_mut());
+            }
+            horizontal(&htaps, &vrow, &mut acc);
+            transfer.finish(&acc, d);
+        }
+        return;
+    }
+
+    // Ring of horizontally filtered rows: slot `y % ring` holds source row
+    // `y` once computed. A window of vertical taps is at most `ring` rows
+    // of consecutive indices, so it never evicts its own rows.
     let mut hrows = vec![0f32; ring * out_len];
     let mut held = vec![u32::MAX; ring];
     let mut pre = vec![[0f32; 4]; src_w];
-    let mut acc = vec![0f32; out_len];
 
     for (i, d) in dst.chunks_exact_mut(out_len).enumerate() {
         let (start, weights) = vtaps.taps(i);
@@ -391,37 +504,41 @@ fn resize_filtered(p: &ResizeParams, src: &SourceBand<'_>, out_rows: Range<u32>,
                 horizontal(&htaps, &pre, hrow);
             }
         }
-        acc.fill(0.0);
-        for (k, &w) in weights.iter().enumerate() {
-            let slot = (start + k) % ring;
-            let hrow = &hrows[slot * out_len..(slot + 1) * out_len];
-            for (a, v) in acc.iter_mut().zip(hrow) {
-                *a += w * v;
-            }
-        }
+        let taps: Vec<(f32, &[f32])> = weights
+            .iter()
+            .enumerate()
+            .map(|(k, &w)| {
+                let slot = (start + k) % ring;
+                (w, &hrows[slot * out_len..(slot + 1) * out_len])
+            })
+            .collect();
+        vertical(&taps, &mut acc);
         transfer.finish(&acc, d);
     }
 }
 
-/// One row through the horizontal taps.
+/// Whether every pixel of `row` has alpha 255.
 #[inline(always)]
-fn horizontal(taps: &PaddedTaps, pre: &[[f32; 4]], out: &mut [f32]) {
-    let (out_px, _) = out.as_chunks_mut::<CHANNELS>();
-    let len = taps.len;
-    for ((o, &s), w) in out_px
-        .iter_mut()
-        .zip(&taps.start)
-        .zip(taps.weights.chunks_exact(len))
-    {
-        let Some(src) = pre.get(s..s + len) else {
-            continue;
-        };
-        let mut acc = [0f32; 4];
-        for (wk, v) in w.iter().zip(src) {
-            for c in 0..4 {
-                acc[c] += wk * v[c];
-            }
-        }
-        *o = acc;
-    }
+fn is_opaque(row: &[u8]) -> bool {
+    let (px, _) = row.as_chunks::<CHANNELS>();
+    px.iter().fold(255u8, |m, p| m & p[3]) == 255
+}
+
+/// Whether to filter vertically first (whole premultiplied source rows,
+/// then each vertically filtered row horizontally) rather than
+/// horizontally first: when that takes fewer multiply-adds, estimated from
+/// the sizes alone (so every band of an image takes the same path), a
+/// horizontal multiply-add counted twice (it runs on one pixel per vector,
+/// the vertical pass on whole vectors of values). With `htaps` horizontal
+/// taps and about `vt` vertical ones, horizontal first costs
+/// `2 * src_h * out_w * htaps + out_h * out_w * vt`, vertical first
+/// `out_h * src_w * vt + 2 * out_h * out_w * htaps`.
+fn vertical_first(p: &ResizeParams, src_w: u32, src_h: u32, htaps: usize) -> bool {
+    let (_, radius) = kernel(p.method);
+    let scale = (f64::from(src_h) / f64::from(p.height.max(1))).max(1.0);
+    let vt = (2.0 * radius * scale).ceil().max(1.0);
+    let (sw, sh) = (f64::from(src_w), f64::from(src_h));
+    let (ow, oh) = (f64::from(p.width), f64::from(p.height));
+    let ht = htaps as f64;
+    oh * sw * vt + 2.0 * oh * ow * ht < 2.0 * sh * ow * ht + oh * ow * vt
 }
