@@ -239,7 +239,7 @@ fn direct_core(d: &Direct, src: &SourceBand<'_>, out_rows: Range<u32>, emit: &mu
     let slot = |y: i64| (y as usize % ring_rows) * padded;
     // Ring offsets of each output row of a group and of its pairs of rows
     // at `-k` and `+k` (clamped), computed once per group.
-    let mut centres = vec![0usize; GROUP_ROWS];
+    let mut centres = [0usize; GROUP_ROWS];
     let mut pairs: Vec<(usize, usize)> = vec![(0, 0); GROUP_ROWS * r];
     for g0 in out_rows.clone().step_by(GROUP_ROWS) {
         let g1 = (g0 + GROUP_ROWS as u32).min(out_rows.end);

@@ -209,7 +209,7 @@ pub(super) mod avx2 {
             }
             let mut acc: [__m256; HGROUP / 2] = [_mm256_setzero_ps(); HGROUP / 2];
             for k in 0..len {
-                for q in 0..HGROUP / 2 {
+                for (q, acc_q) in acc.iter_mut().enumerate() {
                     // SAFETY: `srcs[p]` and `ws[p]` hold `len` items each
                     // (checked above) and `k < len`.
                     unsafe {
@@ -222,7 +222,7 @@ pub(super) mod avx2 {
                             srcs[p1].get_unchecked(k).as_ptr(),
                             srcs[p0].get_unchecked(k).as_ptr(),
                         );
-                        acc[q] = _mm256_add_ps(acc[q], _mm256_mul_ps(w, v));
+                        *acc_q = _mm256_add_ps(*acc_q, _mm256_mul_ps(w, v));
                     }
                 }
             }
