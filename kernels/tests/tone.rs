@@ -399,23 +399,7 @@ fn auto_levels_degenerate_inputs_give_valid_identity() {
 
 // ------------------------------------------------------------- proptests
 
-fn image() -> impl Strategy<Value = RgbaImage> {
-    (1u32..=17, 1u32..=17).prop_flat_map(|(w, h)| {
-        proptest::collection::vec(any::<u8>(), (w * h * 4) as usize)
-            .prop_map(move |px| RgbaImage::from_pixels(w, h, px).unwrap())
-    })
-}
-
-/// A value in `lo..=hi`, with the ends and 0 (when inside) often.
-fn param(lo: f32, hi: f32) -> impl Strategy<Value = f32> {
-    let mid = if lo <= 0.0 && 0.0 <= hi { 0.0 } else { lo };
-    prop_oneof![
-        1 => Just(lo),
-        1 => Just(hi),
-        1 => Just(mid),
-        6 => lo..=hi,
-    ]
-}
+use common::{param, small_image as image};
 
 /// A valid curve: 2..=12 points, x strictly increasing (sometimes at the
 /// ends exactly), y anywhere in 0..=1.

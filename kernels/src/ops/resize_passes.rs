@@ -41,6 +41,25 @@ pub(super) fn vertical<T: Copy + Into<f32>>(taps: &[(f32, &[T])], acc: &mut [f32
 /// Output pixels of a group of the horizontal pass.
 const HGROUP: usize = 4;
 
+/// The source windows and the weights of a group of output pixels.
+type Group<'a> = ([&'a [[f32; 4]]; HGROUP], [&'a [f32]; HGROUP]);
+
+/// The source windows and weights of output pixels `g..g + HGROUP`, or
+/// `None` if any lies outside `pre` or the weight table (never for taps
+/// built for this row).
+#[inline(always)]
+fn gather<'a>(taps: &'a PaddedTaps, pre: &'a [[f32; 4]], g: usize) -> Option<Group<'a>> {
+    let len = taps.len;
+    let mut srcs: [&[[f32; 4]]; HGROUP] = [&[]; HGROUP];
+    let mut ws: [&[f32]; HGROUP] = [&[]; HGROUP];
+    for p in 0..HGROUP {
+        let s = *taps.start.get(g + p)?;
+        srcs[p] = pre.get(s..s + len)?;
+        ws[p] = taps.weights.get((g + p) * len..(g + p + 1) * len)?;
+    }
+    Some((srcs, ws))
+}
+
 /// One row through the horizontal taps, [`HGROUP`] output pixels at a
 /// time (independent sums, so they overlap in the pipeline; each pixel's
 /// sum is the same sequence of operations as one at a time).
@@ -62,25 +81,9 @@ pub(super) fn horizontal(taps: &PaddedTaps, pre: &[[f32; 4]], out: &mut [f32]) {
     let n = out_px.len().min(taps.start.len());
     let whole = n / HGROUP * HGROUP;
     for g in (0..whole).step_by(HGROUP) {
-        let mut srcs: [&[[f32; 4]]; HGROUP] = [&[]; HGROUP];
-        let mut ws: [&[f32]; HGROUP] = [&[]; HGROUP];
-        let mut ok = true;
-        for p in 0..HGROUP {
-            let s = taps.start[g + p];
-            match (
-                pre.get(s..s + len),
-                taps.weights.get((g + p) * len..(g + p + 1) * len),
-            ) {
-                (Some(src), Some(w)) => {
-                    srcs[p] = src;
-                    ws[p] = w;
-                }
-                _ => ok = false,
-            }
-        }
-        if !ok {
+        let Some((srcs, ws)) = gather(taps, pre, g) else {
             continue;
-        }
+        };
         let mut acc = [[0f32; 4]; HGROUP];
         for k in 0..len {
             for p in 0..HGROUP {
@@ -188,25 +191,9 @@ pub(super) mod avx2 {
         let n = out_px.len().min(taps.start.len());
         let whole = n / HGROUP * HGROUP;
         for g in (0..whole).step_by(HGROUP) {
-            let mut srcs: [&[[f32; 4]]; HGROUP] = [&[]; HGROUP];
-            let mut ws: [&[f32]; HGROUP] = [&[]; HGROUP];
-            let mut ok = true;
-            for p in 0..HGROUP {
-                let s = taps.start[g + p];
-                match (
-                    pre.get(s..s + len),
-                    taps.weights.get((g + p) * len..(g + p + 1) * len),
-                ) {
-                    (Some(src), Some(w)) => {
-                        srcs[p] = src;
-                        ws[p] = w;
-                    }
-                    _ => ok = false,
-                }
-            }
-            if !ok {
+            let Some((srcs, ws)) = super::gather(taps, pre, g) else {
                 continue;
-            }
+            };
             let mut acc: [__m256; HGROUP / 2] = [_mm256_setzero_ps(); HGROUP / 2];
             for k in 0..len {
                 for (q, acc_q) in acc.iter_mut().enumerate() {

@@ -124,3 +124,26 @@ pub fn check_point_op(
     proptest::prop_assert_eq!(alpha(&fast), alpha(img));
     Ok(())
 }
+
+/// Random images of 1..=17 x 1..=17 pixels, any alpha (a proptest
+/// strategy).
+pub fn small_image() -> impl proptest::strategy::Strategy<Value = RgbaImage> {
+    use proptest::prelude::*;
+    (1u32..=17, 1u32..=17).prop_flat_map(|(w, h)| {
+        proptest::collection::vec(any::<u8>(), (w * h * 4) as usize)
+            .prop_map(move |px| RgbaImage::from_pixels(w, h, px).unwrap())
+    })
+}
+
+/// A value in `lo..=hi`, with the ends and 0 (when inside) often (a
+/// proptest strategy).
+pub fn param(lo: f32, hi: f32) -> impl proptest::strategy::Strategy<Value = f32> {
+    use proptest::prelude::*;
+    let mid = if lo <= 0.0 && 0.0 <= hi { 0.0 } else { lo };
+    prop_oneof![
+        1 => Just(lo),
+        1 => Just(hi),
+        1 => Just(mid),
+        6 => lo..=hi,
+    ]
+}
