@@ -127,6 +127,17 @@ pub const FILTER_NAMES: &[&str] = &[
     "resize",
 ];
 
+/// An output size within the image limits; the error names `width/height`.
+fn check_size(filter: &'static str, width: u32, height: u32) -> Result<()> {
+    crate::image::checked_byte_len(width, height)
+        .map(|_| ())
+        .map_err(|e| KernelError::Param {
+            filter,
+            param: "width/height",
+            problem: e.to_string(),
+        })
+}
+
 fn check_range(filter: &'static str, param: &'static str, v: f32, lo: f32, hi: f32) -> Result<()> {
     if !v.is_finite() {
         return Err(KernelError::Param {
@@ -327,27 +338,9 @@ impl FilterSpec {
                 Ok(())
             }
             Self::Crop(_) => Ok(()),
-            Self::Resize(p) => {
-                crate::image::checked_byte_len(p.width, p.height).map_err(|e| {
-                    KernelError::Param {
-                        filter: name,
-                        param: "width/height",
-                        problem: e.to_string(),
-                    }
-                })?;
-                Ok(())
-            }
+            Self::Resize(p) => check_size(name, p.width, p.height),
             Self::RotateAngle(p) => check_range(name, "angle_deg", p.angle_deg, -360.0, 360.0),
-            Self::CanvasSize(p) => {
-                crate::image::checked_byte_len(p.width, p.height).map_err(|e| {
-                    KernelError::Param {
-                        filter: name,
-                        param: "width/height",
-                        problem: e.to_string(),
-                    }
-                })?;
-                Ok(())
-            }
+            Self::CanvasSize(p) => check_size(name, p.width, p.height),
             Self::Pixelate(p) => {
                 if !(1..=MAX_BLOCK_PX).contains(&p.block_px) {
                     return Err(KernelError::Param {
