@@ -58,7 +58,7 @@
 //! columns (256 lanes), whole strip rows at a time, with column-wise running
 //! sums. Cost per pixel does not depend on sigma (beyond the halo rows a
 //! band reads). On x86_64 with AVX2 the whole blur runs as an AVX2 build of
-//! the same code ([`super::simd::avx2_call`]), with identical results.
+//! the same code (`ops::simd::avx2_call!`), with identical results.
 
 use std::ops::Range;
 

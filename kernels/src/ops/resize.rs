@@ -38,7 +38,7 @@
 //! srgb(l / 65535))`). Alpha is never transformed.
 //!
 //! The hot loops are plain Rust that vectorizes; on x86_64 they are
-//! compiled a second time with AVX2 ([`super::simd::avx2_call`]), with
+//! compiled a second time with AVX2 (`ops::simd::avx2_call!`), with
 //! identical results (no fused multiply-add).
 
 use std::ops::Range;

@@ -7,7 +7,7 @@
 //! result on every platform) in a straight loop over pixel words, which
 //! the compiler vectorises; the results are within one level of the exact
 //! `f64` formulas in their doc comments (which round halves away from zero;
-//! these round them to even, see [`level`]), clamped to `0..=255`.
+//! these round them to even, see `level`), clamped to `0..=255`.
 
 use crate::spec::{BlackWhiteParams, ChannelMixerParams, SepiaParams, VibranceParams};
 
