@@ -32,8 +32,15 @@ for t in "${targets[@]}"; do
   corpus=fuzz/corpus/$t          # what the fuzzer learns (git-ignored)
   mkdir -p "$corpus"
   # -timeout: one input taking over 10 s is a hang; -rss_limit_mb: 2 GiB.
-  if ! cargo fuzz run --sanitizer none --fuzz-dir fuzz "$t" "$corpus" "$seeds/$t" -- \
-      -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1; then
+  # The fuzzer's progress lines go to a log; its summary (or, on a crash,
+  # the end of the log) is printed.
+  log=target/fuzz-$t.log
+  if cargo fuzz run --sanitizer none --fuzz-dir fuzz "$t" "$corpus" "$seeds/$t" -- \
+      -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+      >"$log" 2>&1; then
+    grep -E '^(Done|stat::)' "$log" || tail -n 5 "$log"
+  else
+    tail -n 60 "$log"
     echo "fuzz target $t crashed; reproduce with:"
     echo "  cargo fuzz run --sanitizer none --fuzz-dir fuzz $t fuzz/artifacts/$t/<file>"
     ls -l "fuzz/artifacts/$t" 2>/dev/null || true
