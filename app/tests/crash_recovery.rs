@@ -51,26 +51,31 @@ impl Display {
                 xvfb: None,
             };
         }
-        let n = 140 + std::process::id() % 50;
-        let xvfb = Command::new("Xvfb")
+        // `-displayfd`: Xvfb picks a free display itself and writes its
+        // number once it accepts connections (no guessing, no races with
+        // other servers or stale lock files).
+        let mut xvfb = Command::new("Xvfb")
             .args([
-                format!(":{n}").as_str(),
+                "-displayfd",
+                "1",
                 "-screen",
                 "0",
                 "1280x800x24",
                 "-nolisten",
                 "tcp",
             ])
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .expect("this test needs Xvfb (scripts/check.sh installs it) or a $DISPLAY");
-        let socket = PathBuf::from(format!("/tmp/.X11-unix/X{n}"));
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while !socket.exists() {
-            assert!(Instant::now() < deadline, "Xvfb :{n} did not start");
-            std::thread::sleep(Duration::from_millis(50));
+        let mut line = String::new();
+        if let Some(out) = xvfb.stdout.take() {
+            std::io::BufRead::read_line(&mut std::io::BufReader::new(out), &mut line).ok();
         }
+        let n: u32 = line
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("Xvfb did not report a display (got {line:?})"));
         Self {
             name: format!(":{n}"),
             xvfb: Some(xvfb),
