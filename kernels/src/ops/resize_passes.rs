@@ -96,6 +96,14 @@ pub(super) fn horizontal(taps: &PaddedTaps, pre: &[[f32; 4]], out: &mut [f32]) {
         }
         out_px[g..g + HGROUP].copy_from_slice(&acc);
     }
+    tail(taps, pre, out_px, whole, n);
+}
+
+/// Output pixels `whole..n` one at a time (the pixels after the last whole
+/// group), for both builds of the horizontal pass.
+#[inline(always)]
+fn tail(taps: &PaddedTaps, pre: &[[f32; 4]], out_px: &mut [[f32; 4]], whole: usize, n: usize) {
+    let len = taps.len;
     for (x, o) in out_px.iter_mut().enumerate().take(n).skip(whole) {
         let s = taps.start[x];
         let (Some(src), Some(w)) = (
@@ -218,21 +226,6 @@ pub(super) mod avx2 {
                 unsafe { _mm256_storeu_ps(o.as_flattened_mut().as_mut_ptr(), a) };
             }
         }
-        for (x, o) in out_px.iter_mut().enumerate().take(n).skip(whole) {
-            let s = taps.start[x];
-            let (Some(src), Some(w)) = (
-                pre.get(s..s + len),
-                taps.weights.get(x * len..(x + 1) * len),
-            ) else {
-                continue;
-            };
-            let mut acc = [0f32; 4];
-            for (wk, v) in w.iter().zip(src) {
-                for c in 0..4 {
-                    acc[c] += wk * v[c];
-                }
-            }
-            *o = acc;
-        }
+        super::tail(taps, pre, out_px, whole, n);
     }
 }
