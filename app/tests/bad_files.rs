@@ -174,14 +174,20 @@ fn temporaries(dir: &Path) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn lumen_apply_fails_cleanly_on_every_bad_file_and_writes_nothing() {
+/// A temporary directory with `in/` and `out/` folders and a recipe.
+fn workspace() -> (tempfile::TempDir, PathBuf, PathBuf, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let inputs = dir.path().join("in");
     let outputs = dir.path().join("out");
     std::fs::create_dir(&inputs).unwrap();
     std::fs::create_dir(&outputs).unwrap();
     let recipe = recipe(dir.path());
+    (dir, inputs, outputs, recipe)
+}
+
+#[test]
+fn lumen_apply_fails_cleanly_on_every_bad_file_and_writes_nothing() {
+    let (_dir, inputs, outputs, recipe) = workspace(); // `_dir` keeps it alive
     for (i, case) in corpus().into_iter().enumerate() {
         let input = case.create(&inputs);
         let output = outputs.join(format!("{i}.png"));
@@ -226,12 +232,7 @@ fn lumen_apply_fails_cleanly_on_every_bad_file_and_writes_nothing() {
 
 #[test]
 fn out_dir_writes_the_good_files_and_names_every_bad_one() {
-    let dir = tempfile::tempdir().unwrap();
-    let inputs = dir.path().join("in");
-    let outputs = dir.path().join("out");
-    std::fs::create_dir(&inputs).unwrap();
-    std::fs::create_dir(&outputs).unwrap();
-    let recipe = recipe(dir.path());
+    let (_dir, inputs, outputs, recipe) = workspace(); // `_dir` keeps it alive
     let good = inputs.join("good.png");
     std::fs::write(&good, corpus::png()).unwrap();
     let cases: Vec<Case> = corpus()
