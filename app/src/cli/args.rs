@@ -79,6 +79,10 @@ pub struct ApplyArgs {
     /// only).
     #[arg(long)]
     pub timings: bool,
+    /// Allow an output to replace its own input file (e.g. --out-dir
+    /// naming the inputs' folder); refused otherwise.
+    #[arg(long)]
+    pub overwrite: bool,
     /// INPUT OUTPUT, or with --out-dir the INPUT files.
     #[arg(value_name = "PATH", required = true)]
     pub paths: Vec<PathBuf>,

@@ -1,17 +1,14 @@
 //! The command line: `lumen apply`, running a recipe headless on the same
 //! code the editor uses, so it writes exactly the pixels the editor exports.
 
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Instant;
+use std::path::Path;
 
-use lumen_kernels::{FilterSpec, Recipe};
-use lumen_worker::{JobControl, default_threads, render_steps};
+use crate::io;
 
-use crate::io::{self, ExportFormat};
-
+mod apply;
 mod args;
 
+pub use apply::{read_recipe, run_apply};
 pub use args::{ApplyArgs, Cli, Command, EditorArgs, parse, write_completions};
 
 /// A command-line failure; [`CliError::exit_code`] says how the process
@@ -56,10 +53,6 @@ impl CliError {
             _ => 1,
         }
     }
-}
-
-fn usage_err(message: impl Into<String>) -> CliError {
-    CliError::Usage(message.into())
 }
 
 /// What `main` does after reading the command line.
@@ -121,154 +114,8 @@ fn editor_options(args: EditorArgs) -> Result<crate::Options, CliError> {
     })
 }
 
-/// Reads a recipe file's text.
+/// Reads a recipe file's text (a regular file of at most
+/// [`io::MAX_RECIPE_BYTES`]).
 fn read_recipe_text(path: &Path) -> Result<String, CliError> {
-    std::fs::read_to_string(path).map_err(|e| CliError::Recipe {
-        path: path.display().to_string(),
-        message: e.to_string(),
-    })
-}
-
-/// Reads and validates a recipe file.
-pub fn read_recipe(path: &Path) -> Result<Recipe, CliError> {
-    let text = read_recipe_text(path)?;
-    Recipe::from_json(&text).map_err(|e| CliError::Recipe {
-        path: path.display().to_string(),
-        message: e.to_string(),
-    })
-}
-
-fn output_format(path: &Path, quality: u8) -> Result<ExportFormat, CliError> {
-    match ExportFormat::from_path(&path.to_string_lossy()) {
-        Some(ExportFormat::Jpeg { .. }) => Ok(ExportFormat::Jpeg { quality }),
-        Some(f) => Ok(f),
-        None => Err(usage_err(format!(
-            "{}: unknown output format; use .png, .jpg/.jpeg or .webp",
-            path.display()
-        ))),
-    }
-}
-
-/// Runs the recipe on one file.
-fn process(
-    input: &Path,
-    output: &Path,
-    specs: &[FilterSpec],
-    a: &ApplyArgs,
-    threads: usize,
-) -> Result<(), CliError> {
-    let format = output_format(output, a.quality)?;
-    let name = input.display().to_string();
-    let render_err = |message: String| CliError::Render {
-        name: name.clone(),
-        message,
-    };
-    let mut image = io::load(input, &name)?;
-    let control = JobControl::new();
-    for spec in specs {
-        let started = Instant::now();
-        let mut out = render_steps(
-            &image,
-            std::slice::from_ref(spec),
-            threads,
-            &control,
-            &|_| {},
-        )
-        .map_err(|e| render_err(e.to_string()))?;
-        let ms = started.elapsed().as_secs_f64() * 1000.0;
-        if a.timings {
-            eprintln!("timing {} {ms:.3}", spec.name());
-        }
-        image = out
-            .pop()
-            .ok_or_else(|| render_err(format!("{} produced no image", spec.name())))?;
-    }
-    let encoded = io::encode(&image, format).map_err(|e| render_err(e.to_string()))?;
-    io::write_atomic(output, &encoded)?;
-    Ok(())
-}
-
-/// `lumen apply ...`.
-pub fn run_apply(a: &ApplyArgs) -> Result<(), CliError> {
-    let threads = a.threads.map_or_else(default_threads, usize::from);
-    let recipe = read_recipe(&a.recipe)?;
-    let specs: Vec<FilterSpec> = recipe.enabled_specs().cloned().collect();
-    let Some(dir) = &a.out_dir else {
-        let [input, output] = a.paths.as_slice() else {
-            return Err(usage_err(format!(
-                "apply needs INPUT and OUTPUT (or --out-dir DIR INPUT...), got {} paths",
-                a.paths.len()
-            )));
-        };
-        return process(input, output, &specs, a, threads);
-    };
-    if !dir.is_dir() {
-        return Err(CliError::Io(io::IoError::File {
-            path: dir.display().to_string(),
-            source: std::io::Error::new(std::io::ErrorKind::NotADirectory, "not a directory"),
-        }));
-    }
-    let jobs: Vec<(PathBuf, PathBuf)> = a
-        .paths
-        .iter()
-        .map(|input| {
-            let name = input
-                .file_name()
-                .map(PathBuf::from)
-                .unwrap_or_else(|| input.clone());
-            (input.clone(), dir.join(name))
-        })
-        .collect();
-    // Two inputs with the same file name would overwrite each other's
-    // output: refuse before writing anything.
-    let mut seen = std::collections::HashMap::new();
-    for (input, output) in &jobs {
-        if let Some(first) = seen.insert(output.clone(), input.clone()) {
-            return Err(usage_err(format!(
-                "{} and {} would both be written to {}",
-                first.display(),
-                input.display(),
-                output.display()
-            )));
-        }
-    }
-    // Files run in parallel; the cores are shared between them.
-    let parallel = threads.min(jobs.len()).max(1);
-    let per_file = (threads / parallel).max(1);
-    let next = AtomicUsize::new(0);
-    let failures = std::sync::Mutex::new(Vec::new());
-    let fail = |e: CliError| {
-        failures
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .push(e);
-    };
-    std::thread::scope(|s| {
-        for i in 0..parallel {
-            let spawned = std::thread::Builder::new()
-                .name(format!("lumen-file-{i}"))
-                .spawn_scoped(s, || {
-                    loop {
-                        let k = next.fetch_add(1, Ordering::Relaxed);
-                        let Some((input, output)) = jobs.get(k) else {
-                            break;
-                        };
-                        if let Err(e) = process(input, output, &specs, a, per_file) {
-                            fail(e);
-                        }
-                    }
-                });
-            if let Err(e) = spawned {
-                fail(CliError::Thread(e));
-            }
-        }
-    });
-    let failures = failures
-        .into_inner()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    if failures.is_empty() {
-        Ok(())
-    } else {
-        Err(CliError::Batch(failures))
-    }
+    Ok(io::read_recipe_file(path)?)
 }

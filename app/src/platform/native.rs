@@ -55,12 +55,12 @@ pub fn pick_recipe(tasks: Tasks) {
         tasks.send(TaskResult::Nothing);
         return;
     };
-    tasks.send(match std::fs::read_to_string(&path) {
+    tasks.send(match crate::io::read_recipe_file(&path) {
         Ok(text) => TaskResult::RecipeText {
             name: path.display().to_string(),
             text,
         },
-        Err(e) => TaskResult::Failed(format!("{}: {e}", path.display())),
+        Err(e) => TaskResult::Failed(e.to_string()),
     });
 }
 
