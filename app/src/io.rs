@@ -282,6 +282,20 @@ fn decode_unguarded(bytes: &[u8], name: &str, limits: DecodeLimits) -> Result<Rg
             ),
         });
     }
+    // The decoder's own buffer: 16-bit samples take twice the bytes, so a
+    // size that fits as 8-bit RGBA may not fit as 16-bit RGBA.
+    let buffer = decoder.total_bytes();
+    if buffer > limits.max_alloc_bytes {
+        return Err(IoError::TooLarge {
+            name: name.to_owned(),
+            detail: format!(
+                "decoding its {w}x{h} pixels ({} bytes each) needs {buffer} bytes, more than \
+                 the limit of {} bytes",
+                decoder.color_type().bytes_per_pixel(),
+                limits.max_alloc_bytes
+            ),
+        });
+    }
     if w == 0 || h == 0 {
         return Err(IoError::Decode {
             name: name.to_owned(),

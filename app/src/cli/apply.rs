@@ -2,12 +2,14 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex, PoisonError};
 use std::time::Instant;
 
 use lumen_kernels::{FilterSpec, Recipe};
-use lumen_worker::{JobControl, default_threads, render_steps};
+use lumen_worker::{JobControl, StepError, default_threads, render_steps};
 
 use super::{ApplyArgs, CliError, read_recipe_text};
+use crate::governor;
 use crate::io::{self, ExportFormat, Links};
 
 fn usage_err(message: impl Into<String>) -> CliError {
@@ -42,39 +44,85 @@ struct Job {
     links: Links,
 }
 
-/// Runs the recipe on one file.
-fn process(job: &Job, specs: &[FilterSpec], a: &ApplyArgs, threads: usize) -> Result<(), CliError> {
-    let format = output_format(&job.output, a.quality)?;
-    let name = job.input.display().to_string();
-    let render_err = |message: String| CliError::Render {
-        name: name.clone(),
-        message,
-    };
-    let mut image = io::load(&job.input, &name)?;
-    let control = JobControl::new();
-    for spec in specs {
-        let started = Instant::now();
-        let mut out = render_steps(
-            &image,
-            std::slice::from_ref(spec),
-            threads,
-            &control,
-            &|_| {},
-        )
-        .map_err(|e| render_err(e.to_string()))?;
-        let ms = started.elapsed().as_secs_f64() * 1000.0;
-        if a.timings {
-            eprintln!("timing {} {ms:.3}", spec.name());
+/// What runs on every file: the recipe's enabled steps, each with its
+/// place in the recipe (for messages), and the options.
+struct Plan<'a> {
+    specs: Vec<FilterSpec>,
+    numbers: Vec<usize>,
+    args: &'a ApplyArgs,
+    budget: u64,
+}
+
+impl Plan<'_> {
+    /// The peak memory of processing `job`, checked against the budget;
+    /// `Ok(None)` when the header cannot be read (loading will say why).
+    fn estimate(&self, job: &Job) -> Result<Option<u64>, CliError> {
+        let (file, meta) = io::open_regular(&job.input, "an image file")?;
+        let Some(probe) = governor::probe_from(std::io::BufReader::new(file)) else {
+            return Ok(None);
+        };
+        let name = job.input.display().to_string();
+        let need = governor::apply_estimate(&probe, meta.len(), &self.specs, &self.numbers)
+            .map_err(|e| CliError::Render {
+                name: name.clone(),
+                message: e.to_string(),
+            })?;
+        if need.bytes > self.budget {
+            return Err(CliError::Memory {
+                name,
+                what: format!("{}x{} image: {need}", probe.width, probe.height),
+                needed: need.bytes,
+                budget: self.budget,
+            });
         }
-        image = out
-            .pop()
-            .ok_or_else(|| render_err(format!("{} produced no image", spec.name())))?;
+        Ok(Some(need.bytes))
     }
-    let encoded = io::encode(&image, format).map_err(|e| render_err(e.to_string()))?;
-    io::write_atomic_opts(&job.output, job.links, &mut |f| {
-        std::io::Write::write_all(f, &encoded)
-    })?;
-    Ok(())
+
+    /// Runs the recipe on one file, rendering with `threads` threads.
+    fn process(&self, job: &Job, threads: usize) -> Result<(), CliError> {
+        let format = output_format(&job.output, self.args.quality)?;
+        let name = job.input.display().to_string();
+        let render_err = |message: String| CliError::Render {
+            name: name.clone(),
+            message,
+        };
+        let mut image = io::load(&job.input, &name)?;
+        let control = JobControl::new();
+        for (spec, &index) in self.specs.iter().zip(&self.numbers) {
+            let started = Instant::now();
+            let step = |message: &str| format!("step {} ({}): {message}", index + 1, spec.label());
+            let mut out = render_steps(
+                &image,
+                std::slice::from_ref(spec),
+                threads,
+                &control,
+                &|_| {},
+            )
+            .map_err(|e| match e {
+                StepError::Failed { message, .. } => render_err(step(&message)),
+                StepError::Cancelled => render_err(step("cancelled")),
+            })?;
+            let ms = started.elapsed().as_secs_f64() * 1000.0;
+            if self.args.timings {
+                eprintln!("timing {} {ms:.3}", spec.name());
+            }
+            image = out
+                .pop()
+                .ok_or_else(|| render_err(step("produced no image")))?;
+        }
+        let encoded = io::encode(&image, format).map_err(|e| render_err(e.to_string()))?;
+        drop(image);
+        io::write_atomic_opts(&job.output, job.links, &mut |f| {
+            std::io::Write::write_all(f, &encoded)
+        })?;
+        Ok(())
+    }
+
+    /// Estimates, then processes one file alone.
+    fn run_one(&self, job: &Job, threads: usize) -> Result<(), CliError> {
+        self.estimate(job)?;
+        self.process(job, threads)
+    }
 }
 
 /// Whether writing `job` would replace its own input file (the same file,
@@ -134,7 +182,19 @@ fn check_jobs(jobs: &[Job], overwrite: bool) -> Result<(), CliError> {
 pub fn run_apply(a: &ApplyArgs) -> Result<(), CliError> {
     let threads = a.threads.map_or_else(default_threads, usize::from);
     let recipe = read_recipe(&a.recipe)?;
-    let specs: Vec<FilterSpec> = recipe.enabled_specs().cloned().collect();
+    let (numbers, specs) = recipe
+        .steps
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.enabled)
+        .map(|(i, s)| (i, s.spec.clone()))
+        .unzip();
+    let plan = Plan {
+        specs,
+        numbers,
+        args: a,
+        budget: a.max_memory.unwrap_or_else(governor::default_budget),
+    };
     let Some(dir) = &a.out_dir else {
         let [input, output] = a.paths.as_slice() else {
             return Err(usage_err(format!(
@@ -148,7 +208,7 @@ pub fn run_apply(a: &ApplyArgs) -> Result<(), CliError> {
             links: Links::Follow,
         };
         check_jobs(std::slice::from_ref(&job), a.overwrite)?;
-        return process(&job, &specs, a, threads);
+        return plan.run_one(&job, threads);
     };
     if !dir.is_dir() {
         return Err(CliError::Io(io::IoError::File {
@@ -168,37 +228,103 @@ pub fn run_apply(a: &ApplyArgs) -> Result<(), CliError> {
         })
         .collect();
     check_jobs(&jobs, a.overwrite)?;
-    run_batch(&jobs, &specs, a, threads)
-}
-
-/// Runs `jobs` on parallel threads sharing `threads` cores.
-fn run_batch(
-    jobs: &[Job],
-    specs: &[FilterSpec],
-    a: &ApplyArgs,
-    threads: usize,
-) -> Result<(), CliError> {
     let parallel = threads.min(jobs.len()).max(1);
     let per_file = (threads / parallel).max(1);
+    let pool = MemoryPool::new(plan.budget);
+    let failures = run_bounded(&jobs, parallel, |job| {
+        let bytes = plan.estimate(job)?.unwrap_or(0);
+        let _held = pool.reserve(bytes);
+        plan.process(job, per_file)
+    });
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(CliError::Batch(failures))
+    }
+}
+
+/// Memory shared by the files of a batch: each file holds its estimated
+/// peak while it runs, so the files in flight together fit the budget,
+/// however many threads there are.
+struct MemoryPool {
+    budget: u64,
+    used: Mutex<u64>,
+    freed: Condvar,
+}
+
+/// Memory held from a [`MemoryPool`], given back when dropped.
+struct Held<'a> {
+    pool: &'a MemoryPool,
+    bytes: u64,
+}
+
+impl MemoryPool {
+    /// A pool of `budget` bytes.
+    fn new(budget: u64) -> Self {
+        Self {
+            budget,
+            used: Mutex::new(0),
+            freed: Condvar::new(),
+        }
+    }
+
+    /// Waits until `bytes` fit beside what others hold, and holds them. A
+    /// request larger than the whole budget waits until nothing else is
+    /// held (callers refuse those beforehand), so it never waits forever.
+    fn reserve(&self, bytes: u64) -> Held<'_> {
+        let mut used = self.used.lock().unwrap_or_else(PoisonError::into_inner);
+        while *used > 0 && used.saturating_add(bytes) > self.budget {
+            used = self
+                .freed
+                .wait(used)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        *used = used.saturating_add(bytes);
+        Held { pool: self, bytes }
+    }
+
+    /// Bytes held now.
+    #[cfg(test)]
+    fn used(&self) -> u64 {
+        *self.used.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Drop for Held<'_> {
+    fn drop(&mut self) {
+        let mut used = self
+            .pool
+            .used
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        *used = used.saturating_sub(self.bytes);
+        self.pool.freed.notify_all();
+    }
+}
+
+/// Runs `work` on every job from `workers` named threads; returns the
+/// failures. The threads bound how many files can run at once; `work`
+/// bounds it further by memory (through a [`MemoryPool`]).
+fn run_bounded<J: Sync>(
+    jobs: &[J],
+    workers: usize,
+    work: impl Fn(&J) -> Result<(), CliError> + Sync,
+) -> Vec<CliError> {
     let next = AtomicUsize::new(0);
-    let failures = std::sync::Mutex::new(Vec::new());
+    let failures = Mutex::new(Vec::new());
     let fail = |e: CliError| {
         failures
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .unwrap_or_else(PoisonError::into_inner)
             .push(e);
     };
     std::thread::scope(|s| {
-        for i in 0..parallel {
+        for i in 0..workers {
             let spawned = std::thread::Builder::new()
                 .name(format!("lumen-file-{i}"))
                 .spawn_scoped(s, || {
-                    loop {
-                        let k = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(job) = jobs.get(k) else {
-                            break;
-                        };
-                        if let Err(e) = process(job, specs, a, per_file) {
+                    while let Some(job) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
+                        if let Err(e) = work(job) {
                             fail(e);
                         }
                     }
@@ -208,12 +334,48 @@ fn run_batch(
             }
         }
     });
-    let failures = failures
+    failures
         .into_inner()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    if failures.is_empty() {
-        Ok(())
-    } else {
-        Err(CliError::Batch(failures))
+        .unwrap_or_else(PoisonError::into_inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_in_flight_never_hold_more_than_the_budget() {
+        let pool = MemoryPool::new(1000);
+        let jobs: Vec<u64> = (0..64).map(|i| 100 + (i * 37) % 400).collect();
+        let peak = std::sync::atomic::AtomicU64::new(0);
+        let in_flight = AtomicUsize::new(0);
+        let most = AtomicUsize::new(0);
+        let failures = run_bounded(&jobs, 32, |&bytes| {
+            let _held = pool.reserve(bytes);
+            peak.fetch_max(pool.used(), Ordering::SeqCst);
+            let n = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+            most.fetch_max(n, Ordering::SeqCst);
+            std::thread::sleep(std::time::Duration::from_millis(2));
+            in_flight.fetch_sub(1, Ordering::SeqCst);
+            Ok(())
+        });
+        assert!(failures.is_empty());
+        assert!(peak.load(Ordering::SeqCst) <= 1000, "{peak:?}");
+        // 32 threads, but at most 1000 / 100 files fit at once.
+        assert!(most.load(Ordering::SeqCst) <= 10, "{most:?}");
+        assert!(
+            most.load(Ordering::SeqCst) >= 2,
+            "files still run in parallel"
+        );
+        assert_eq!(pool.used(), 0);
+    }
+
+    #[test]
+    fn a_request_over_the_budget_runs_alone_instead_of_waiting_forever() {
+        let pool = MemoryPool::new(10);
+        let held = pool.reserve(50);
+        assert_eq!(pool.used(), 50);
+        drop(held);
+        assert_eq!(pool.used(), 0);
     }
 }

@@ -79,6 +79,10 @@ pub struct ApplyArgs {
     /// only).
     #[arg(long)]
     pub timings: bool,
+    /// The memory lumen apply may use, e.g. 512M or 2G [default: three
+    /// quarters of what this machine or container has available].
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_memory: Option<u64>,
     /// Allow an output to replace its own input file (e.g. --out-dir
     /// naming the inputs' folder); refused otherwise.
     #[arg(long)]
@@ -86,6 +90,36 @@ pub struct ApplyArgs {
     /// INPUT OUTPUT, or with --out-dir the INPUT files.
     #[arg(value_name = "PATH", required = true)]
     pub paths: Vec<PathBuf>,
+}
+
+/// Parses a byte count: a whole number, optionally followed by K, M, G
+/// or T (powers of 1024; a trailing "B" or "iB" is allowed).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let t = t
+        .strip_suffix("iB")
+        .or_else(|| t.strip_suffix('B'))
+        .unwrap_or(t);
+    let (digits, shift) = match t.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => {
+            let shift = match c.to_ascii_uppercase() {
+                'K' => 10,
+                'M' => 20,
+                'G' => 30,
+                'T' => 40,
+                _ => return Err(format!("unknown unit {c:?}; use K, M, G or T")),
+            };
+            (&t[..i], shift)
+        }
+        _ => (t, 0),
+    };
+    let n: u64 = digits
+        .trim()
+        .parse()
+        .map_err(|_| "expected a size such as 512M or 2G".to_owned())?;
+    n.checked_mul(1 << shift)
+        .filter(|&b| b > 0)
+        .ok_or_else(|| "the size must be above 0 and below 16 EiB".to_owned())
 }
 
 /// Parses the process's arguments (`args[0]` is the program name).
@@ -134,6 +168,18 @@ mod tests {
         assert_eq!(a.paths[0].as_os_str(), name);
         let cli = parse([OsString::from("lumen"), name.into()]).unwrap();
         assert_eq!(cli.editor.image.unwrap().as_os_str(), name);
+    }
+
+    #[test]
+    fn sizes_parse_with_units() {
+        assert_eq!(parse_size("512M"), Ok(512 << 20));
+        assert_eq!(parse_size("2G"), Ok(2 << 30));
+        assert_eq!(parse_size("2GiB"), Ok(2 << 30));
+        assert_eq!(parse_size("1000"), Ok(1000));
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("12X").is_err());
+        assert!(parse_size("99999999999T").is_err());
+        assert!(parse_size("").is_err());
     }
 
     #[test]

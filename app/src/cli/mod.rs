@@ -37,6 +37,23 @@ pub enum CliError {
         /// What failed.
         message: String,
     },
+    /// A file would need more memory than the budget.
+    #[error(
+        "{name}: {what} needs about {}, more than the {} lumen apply may use here \
+         (--max-memory sets it)",
+        crate::governor::human_bytes(*.needed),
+        crate::governor::human_bytes(*.budget)
+    )]
+    Memory {
+        /// The input file.
+        name: String,
+        /// What needs it.
+        what: String,
+        /// Bytes needed.
+        needed: u64,
+        /// The budget, bytes.
+        budget: u64,
+    },
     /// Some files of a batch failed; one line each.
     #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
     Batch(Vec<CliError>),
