@@ -8,7 +8,7 @@
 //! ops need the same rows, neighbourhood ops the rows plus a halo, geometry
 //! ops a mapped range (a vertical flip mirrors it, a resize scales it, a
 //! quarter turn needs every row). Each filter declares its
-//! [`Layout`](crate::registry::Layout) in the registry.
+//! [`Layout`] in the registry ([`crate::registry`]).
 
 use std::ops::Range;
 

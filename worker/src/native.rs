@@ -1,10 +1,10 @@
 //! Running jobs on native OS threads.
 //!
-//! [`render_steps`] renders a pipeline synchronously: each step is planned
-//! into row bands by [`plan_bands`], and `threads` named scoped threads
-//! (`lumen-worker-{i}`) pull band indices from a shared counter and render
-//! each band with [`run_band`] straight into its own disjoint slice of the
-//! output buffer, so the result is assembled in place without copies. Every
+//! [`render_steps`] renders a pipeline synchronously: each step is prepared
+//! once and planned into row bands by [`plan_step_bands`], and `threads`
+//! named scoped threads (`lumen-worker-{i}`) pull band indices from a shared
+//! counter and render each band with [`run_prepared`] straight into its own
+//! disjoint slice of the output buffer, so the result is assembled in place without copies. Every
 //! band reads the whole previous image through a shared borrow.
 //!
 //! [`NativeExecutor`] wraps that in an [`Executor`]: one coordinator thread

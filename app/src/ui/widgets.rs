@@ -104,7 +104,7 @@ fn reset_button(ui: &mut Ui, info: &ParamInfo) -> egui::Response {
     let side = ui.spacing().interact_size.y * 0.8;
     let (rect, response) = ui.allocate_exact_size(egui::vec2(side, side), egui::Sense::click());
     let name = format!("Reset {}", info.label);
-    response.widget_info(|| egui::WidgetInfo::labeled(egui::WidgetType::Button, true, &name));
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &name));
     if ui.is_rect_visible(rect) {
         let visuals = ui.style().interact(&response);
         let painter = ui.painter();

@@ -3,7 +3,7 @@
 //! labels, help) and an implementation of [`Filter`] (its [`FilterInfo`],
 //! how it splits into row bands, how it scales for the preview, what it
 //! prepares once per step and how it renders rows). One line per filter in
-//! [`crate::spec`]'s `registry!` list then makes it part of
+//! [`crate::spec`]'s `define_filters!` list then makes it part of
 //! [`FilterSpec`](crate::FilterSpec): recipes, the editor's palette and
 //! parameter panel, the CLI and the web worker all read it from there.
 //!
@@ -178,7 +178,7 @@ pub fn clamp_range(start: i64, end: i64, height: u32) -> Range<u32> {
 /// Generates [`FilterSpec`](crate::FilterSpec) and its dispatch from one
 /// line per filter: `Variant(ParamsType)`.
 #[macro_export]
-macro_rules! registry {
+macro_rules! define_filters {
     ($( $(#[doc = $doc:literal])* $variant:ident($ty:ty), )*) => {
         /// One filter with its parameters; serialized as
         /// `{"filter": NAME, "params": {...}}`.

@@ -24,7 +24,7 @@ pub use neighbour::*;
 pub use params::*;
 pub use tone::*;
 
-crate::registry! {
+crate::define_filters! {
     /// Inverts R, G and B; alpha is kept.
     Invert(InvertParams),
     /// Rec. 709 luma grayscale.
