@@ -8,6 +8,7 @@ pub mod autosave;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 pub mod document;
+pub mod filters_doc;
 pub mod governor;
 pub mod io;
 pub mod platform;
