@@ -8,8 +8,11 @@ pub mod autosave;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 pub mod document;
+pub mod export;
 pub mod governor;
+pub mod histogram_job;
 pub mod io;
+pub mod logging;
 pub mod platform;
 pub mod render;
 pub mod tasks;

@@ -7,3 +7,13 @@
 mod imp;
 
 pub use imp::*;
+
+/// What became of a file dropped on the window.
+pub enum Dropped {
+    /// Open this path (desktop).
+    Path(std::path::PathBuf),
+    /// Its bytes are being read; a task result follows (web).
+    Reading,
+    /// Nothing to open.
+    Nothing,
+}

@@ -2,6 +2,10 @@
 
 use lumen_worker::{Executor, NativeExecutor, Waker, default_threads};
 
+use std::path::{Path, PathBuf};
+
+use super::Dropped;
+use crate::autosave::SourceRef;
 use crate::tasks::{ExportTarget, TaskResult, Tasks};
 
 /// The executor that runs filter jobs: named std threads, one per core.
@@ -95,8 +99,42 @@ pub fn default_export_target(tasks: Tasks, default_name: &str) -> Option<ExportT
     None
 }
 
-/// Diagnostics: nothing on the desktop (the status bar shows what matters).
-pub fn log(_message: &str) {}
+/// Installs the logger: lines go to stderr, from the level in
+/// `LUMEN_LOG` (default info; [`crate::logging`]).
+pub fn init_logging() {
+    let level = crate::logging::level_from(std::env::var("LUMEN_LOG").ok().as_deref());
+    crate::logging::install(level, |_, line| eprintln!("{line}"));
+}
+
+/// True in the browser build.
+pub const IS_WEB: bool = false;
+
+/// Reads an image file and decodes it within `budget` bytes (the body of
+/// a background task).
+pub fn read_image(path: PathBuf, budget: u64) -> TaskResult {
+    let name = crate::app::display_name(&path);
+    match crate::io::read_file(&path) {
+        Ok(bytes) => {
+            let len = bytes.len() as u64;
+            crate::tasks::decode_task(bytes, name, SourceRef::File { path, len }, false, budget)
+        }
+        Err(e) => TaskResult::Failed(e.to_string()),
+    }
+}
+
+/// Writes a small file (a recipe) atomically.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    crate::io::write_atomic(path, bytes).map_err(|e| e.to_string())
+}
+
+/// A file dropped on the window: the desktop opens it by path.
+pub fn take_dropped(file: egui::DroppedFileHandle, _tasks: &Tasks, _budget: u64) -> Dropped {
+    if file.path().as_os_str().is_empty() {
+        Dropped::Nothing
+    } else {
+        Dropped::Path(file.path().to_path_buf())
+    }
+}
 
 /// The desktop has no startup recipe (the command line opens images only).
 pub fn startup_recipe() -> Option<String> {

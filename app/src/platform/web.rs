@@ -3,6 +3,9 @@
 use lumen_worker::{Executor, Waker, web::WebExecutor};
 use wasm_bindgen::JsCast as _;
 
+use std::path::{Path, PathBuf};
+
+use super::Dropped;
 use crate::tasks::{ExportTarget, TaskResult, Tasks};
 
 /// The most workers the pool starts, whatever the core count.
@@ -169,7 +172,49 @@ pub fn data_dir() -> Option<std::path::PathBuf> {
     Some(std::path::PathBuf::new())
 }
 
-/// Writes a line to the browser console (tests read it).
-pub fn log(message: &str) {
-    web_sys::console::info_1(&message.into());
+/// Installs the logger: lines go to the browser console, at their level
+/// ([`crate::logging`]; the browser tests read them).
+pub fn init_logging() {
+    crate::logging::install(log::LevelFilter::Info, |level, line| {
+        let line = line.into();
+        match level {
+            log::Level::Error => web_sys::console::error_1(&line),
+            log::Level::Warn => web_sys::console::warn_1(&line),
+            log::Level::Info => web_sys::console::info_1(&line),
+            log::Level::Debug | log::Level::Trace => web_sys::console::debug_1(&line),
+        }
+    });
+}
+
+/// True in the browser build.
+pub const IS_WEB: bool = true;
+
+/// A page cannot open a file by its path.
+pub fn read_image(path: PathBuf, _budget: u64) -> TaskResult {
+    TaskResult::Failed(format!(
+        "{}: the browser cannot open a file by its path",
+        path.display()
+    ))
+}
+
+/// A page cannot write a file by its path.
+pub fn write_file(path: &Path, _bytes: &[u8]) -> Result<(), String> {
+    Err(format!(
+        "{}: the browser cannot write files",
+        path.display()
+    ))
+}
+
+/// A file dropped on the page: its bytes are read and decoded within
+/// `budget` bytes, reporting through `tasks`.
+pub fn take_dropped(file: egui::DroppedFileHandle, tasks: &Tasks, budget: u64) -> Dropped {
+    let tasks = tasks.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let name = crate::app::display_name(file.path());
+        match file.bytes_async().await {
+            Ok(bytes) => tasks.send(decode(bytes.to_vec(), name, budget)),
+            Err(e) => tasks.send(TaskResult::Failed(format!("{name}: {e}"))),
+        }
+    });
+    Dropped::Reading
 }
