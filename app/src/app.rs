@@ -11,6 +11,7 @@ use egui::{Key, KeyboardShortcut, Modifiers};
 use lumen_kernels::{Recipe, RgbaImage};
 
 use crate::autosave::{Autosaver, Orphan, SaveAction, SessionStore, SourceRef};
+use crate::dialogs::{DialogBackend, FileRequest, SystemDialogs};
 use crate::document::Document;
 use crate::export::{Exporter, Ready};
 use crate::histogram_job::HistogramJob;
@@ -23,6 +24,7 @@ use crate::ui::palette::Palette;
 use crate::ui::panels::{self, StepAction};
 use crate::ui::params::initial_spec;
 
+mod files;
 mod menus;
 mod recovery;
 mod results;
@@ -82,6 +84,16 @@ pub struct LumenApp {
     too_big: Option<Box<crate::tasks::TooBig>>,
     /// The histogram of the displayed result.
     histogram: HistogramJob,
+    /// The system file dialogs.
+    dialogs: Arc<dyn SystemDialogs>,
+    /// True while a system file dialog is open.
+    dialog_open: bool,
+    /// The editor's own file browser, while it is open.
+    file_browser: Option<crate::ui::file_browser::FileBrowser>,
+    /// Use the editor's own file browser even where a system dialog exists.
+    builtin_dialogs: bool,
+    /// The folder of the last file chosen.
+    last_dir: Option<PathBuf>,
 }
 
 /// How the editor starts.
@@ -98,6 +110,8 @@ pub struct Options {
     /// Memory the editor may use, bytes; `None` for this machine's
     /// default ([`crate::governor::default_budget`]).
     pub memory_budget: Option<u64>,
+    /// The system file dialogs; `None` for the platform's own.
+    pub dialogs: Option<DialogBackend>,
 }
 
 /// The file name of `path`, for titles and messages.
@@ -120,6 +134,7 @@ impl LumenApp {
                 recipe: platform::startup_recipe(),
                 data_dir: platform::data_dir(),
                 memory_budget: None,
+                dialogs: None,
             },
         )
     }
@@ -158,6 +173,13 @@ impl LumenApp {
             memory_budget,
             too_big: None,
             histogram: HistogramJob::default(),
+            dialogs: options
+                .dialogs
+                .map_or_else(platform::system_dialogs, |d| d.0),
+            dialog_open: false,
+            file_browser: None,
+            builtin_dialogs: false,
+            last_dir: None,
         };
         if let Some(dir) = &options.data_dir {
             match SessionStore::open(dir) {
@@ -265,10 +287,7 @@ impl LumenApp {
                 self.close_confirmed = true;
                 self.ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             }
-            Pending::OpenDialog => {
-                self.tasks_running += 1;
-                platform::pick_image(self.tasks.clone(), self.memory_budget);
-            }
+            Pending::OpenDialog => self.ask_file(FileRequest::OpenImage),
             Pending::OpenPath(path) => self.load_path(path),
         }
     }
@@ -305,11 +324,13 @@ impl LumenApp {
         let Some(default) = self.default_export_name() else {
             return;
         };
-        if let Some(target) = platform::default_export_target(self.tasks.clone(), &default) {
+        if let Some(target) = platform::default_export_target(&default) {
             let format = self.exporter.format_for(Path::new(&default));
             self.export(target, format);
         } else {
-            self.tasks_running += 1;
+            self.ask_file(FileRequest::ExportImage {
+                default_name: default,
+            });
         }
     }
 
@@ -360,7 +381,7 @@ impl LumenApp {
     // ----- per-frame logic -----
 
     fn shortcuts(&mut self, ctx: &egui::Context) {
-        if self.palette.open || self.confirm.is_some() {
+        if self.palette.open || self.confirm.is_some() || self.file_browser.is_some() {
             return;
         }
         let sc = |m, k| KeyboardShortcut::new(m, k);
@@ -550,6 +571,7 @@ impl LumenApp {
             self.add_filter(name);
         }
         self.confirm_ui(ui);
+        self.file_browser_ui(ui);
         self.too_big_ui(ui);
         self.recovery_ui(ui);
     }

@@ -7,6 +7,7 @@ pub mod app;
 pub mod autosave;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
+pub mod dialogs;
 pub mod document;
 pub mod export;
 pub mod governor;

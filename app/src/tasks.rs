@@ -59,10 +59,14 @@ pub enum TaskResult {
         /// Why some could not be read.
         problems: Vec<String>,
     },
-    /// The user picked a file to open (desktop: decoded next).
-    PickedImage(PathBuf),
-    /// The user picked where to export (desktop).
-    PickedExport(PathBuf),
+    /// A system file dialog closed (desktop): the chosen path, or `None`
+    /// if the user cancelled.
+    Picked {
+        /// What was asked.
+        request: crate::dialogs::FileRequest,
+        /// The answer.
+        path: Option<PathBuf>,
+    },
     /// A recipe file's text.
     RecipeText {
         /// Display name.

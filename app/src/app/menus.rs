@@ -1,6 +1,7 @@
 //! The menu bar, the status bar and the unsaved-changes prompt.
 
 use super::{LumenApp, Pending};
+use crate::dialogs::FileRequest;
 use crate::export::WebFormat;
 use crate::platform;
 use crate::render::Quality;
@@ -32,14 +33,17 @@ impl LumenApp {
                     });
                 }
                 if ui.button("Load recipe…").clicked() {
-                    self.tasks_running += 1;
-                    platform::pick_recipe(self.tasks.clone());
+                    self.ask_file(FileRequest::LoadRecipe);
                 }
                 if ui.button("Save recipe…").clicked()
                     && let Some(doc) = &self.doc
                 {
-                    self.tasks_running += 1;
-                    platform::save_recipe(self.tasks.clone(), doc.recipe().to_json());
+                    let json = doc.recipe().to_json();
+                    self.ask_file(FileRequest::SaveRecipe { json });
+                }
+                if !platform::IS_WEB {
+                    ui.checkbox(&mut self.builtin_dialogs, "Use Lumen's file browser")
+                        .on_hover_text("Instead of the system's file dialogs");
                 }
                 ui.separator();
                 if ui.button("Quit").clicked() {

@@ -27,11 +27,7 @@ impl LumenApp {
                 keep,
             } => self.loaded(image, name, source, keep),
             TaskResult::Exported(target) => self.exported(target),
-            TaskResult::PickedImage(path) => self.load_path(path),
-            TaskResult::PickedExport(path) => {
-                let format = self.exporter.format_for(&path);
-                self.export_to(path, format);
-            }
+            TaskResult::Picked { request, path } => self.picked(request, path),
             TaskResult::RecipeText { name, text } => self.apply_recipe_text(&name, &text),
             TaskResult::Info(msg) => self.set_notice(msg, false),
             TaskResult::Failed(msg) => self.failed(msg),

@@ -5,6 +5,8 @@
 #[cfg_attr(target_arch = "wasm32", path = "web.rs")]
 #[cfg_attr(not(target_arch = "wasm32"), path = "native.rs")]
 mod imp;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod system_dialogs;
 
 pub use imp::*;
 
@@ -16,4 +18,15 @@ pub enum Dropped {
     Reading,
     /// Nothing to open.
     Nothing,
+}
+
+/// How asking for a file started.
+pub enum Started {
+    /// A dialog is open; its answer comes as [`crate::tasks::TaskResult::Picked`].
+    Waiting,
+    /// The page's file chooser is open; what it yields comes as a task
+    /// result (web).
+    Page,
+    /// No system dialog is available: show the editor's own browser.
+    BuiltIn(crate::dialogs::FileRequest),
 }

@@ -2,6 +2,7 @@
 
 pub mod canvas;
 pub mod describe;
+pub mod file_browser;
 pub mod histogram;
 pub mod palette;
 pub mod panels;
