@@ -8,7 +8,8 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
 
 use egui::{Key, KeyboardShortcut, Modifiers};
-use lumen_kernels::{Recipe, RgbaImage};
+use lumen_kernels::histogram::Histogram;
+use lumen_kernels::{FilterSpec, Recipe, RgbaImage};
 
 use crate::autosave::{Autosaver, Orphan, SaveAction, SessionStore, SourceRef};
 use crate::dialogs::{DialogBackend, FileRequest, SystemDialogs};
@@ -112,6 +113,24 @@ pub struct Options {
     pub memory_budget: Option<u64>,
     /// The system file dialogs; `None` for the platform's own.
     pub dialogs: Option<DialogBackend>,
+}
+
+/// For each step, how many enabled steps come before it (its input is the
+/// image after that many steps of the rendered chain).
+fn step_input_positions(doc: &Document) -> Vec<usize> {
+    doc.steps()
+        .iter()
+        .scan(0, |enabled, step| {
+            let k = *enabled;
+            *enabled += usize::from(step.enabled);
+            Some(k)
+        })
+        .collect()
+}
+
+/// Steps whose editor draws (and reads) the histogram of their input.
+fn uses_input_histogram(spec: &FilterSpec) -> bool {
+    matches!(spec, FilterSpec::Levels(_) | FilterSpec::Curves(_))
 }
 
 /// The file name of `path`, for titles and messages.
@@ -436,14 +455,37 @@ impl LumenApp {
     /// Starts computing the histogram of a newly displayed result, on a
     /// background task ([`crate::histogram_job`]).
     fn request_histogram(&mut self) {
-        let Some(task) = self
+        if let Some(task) = self
             .renderer
             .displayed()
             .and_then(|d| self.histogram.start(d))
-        else {
-            return;
-        };
-        self.spawn("histogram", task);
+        {
+            self.spawn("histogram", task);
+        }
+        let Some(doc) = &self.doc else { return };
+        let chain: Vec<FilterSpec> = doc.recipe().enabled_specs().cloned().collect();
+        let wanted: Vec<usize> = step_input_positions(doc)
+            .into_iter()
+            .zip(doc.steps())
+            .filter(|(_, step)| uses_input_histogram(&step.spec))
+            .map(|(k, _)| k)
+            .collect();
+        for k in wanted {
+            if let Some((image, quality)) = self.renderer.step_input(k)
+                && let Some(task) = self.histogram.start_input(&chain[..k], image, quality)
+            {
+                self.spawn("histogram", task);
+            }
+        }
+    }
+
+    /// The histogram of the image entering step `index` (what a levels or
+    /// curves step draws behind its editor), once counted.
+    pub fn step_input_histogram(&self, index: usize) -> Option<&Histogram> {
+        let doc = self.doc.as_ref()?;
+        let k = *step_input_positions(doc).get(index)?;
+        let chain: Vec<FilterSpec> = doc.recipe().enabled_specs().take(k).cloned().collect();
+        self.histogram.input(&chain)
     }
 
     /// Logs each new full-resolution result once (the browser tests wait
@@ -537,10 +579,14 @@ impl LumenApp {
                         .resizable(true)
                         .default_size(160.0)
                         .show(ui, |ui| panels::history_ui(ui, doc));
-                    let hist = self.histogram.get();
-                    crate::ui::histogram::histogram_ui(ui, hist);
+                    crate::ui::histogram::histogram_ui(ui, self.histogram.get());
                     ui.separator();
-                    if let Some(StepAction::OpenPalette) = panels::steps_ui(ui, doc, hist) {
+                    let chain: Vec<FilterSpec> = doc.recipe().enabled_specs().cloned().collect();
+                    let inputs: Vec<Option<&Histogram>> = step_input_positions(doc)
+                        .into_iter()
+                        .map(|k| self.histogram.input(&chain[..k]))
+                        .collect();
+                    if let Some(StepAction::OpenPalette) = panels::steps_ui(ui, doc, &inputs) {
                         open_palette = true;
                     }
                 });

@@ -41,10 +41,10 @@ pub enum TaskResult {
         /// where a page cannot reopen a file).
         keep: Option<Vec<u8>>,
     },
-    /// The histogram of a displayed result.
+    /// A histogram of a displayed result or of a step's input.
     Histogram {
-        /// The render generation it belongs to.
-        generation: u64,
+        /// What it was counted from.
+        key: crate::histogram_job::HistogramKey,
         /// The counts.
         hist: Box<lumen_kernels::histogram::Histogram>,
     },

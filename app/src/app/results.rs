@@ -31,9 +31,7 @@ impl LumenApp {
             TaskResult::RecipeText { name, text } => self.apply_recipe_text(&name, &text),
             TaskResult::Info(msg) => self.set_notice(msg, false),
             TaskResult::Failed(msg) => self.failed(msg),
-            TaskResult::Histogram { generation, hist } => {
-                self.histogram.finish(generation, *hist);
-            }
+            TaskResult::Histogram { key, hist } => self.histogram.finish(key, *hist),
             TaskResult::TooBig(big) => {
                 log::info!(
                     "{} is too large to edit here ({}x{})",

@@ -23,8 +23,8 @@ pub(super) fn slider(
 }
 
 /// Edits `spec` in place. `input_size` is the size of the image the step
-/// receives, for geometry defaults; `hist` is the histogram of the current
-/// result, drawn behind the levels and curves editors.
+/// receives, for geometry defaults; `hist` is the histogram of that image
+/// (the step's input), drawn behind the levels and curves editors.
 pub fn params_ui(
     ui: &mut Ui,
     spec: &mut FilterSpec,

@@ -1,5 +1,5 @@
 //! Editors of the tone and colour adjustments, including the curve widget
-//! and the levels editor, both drawn over the result's histogram.
+//! and the levels editor, both drawn over the histogram of their input.
 
 use egui::{Color32, Pos2, Sense, Slider, Stroke, Ui, Vec2};
 use lumen_kernels::histogram::Histogram;
