@@ -7,10 +7,14 @@ pub mod app;
 pub mod autosave;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
+pub mod dialogs;
 pub mod document;
 pub mod filters_doc;
+pub mod export;
 pub mod governor;
+pub mod histogram_job;
 pub mod io;
+pub mod logging;
 pub mod platform;
 pub mod render;
 pub mod tasks;

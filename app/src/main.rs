@@ -63,6 +63,7 @@ fn editor_options(args: &[String]) -> Result<lumen_app::Options, String> {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn run_editor(initial: lumen_app::Options) -> std::process::ExitCode {
+    lumen_app::platform::init_logging();
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Lumen")

@@ -22,6 +22,7 @@ fn show_status(text: &str, remove: bool) {
 /// Starts the editor. Errors are shown on the page instead of the loading
 /// text.
 pub fn start() {
+    crate::platform::init_logging();
     wasm_bindgen_futures::spawn_local(async {
         let Some(document) = web_sys::window().and_then(|w| w.document()) else {
             return;

@@ -1,6 +1,8 @@
 //! The menu bar, the status bar and the unsaved-changes prompt.
 
-use super::{LumenApp, Pending, WebFormat};
+use super::{LumenApp, Pending};
+use crate::dialogs::FileRequest;
+use crate::export::WebFormat;
 use crate::platform;
 use crate::render::Quality;
 
@@ -17,25 +19,31 @@ impl LumenApp {
                 if ui.button("Export as…  (Ctrl+Shift+S)").clicked() {
                     self.export_dialog();
                 }
-                ui.add(egui::Slider::new(&mut self.jpeg_quality, 1..=100).text("JPEG quality"));
+                ui.add(
+                    egui::Slider::new(&mut self.exporter.jpeg_quality, 1..=100)
+                        .text("JPEG quality"),
+                );
                 ui.separator();
-                if cfg!(target_arch = "wasm32") {
+                if platform::IS_WEB {
                     ui.horizontal(|ui| {
                         ui.label("Download as");
-                        ui.radio_value(&mut self.web_format, WebFormat::Png, "PNG");
-                        ui.radio_value(&mut self.web_format, WebFormat::Jpeg, "JPEG");
-                        ui.radio_value(&mut self.web_format, WebFormat::WebP, "WebP");
+                        ui.radio_value(&mut self.exporter.web_format, WebFormat::Png, "PNG");
+                        ui.radio_value(&mut self.exporter.web_format, WebFormat::Jpeg, "JPEG");
+                        ui.radio_value(&mut self.exporter.web_format, WebFormat::WebP, "WebP");
                     });
                 }
                 if ui.button("Load recipe…").clicked() {
-                    self.tasks_running += 1;
-                    platform::pick_recipe(self.tasks.clone());
+                    self.ask_file(FileRequest::LoadRecipe);
                 }
                 if ui.button("Save recipe…").clicked()
                     && let Some(doc) = &self.doc
                 {
-                    self.tasks_running += 1;
-                    platform::save_recipe(self.tasks.clone(), doc.recipe().to_json());
+                    let json = doc.recipe().to_json();
+                    self.ask_file(FileRequest::SaveRecipe { json });
+                }
+                if !platform::IS_WEB {
+                    ui.checkbox(&mut self.builtin_dialogs, "Use Lumen's file browser")
+                        .on_hover_text("Instead of the system's file dialogs");
                 }
                 ui.separator();
                 if ui.button("Quit").clicked() {

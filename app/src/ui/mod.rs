@@ -1,6 +1,7 @@
 //! The editor's panels and widgets, one file each.
 
 pub mod canvas;
+pub mod file_browser;
 pub mod histogram;
 pub mod palette;
 pub mod panels;

@@ -32,8 +32,13 @@ pub fn step_input_sizes(doc: &Document) -> Vec<(u32, u32)> {
 }
 
 /// The recipe panel: one collapsible editor per step, with enable, move and
-/// remove buttons.
-pub fn steps_ui(ui: &mut Ui, doc: &mut Document, hist: Option<&Histogram>) -> Option<StepAction> {
+/// remove buttons. `input_hists[i]` is the histogram of the image entering
+/// step `i`, once counted (levels and curves draw it).
+pub fn steps_ui(
+    ui: &mut Ui,
+    doc: &mut Document,
+    input_hists: &[Option<&Histogram>],
+) -> Option<StepAction> {
     let mut action = None;
     ui.horizontal(|ui| {
         ui.heading("Recipe");
@@ -94,6 +99,7 @@ pub fn steps_ui(ui: &mut Ui, doc: &mut Document, hist: Option<&Histogram>) -> Op
                             }
                         });
                     });
+                    let hist = input_hists.get(i).copied().flatten();
                     if i < doc.steps().len() && params_ui(ui, &mut spec, input_size, hist) {
                         doc.edit_step(i, spec);
                     }

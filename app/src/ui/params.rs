@@ -15,8 +15,8 @@ use super::params_tone as tone;
 use super::widgets::{params_rows, params_rows_except};
 
 /// Edits `spec` in place. `input_size` is the size of the image the step
-/// receives, for geometry editors; `hist` is the histogram drawn behind the
-/// levels and curves editors.
+/// receives, for geometry editors; `hist` is the histogram of that image
+/// (the step's input), drawn behind the levels and curves editors.
 pub fn params_ui(
     ui: &mut Ui,
     spec: &mut FilterSpec,

@@ -1,4 +1,5 @@
-//! The levels and curves editors, both drawn over a histogram.
+//! The levels and curves editors, both drawn over the histogram of their
+//! input.
 
 use egui::{Color32, Pos2, Sense, Stroke, Ui, Vec2};
 use lumen_kernels::histogram::Histogram;

@@ -6,6 +6,8 @@
 
 use std::time::{Duration, Instant};
 
+pub mod xwindow;
+
 use egui_kittest::{Harness, HarnessBuilder};
 use lumen_app::{LumenApp, Options};
 
