@@ -150,7 +150,7 @@ fn validation_enforces_every_declared_range() {
 struct LeftHalf;
 
 impl WeightMap for LeftHalf {
-    fn row_weights(&self, _y: u32, width: u32, _height: u32, out: &mut [u32]) {
+    fn row_weights(&self, _y: u32, width: u32, _height: u32, _input: &[u8], out: &mut [u32]) {
         for (x, w) in out.iter_mut().enumerate() {
             let t = (x as u32 * 2 * WEIGHT_ONE) / width.max(1);
             *w = (2 * WEIGHT_ONE).saturating_sub(t).min(WEIGHT_ONE);
@@ -172,7 +172,7 @@ fn a_blend_stage_mixes_output_and_input_by_weight_in_any_band() {
     step.render_rows(&src.as_band(), 0..23, &mut whole).unwrap();
     let mut w = vec![0; 37];
     for y in 0..23u32 {
-        LeftHalf.row_weights(y, 37, 23, &mut w);
+        LeftHalf.row_weights(y, 37, 23, src.row(y).unwrap(), &mut w);
         for x in 0..37u32 {
             let i = ((y * 37 + x) * 4) as usize;
             for c in 0..4 {

@@ -14,11 +14,13 @@ use crate::image::{CHANNELS, SourceBand, checked_byte_len};
 pub const WEIGHT_ONE: u32 = 1 << 16;
 
 /// A per-pixel weight in `0..=WEIGHT_ONE`, computed from absolute
-/// coordinates so that any band gives the same weights for its rows.
+/// coordinates and the step's input pixel there (for masks by tone or
+/// colour), so that any band gives the same weights for its rows.
 pub trait WeightMap: Send + Sync + std::fmt::Debug {
     /// Writes the weights of row `y` of a `width` x `height` image into
-    /// `out` (`width` entries).
-    fn row_weights(&self, y: u32, width: u32, height: u32, out: &mut [u32]);
+    /// `out` (`width` entries); `input` is that row of the step's input
+    /// (straight RGBA, `width * 4` bytes).
+    fn row_weights(&self, y: u32, width: u32, height: u32, input: &[u8], out: &mut [u32]);
 }
 
 /// The part of a prepared step that knows its filter's type.
@@ -223,8 +225,8 @@ fn blend_rows(weights: &dyn WeightMap, src: &SourceBand<'_>, out_rows: Range<u32
     let stride = width * CHANNELS;
     let mut w = vec![0_u32; width];
     for (y, out) in out_rows.zip(dst.chunks_exact_mut(stride)) {
-        weights.row_weights(y, src.width, src.height, &mut w);
         let input = src.row(y);
+        weights.row_weights(y, src.width, src.height, input, &mut w);
         for ((o, i), &k) in out
             .chunks_exact_mut(CHANNELS)
             .zip(input.chunks_exact(CHANNELS))
