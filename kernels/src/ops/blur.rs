@@ -63,7 +63,7 @@
 use std::ops::Range;
 
 use super::blur_direct::{self, Direct};
-use super::simd::avx2_call;
+use super::simd::{CpuLevel, avx2_call};
 use crate::image::{CHANNELS, SourceBand};
 use crate::spec::{GaussianBlurParams, MAX_SIGMA_PX, UnsharpMaskParams};
 
@@ -581,9 +581,21 @@ pub fn gaussian_blur_rows(
     out_rows: Range<u32>,
     dst: &mut [u8],
 ) {
+    gaussian_blur_rows_with_level(CpuLevel::detected(), p, src, out_rows, dst);
+}
+
+/// [`gaussian_blur_rows`] at a given [`CpuLevel`] (same result at every
+/// level).
+pub fn gaussian_blur_rows_with_level(
+    level: CpuLevel,
+    p: &GaussianBlurParams,
+    src: &SourceBand<'_>,
+    out_rows: Range<u32>,
+    dst: &mut [u8],
+) {
     let plan = &Plan::new(p.sigma_px);
     if let Some(d) = &plan.direct {
-        blur_direct::blur_rows(d, src, out_rows, dst);
+        blur_direct::blur_rows(level, d, src, out_rows, dst);
         return;
     }
     let stride = src.stride();
@@ -593,7 +605,7 @@ pub fn gaussian_blur_rows(
         }
         return;
     }
-    avx2_call!(blur_body; plan: &Plan, src: &SourceBand<'_>, out_rows: Range<u32>, dst: &mut [u8]);
+    avx2_call!(level; blur_body; plan: &Plan, src: &SourceBand<'_>, out_rows: Range<u32>, dst: &mut [u8]);
 }
 
 /// [`gaussian_blur_rows`] past its identity case.
@@ -644,10 +656,22 @@ pub fn unsharp_mask_rows(
     out_rows: Range<u32>,
     dst: &mut [u8],
 ) {
+    unsharp_mask_rows_with_level(CpuLevel::detected(), p, src, out_rows, dst);
+}
+
+/// [`unsharp_mask_rows`] at a given [`CpuLevel`] (same result at every
+/// level).
+pub fn unsharp_mask_rows_with_level(
+    level: CpuLevel,
+    p: &UnsharpMaskParams,
+    src: &SourceBand<'_>,
+    out_rows: Range<u32>,
+    dst: &mut [u8],
+) {
     let plan = &Plan::new(p.sigma_px);
     if let Some(d) = &plan.direct {
         let sharpen = blur_direct::Sharpen::new(p.amount, p.threshold);
-        blur_direct::unsharp_rows(d, src, out_rows, dst, sharpen);
+        blur_direct::unsharp_rows(level, d, src, out_rows, dst, sharpen);
         return;
     }
     let stride = src.stride();
@@ -665,7 +689,7 @@ pub fn unsharp_mask_rows(
         threshold,
         shift,
     };
-    avx2_call!(unsharp_body; plan: &Plan, src: &SourceBand<'_>, out_rows: Range<u32>, dst: &mut [u8], sharpen: Sharpen);
+    avx2_call!(level; unsharp_body; plan: &Plan, src: &SourceBand<'_>, out_rows: Range<u32>, dst: &mut [u8], sharpen: Sharpen);
 }
 
 /// [`unsharp_mask_rows`] past its identity case; `dst` already holds the
