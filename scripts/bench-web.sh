@@ -37,8 +37,8 @@ resize_bilinear|resize|{"width":1920,"height":1080,"method":"bilinear"}
 resize_lanczos3|resize|{"width":1920,"height":1080,"method":"lanczos3"}
 CASES
 native="${native%,}}"
-port=8767
-python3 -m http.server "$port" --bind 127.0.0.1 --directory dist >/dev/null 2>&1 &
-server=$!
-sleep 1
+# The server binds a port the OS picks and prints it once it listens.
+coproc SERVER { exec python3 -u scripts/serve.py dist; }
+server=$SERVER_PID
+read -r -t 30 port <&"${SERVER[0]}" || { echo "the web server did not start" >&2; exit 1; }
 LUMEN_URL="http://127.0.0.1:$port/" LUMEN_NATIVE_MS="$native" node tests/web/bench.mjs

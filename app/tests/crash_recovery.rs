@@ -186,8 +186,6 @@ fn a_clean_exit_leaves_nothing_to_restore_and_discard_deletes() {
         settle(&mut h);
         h.state_mut().as_mut().unwrap().add_filter("invert");
         h.run_steps(3);
-        std::thread::sleep(Duration::from_millis(600));
-        h.run_steps(3);
         let deadline = Instant::now() + Duration::from_secs(10);
         while !sessions(&data)
             .iter()
