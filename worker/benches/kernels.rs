@@ -10,8 +10,9 @@ use std::time::Duration;
 
 use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
 use lumen_kernels::spec::{
-    BrightnessContrastParams, CropParams, ExposureParams, FlipAxis, FlipParams, GammaParams,
-    GaussianBlurParams, HslParams, ResizeMethod, ResizeParams, RotateParams, UnsharpMaskParams,
+    BoxBlurParams, BrightnessContrastParams, CropParams, DenoiseParams, ExposureParams, FlipAxis,
+    FlipParams, GammaParams, GaussianBlurParams, HslParams, MedianParams, MotionBlurParams,
+    ResizeMethod, ResizeParams, RotateParams, UnsharpMaskParams,
 };
 use lumen_kernels::{FilterSpec, RgbaImage};
 use lumen_worker::{JobControl, default_threads, render_steps};
@@ -126,6 +127,41 @@ fn cases() -> Vec<(&'static str, FilterSpec)> {
         (
             "unsharp_mask",
             FilterSpec::UnsharpMask(UnsharpMaskParams::default()),
+        ),
+        // Neighbourhood filters: small and large radii (the median and the
+        // box blur change method with the radius).
+        ("sobel", named("sobel")),
+        ("emboss", named("emboss")),
+        ("convolve", named("convolve")),
+        (
+            "median_r10",
+            FilterSpec::Median(MedianParams { radius_px: 10 }),
+        ),
+        (
+            "median_r100",
+            FilterSpec::Median(MedianParams { radius_px: 100 }),
+        ),
+        (
+            "box_blur_r10",
+            FilterSpec::BoxBlur(BoxBlurParams { radius_px: 10 }),
+        ),
+        (
+            "box_blur_r200",
+            FilterSpec::BoxBlur(BoxBlurParams { radius_px: 200 }),
+        ),
+        (
+            "motion_blur_15px",
+            FilterSpec::MotionBlur(MotionBlurParams {
+                length_px: 15.0,
+                angle_deg: 30.0,
+            }),
+        ),
+        (
+            "denoise_r3",
+            FilterSpec::Denoise(DenoiseParams {
+                strength: 0.3,
+                radius_px: 3,
+            }),
         ),
         (
             "rotate_1",
