@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
 use lumen_app::render::{Quality, Renderer};
-use lumen_kernels::spec::{GaussianBlurParams, GammaParams, ResizeParams};
+use lumen_kernels::spec::{GammaParams, GaussianBlurParams, ResizeParams};
 use lumen_kernels::{FilterSpec, RgbaImage};
 use lumen_worker::{Executor, Job, JobError, JobEvent, JobId, JobOutput};
 
@@ -160,7 +160,10 @@ fn a_newer_request_cancels_the_outdated_job_and_its_late_result_is_dropped() {
     // reached it): nothing of it is shown or cached.
     finish(&mut r, &script, &old);
     assert!(r.full_result().is_none(), "a stale result was taken");
-    assert!(r.displayed().is_none_or(|d| d.image.as_ref() == src.as_ref()));
+    assert!(
+        r.displayed()
+            .is_none_or(|d| d.image.as_ref() == src.as_ref())
+    );
     assert!(take_submitted(&script).is_empty(), "nothing new to submit");
 
     finish(&mut r, &script, &new);
@@ -199,7 +202,9 @@ fn a_large_image_shows_the_proxy_first_and_renders_full_size_after_it() {
     assert!((shown.scale - 0.64).abs() < 1e-6);
 
     // Now the full render runs, on the full-size source.
-    let full = take_submitted(&script).pop().expect("the full render starts");
+    let full = take_submitted(&script)
+        .pop()
+        .expect("the full render starts");
     assert!(Arc::ptr_eq(&full.input, &src));
     assert_eq!(full.steps, vec![blur(10.0)]);
     finish(&mut r, &script, &full);
@@ -247,10 +252,7 @@ fn a_failed_job_is_reported_and_the_renderer_stops_waiting() {
             message: "gamma: parameter `gamma` is not a number".to_owned(),
         }));
     r.poll();
-    assert_eq!(
-        r.error(),
-        Some("gamma: parameter `gamma` is not a number")
-    );
+    assert_eq!(r.error(), Some("gamma: parameter `gamma` is not a number"));
     assert!(!r.is_busy());
     assert!(take_submitted(&script).is_empty(), "no retry of a failure");
 

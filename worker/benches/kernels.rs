@@ -74,6 +74,53 @@ fn named(name: &str) -> FilterSpec {
 
 /// The benchmarked filters, with their row labels in BENCHMARKS.md.
 fn cases() -> Vec<(&'static str, FilterSpec)> {
+    let mut cases = point_and_geometry_cases();
+    cases.extend(neighbour_cases());
+    cases
+}
+
+/// Neighbourhood filters: small and large radii (the median and the box
+/// blur change method with the radius).
+fn neighbour_cases() -> Vec<(&'static str, FilterSpec)> {
+    vec![
+        ("sobel", named("sobel")),
+        ("emboss", named("emboss")),
+        ("convolve", named("convolve")),
+        (
+            "median_r10",
+            FilterSpec::Median(MedianParams { radius_px: 10 }),
+        ),
+        (
+            "median_r100",
+            FilterSpec::Median(MedianParams { radius_px: 100 }),
+        ),
+        (
+            "box_blur_r10",
+            FilterSpec::BoxBlur(BoxBlurParams { radius_px: 10 }),
+        ),
+        (
+            "box_blur_r200",
+            FilterSpec::BoxBlur(BoxBlurParams { radius_px: 200 }),
+        ),
+        (
+            "motion_blur_15px",
+            FilterSpec::MotionBlur(MotionBlurParams {
+                length_px: 15.0,
+                angle_deg: 30.0,
+            }),
+        ),
+        (
+            "denoise_r3",
+            FilterSpec::Denoise(DenoiseParams {
+                strength: 0.3,
+                radius_px: 3,
+            }),
+        ),
+    ]
+}
+
+/// Point operations and geometry.
+fn point_and_geometry_cases() -> Vec<(&'static str, FilterSpec)> {
     let resize = |method| {
         FilterSpec::Resize(ResizeParams {
             width: WIDTH / 2,
@@ -127,41 +174,6 @@ fn cases() -> Vec<(&'static str, FilterSpec)> {
         (
             "unsharp_mask",
             FilterSpec::UnsharpMask(UnsharpMaskParams::default()),
-        ),
-        // Neighbourhood filters: small and large radii (the median and the
-        // box blur change method with the radius).
-        ("sobel", named("sobel")),
-        ("emboss", named("emboss")),
-        ("convolve", named("convolve")),
-        (
-            "median_r10",
-            FilterSpec::Median(MedianParams { radius_px: 10 }),
-        ),
-        (
-            "median_r100",
-            FilterSpec::Median(MedianParams { radius_px: 100 }),
-        ),
-        (
-            "box_blur_r10",
-            FilterSpec::BoxBlur(BoxBlurParams { radius_px: 10 }),
-        ),
-        (
-            "box_blur_r200",
-            FilterSpec::BoxBlur(BoxBlurParams { radius_px: 200 }),
-        ),
-        (
-            "motion_blur_15px",
-            FilterSpec::MotionBlur(MotionBlurParams {
-                length_px: 15.0,
-                angle_deg: 30.0,
-            }),
-        ),
-        (
-            "denoise_r3",
-            FilterSpec::Denoise(DenoiseParams {
-                strength: 0.3,
-                radius_px: 3,
-            }),
         ),
         (
             "rotate_1",

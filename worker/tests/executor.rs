@@ -289,7 +289,10 @@ const EVENTS_AFTER_CANCEL: usize = 6;
 fn wait_for_first_event(wakes: &AtomicUsize) {
     let start = Instant::now();
     while wakes.load(Ordering::SeqCst) == 0 {
-        assert!(start.elapsed() < MAX_WAIT, "the job never reported progress");
+        assert!(
+            start.elapsed() < MAX_WAIT,
+            "the job never reported progress"
+        );
         std::thread::sleep(Duration::from_millis(1));
     }
 }

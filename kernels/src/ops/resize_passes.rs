@@ -65,12 +65,7 @@ fn gather<'a>(taps: &'a PaddedTaps, pre: &'a [[f32; 4]], g: usize) -> Option<Gro
 /// time (independent sums, so they overlap in the pipeline; each pixel's
 /// sum is the same sequence of operations as one at a time).
 #[inline(always)]
-pub(super) fn horizontal(
-    level: CpuLevel,
-    taps: &PaddedTaps,
-    pre: &[[f32; 4]],
-    out: &mut [f32],
-) {
+pub(super) fn horizontal(level: CpuLevel, taps: &PaddedTaps, pre: &[[f32; 4]], out: &mut [f32]) {
     #[cfg(target_arch = "x86_64")]
     {
         if level.avx2() {
