@@ -25,7 +25,10 @@ pub(super) fn slider(
 /// Edits `spec` in place. `input_size` is the size of the image the step
 /// receives, for geometry defaults; `hist` is the histogram of the current
 /// result, drawn behind the levels and curves editors.
-#[expect(clippy::too_many_lines, reason = "one arm per filter; to be generated from the filter metadata")]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one arm per filter; to be generated from the filter metadata"
+)]
 pub fn params_ui(
     ui: &mut Ui,
     spec: &mut FilterSpec,
