@@ -4,6 +4,7 @@
 //! computes exactly the same sums).
 
 use super::resize::PaddedTaps;
+use super::simd::CpuLevel;
 use crate::image::CHANNELS;
 
 /// Floats of a chunk of the vertical pass.
@@ -64,10 +65,10 @@ fn gather<'a>(taps: &'a PaddedTaps, pre: &'a [[f32; 4]], g: usize) -> Option<Gro
 /// time (independent sums, so they overlap in the pipeline; each pixel's
 /// sum is the same sequence of operations as one at a time).
 #[inline(always)]
-pub(super) fn horizontal(taps: &PaddedTaps, pre: &[[f32; 4]], out: &mut [f32]) {
+pub(super) fn horizontal(level: CpuLevel, taps: &PaddedTaps, pre: &[[f32; 4]], out: &mut [f32]) {
     #[cfg(target_arch = "x86_64")]
     {
-        if super::simd::avx2_active() {
+        if level.avx2() {
             // SAFETY: `avx2::horizontal` only needs AVX2, detected just above.
             #[allow(unsafe_code)]
             unsafe {
@@ -76,6 +77,8 @@ pub(super) fn horizontal(taps: &PaddedTaps, pre: &[[f32; 4]], out: &mut [f32]) {
             return;
         }
     }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = level;
     let (out_px, _) = out.as_chunks_mut::<CHANNELS>();
     let len = taps.len;
     let n = out_px.len().min(taps.start.len());
