@@ -229,6 +229,16 @@ impl LumenApp {
         self.doc.as_mut()
     }
 
+    /// The canvas: zoom, pan and where the image was drawn.
+    pub fn canvas(&self) -> &CanvasState {
+        &self.canvas
+    }
+
+    /// True while the original is shown instead of the result.
+    pub fn showing_before(&self) -> bool {
+        self.show_before
+    }
+
     /// The current message for the user.
     pub fn notice(&self) -> Option<&Notice> {
         self.notice.as_ref()
