@@ -147,7 +147,7 @@ impl LumenApp {
             return;
         };
         let mut choice = None;
-        egui::Modal::new(egui::Id::unique("unsaved")).show(ui.ctx(), |ui| {
+        let modal = egui::Modal::new(egui::Id::unique("unsaved")).show(ui.ctx(), |ui| {
             ui.heading("Unsaved changes");
             ui.label("Your edits have not been exported. Discard them?");
             ui.horizontal(|ui| {
@@ -162,10 +162,13 @@ impl LumenApp {
                 }
             });
         });
+        if choice.is_none() && modal.should_close() {
+            choice = Some(2); // Escape or a click beside the prompt: Cancel
+        }
         match choice {
             Some(0) => {
                 self.confirm = None;
-                self.export_dialog();
+                self.export_then(action);
             }
             Some(1) => {
                 self.confirm = None;
