@@ -10,6 +10,7 @@ pub mod cli;
 pub mod dialogs;
 pub mod document;
 pub mod export;
+pub mod filters_doc;
 pub mod governor;
 pub mod histogram_job;
 pub mod io;
