@@ -539,7 +539,8 @@ impl LumenApp {
                 .show(ui, |ui| {
                     egui::Panel::bottom("history")
                         .resizable(true)
-                        .default_size(160.0)
+                        .default_size(220.0)
+                        .min_size(90.0)
                         .show(ui, |ui| panels::history_ui(ui, doc));
                     crate::ui::histogram::histogram_ui(ui, self.histogram.get());
                     ui.separator();

@@ -13,6 +13,7 @@ pub mod export;
 pub mod filters_doc;
 pub mod governor;
 pub mod histogram_job;
+pub mod history_label;
 pub mod io;
 pub mod logging;
 pub mod platform;
