@@ -591,6 +591,10 @@ impl eframe::App for LumenApp {
         LumenApp::logic(self, ctx);
     }
 
+    fn raw_input_hook(&mut self, _ctx: &egui::Context, raw_input: &mut egui::RawInput) {
+        platform::take_stray_keys(raw_input);
+    }
+
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
         self.exit_cleanly();
     }

@@ -15,6 +15,7 @@ pub mod governor;
 pub mod histogram_job;
 pub mod history_label;
 pub mod io;
+pub mod keys;
 pub mod logging;
 pub mod platform;
 pub mod render;
