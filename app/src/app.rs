@@ -8,21 +8,28 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
 
 use egui::{Key, KeyboardShortcut, Modifiers};
-use lumen_kernels::{Recipe, RgbaImage};
+use lumen_kernels::histogram::Histogram;
+use lumen_kernels::{FilterSpec, Recipe, RgbaImage};
 
 use crate::autosave::{Autosaver, Orphan, SaveAction, SessionStore, SourceRef};
+use crate::dialogs::{DialogBackend, FileRequest, SystemDialogs};
 use crate::document::Document;
-use crate::io::{self, ExportFormat};
-use crate::platform;
+use crate::export::Exporter;
+use crate::histogram_job::HistogramJob;
+use crate::io;
+use crate::platform::{self, Dropped};
 use crate::render::Renderer;
-use crate::tasks::{ExportTarget, TaskResult, Tasks};
+use crate::tasks::{TaskResult, Tasks};
 use crate::ui::canvas::{CanvasImage, CanvasState};
 use crate::ui::palette::Palette;
 use crate::ui::panels::{self, StepAction};
 use crate::ui::params::initial_spec;
 
+mod exporting;
+mod files;
 mod menus;
 mod recovery;
+mod results;
 
 /// The sample photo shown when no file is given.
 pub const SAMPLE_PNG: &[u8] = include_bytes!("../../assets/sample.png");
@@ -32,7 +39,6 @@ pub const SAMPLE_PNG: &[u8] = include_bytes!("../../assets/sample.png");
 enum Pending {
     Close,
     OpenDialog,
-    #[cfg(not(target_arch = "wasm32"))]
     OpenPath(PathBuf),
 }
 
@@ -55,12 +61,10 @@ pub struct LumenApp {
     tasks: Tasks,
     tasks_rx: Receiver<TaskResult>,
     tasks_running: usize,
-    pending_export: Option<(ExportTarget, ExportFormat)>,
-    web_format: WebFormat,
+    exporter: Exporter,
     confirm: Option<Pending>,
     close_confirmed: bool,
     notice: Option<Notice>,
-    jpeg_quality: u8,
     show_before: bool,
     /// The last full-resolution result announced in the log.
     announced: Option<Arc<RgbaImage>>,
@@ -80,10 +84,21 @@ pub struct LumenApp {
     memory_budget: u64,
     /// An image waiting for the user to accept opening it downscaled.
     too_big: Option<Box<crate::tasks::TooBig>>,
-    /// The histogram of the displayed result, with its render generation.
-    histogram: Option<(u64, lumen_kernels::histogram::Histogram)>,
-    /// The generation whose histogram is being computed.
-    histogram_pending: Option<u64>,
+    /// The histogram of the displayed result.
+    histogram: HistogramJob,
+    /// The system file dialogs.
+    dialogs: Arc<dyn SystemDialogs>,
+    /// True while a system file dialog is open.
+    dialog_open: bool,
+    /// The editor's own file browser, while it is open.
+    file_browser: Option<crate::ui::file_browser::FileBrowser>,
+    /// Use the editor's own file browser even where a system dialog exists.
+    builtin_dialogs: bool,
+    /// The folder of the last file chosen.
+    last_dir: Option<PathBuf>,
+    /// What to do once the running export is written (the unsaved-changes
+    /// prompt's Export).
+    after_export: Option<Pending>,
 }
 
 /// How the editor starts.
@@ -100,32 +115,30 @@ pub struct Options {
     /// Memory the editor may use, bytes; `None` for this machine's
     /// default ([`crate::governor::default_budget`]).
     pub memory_budget: Option<u64>,
+    /// The system file dialogs; `None` for the platform's own.
+    pub dialogs: Option<DialogBackend>,
 }
 
-/// The format of browser downloads (the desktop takes it from the file
-/// name).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum WebFormat {
-    Png,
-    Jpeg,
-    WebP,
+/// For each step, how many enabled steps come before it (its input is the
+/// image after that many steps of the rendered chain).
+fn step_input_positions(doc: &Document) -> Vec<usize> {
+    doc.steps()
+        .iter()
+        .scan(0, |enabled, step| {
+            let k = *enabled;
+            *enabled += usize::from(step.enabled);
+            Some(k)
+        })
+        .collect()
 }
 
-/// The most pixels the histogram reads; larger images are sampled every
-/// k-th row (an estimate of the same shape at a fraction of the work).
-pub const HISTOGRAM_MAX_PX: u64 = 4 << 20;
-
-fn histogram_of(image: &RgbaImage) -> lumen_kernels::histogram::Histogram {
-    let mut hist = lumen_kernels::histogram::Histogram::new();
-    let px = u64::from(image.width()) * u64::from(image.height());
-    let every = px.div_ceil(HISTOGRAM_MAX_PX).max(1) as usize;
-    for row in image.pixels().chunks(image.stride()).step_by(every) {
-        hist.add_pixels(row);
-    }
-    hist
+/// Steps whose editor draws (and reads) the histogram of their input.
+fn uses_input_histogram(spec: &FilterSpec) -> bool {
+    matches!(spec, FilterSpec::Levels(_) | FilterSpec::Curves(_))
 }
 
-fn display_name(path: &Path) -> String {
+/// The file name of `path`, for titles and messages.
+pub fn display_name(path: &Path) -> String {
     path.file_name().map_or_else(
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
@@ -144,6 +157,7 @@ impl LumenApp {
                 recipe: platform::startup_recipe(),
                 data_dir: platform::data_dir(),
                 memory_budget: None,
+                dialogs: None,
             },
         )
     }
@@ -167,12 +181,10 @@ impl LumenApp {
             tasks: Tasks::new(tasks_tx, ctx.clone()),
             tasks_rx,
             tasks_running: 0,
-            pending_export: None,
-            web_format: WebFormat::Png,
+            exporter: Exporter::default(),
             confirm: None,
             close_confirmed: false,
             notice: None,
-            jpeg_quality: 90,
             show_before: false,
             announced: None,
             startup_recipe: options.recipe,
@@ -183,8 +195,15 @@ impl LumenApp {
             restoring: None,
             memory_budget,
             too_big: None,
-            histogram: None,
-            histogram_pending: None,
+            histogram: HistogramJob::default(),
+            dialogs: options
+                .dialogs
+                .map_or_else(platform::system_dialogs, |d| d.0),
+            dialog_open: false,
+            file_browser: None,
+            builtin_dialogs: false,
+            last_dir: None,
+            after_export: None,
         };
         if let Some(dir) = &options.data_dir {
             match SessionStore::open(dir) {
@@ -197,9 +216,8 @@ impl LumenApp {
             }
         }
         match options.image {
-            #[cfg(not(target_arch = "wasm32"))]
             Some(path) => app.load_path(path),
-            _ => app.load_sample(),
+            None => app.load_sample(),
         }
         app
     }
@@ -216,6 +234,16 @@ impl LumenApp {
         self.doc.as_mut()
     }
 
+    /// The canvas: zoom, pan and where the image was drawn.
+    pub fn canvas(&self) -> &CanvasState {
+        &self.canvas
+    }
+
+    /// True while the original is shown instead of the result.
+    pub fn showing_before(&self) -> bool {
+        self.show_before
+    }
+
     /// The current message for the user.
     pub fn notice(&self) -> Option<&Notice> {
         self.notice.as_ref()
@@ -224,7 +252,7 @@ impl LumenApp {
     /// True when nothing is loading, rendering or exporting.
     pub fn is_idle(&self) -> bool {
         self.tasks_running == 0
-            && self.pending_export.is_none()
+            && !self.exporter.is_pending()
             && self.doc.is_some()
             && !self.renderer.is_busy()
             && self.renderer.jobs_in_flight() == 0
@@ -269,29 +297,12 @@ impl LumenApp {
         });
     }
 
-    #[cfg(not(target_arch = "wasm32"))]
     fn load_path(&mut self, path: PathBuf) {
         let budget = self.memory_budget;
-        self.spawn("decode", move || {
-            let name = display_name(&path);
-            match io::read_file(&path) {
-                Ok(bytes) => {
-                    let len = bytes.len() as u64;
-                    crate::tasks::decode_task(
-                        bytes,
-                        name,
-                        SourceRef::File { path, len },
-                        false,
-                        budget,
-                    )
-                }
-                Err(e) => TaskResult::Failed(e.to_string()),
-            }
-        });
+        self.spawn("decode", move || platform::read_image(path, budget));
     }
 
     /// Opens an image file, asking first if there are unsaved changes.
-    #[cfg(not(target_arch = "wasm32"))]
     pub fn open_path(&mut self, path: PathBuf) {
         self.guard(Pending::OpenPath(path));
     }
@@ -310,103 +321,8 @@ impl LumenApp {
                 self.close_confirmed = true;
                 self.ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             }
-            Pending::OpenDialog => {
-                self.tasks_running += 1;
-                platform::pick_image(self.tasks.clone(), self.memory_budget);
-            }
-            #[cfg(not(target_arch = "wasm32"))]
+            Pending::OpenDialog => self.ask_file(FileRequest::OpenImage),
             Pending::OpenPath(path) => self.load_path(path),
-        }
-    }
-
-    /// Exports the full-resolution result to `path`; waits for the render
-    /// if it is not finished. The file is written atomically.
-    pub fn export_to(&mut self, path: PathBuf, format: ExportFormat) {
-        self.export(ExportTarget::Path(path), format);
-    }
-
-    fn export(&mut self, target: ExportTarget, format: ExportFormat) {
-        if self.doc.is_none() {
-            return;
-        }
-        self.pending_export = Some((target, format));
-        self.set_notice("Exporting…", false);
-        self.try_export();
-    }
-
-    fn try_export(&mut self) {
-        if self.pending_export.is_none() {
-            return;
-        }
-        if let Some(err) = self.renderer.error() {
-            let msg = format!("Export stopped: {err}");
-            self.pending_export = None;
-            self.set_notice(msg, true);
-            return;
-        }
-        let Some(image) = self.renderer.full_result() else {
-            return;
-        };
-        let Some((target, format)) = self.pending_export.take() else {
-            return;
-        };
-        self.spawn("export", move || {
-            let written = io::encode(&image, format)
-                .map_err(|e| e.to_string())
-                .and_then(|bytes| platform::deliver(&target, &bytes));
-            match written {
-                Ok(()) => TaskResult::Exported(target),
-                Err(e) => {
-                    TaskResult::Failed(format!("Export failed, nothing was overwritten: {e}"))
-                }
-            }
-        });
-    }
-
-    fn default_export_name(&self) -> Option<String> {
-        let doc = self.doc.as_ref()?;
-        let stem = doc
-            .name
-            .rsplit_once('.')
-            .map_or(doc.name.as_str(), |(s, _)| s);
-        let ext = match self.web_format {
-            WebFormat::Png => "png",
-            WebFormat::Jpeg => "jpg",
-            WebFormat::WebP => "webp",
-        };
-        Some(format!("{stem}-edited.{ext}"))
-    }
-
-    fn export_dialog(&mut self) {
-        let Some(default) = self.default_export_name() else {
-            return;
-        };
-        if let Some(target) = platform::default_export_target(self.tasks.clone(), &default) {
-            let format = self.format_for(Path::new(&default));
-            self.export(target, format);
-        } else {
-            self.tasks_running += 1;
-        }
-    }
-
-    fn format_for(&self, path: &Path) -> ExportFormat {
-        match ExportFormat::from_path(&path.to_string_lossy()) {
-            Some(ExportFormat::Jpeg { .. }) => ExportFormat::Jpeg {
-                quality: self.jpeg_quality,
-            },
-            Some(f) => f,
-            None => ExportFormat::Png,
-        }
-    }
-
-    fn save(&mut self) {
-        let target = self.doc.as_ref().and_then(|d| d.export_path.clone());
-        match target {
-            Some(path) => {
-                let format = self.format_for(&path);
-                self.export_to(path, format);
-            }
-            None => self.export_dialog(),
         }
     }
 
@@ -423,10 +339,9 @@ impl LumenApp {
     }
 
     /// Writes the document's recipe to a file (atomically).
-    #[cfg(not(target_arch = "wasm32"))]
     pub fn save_recipe(&mut self, path: &Path) {
         let Some(doc) = &self.doc else { return };
-        match io::write_atomic(path, doc.recipe().to_json().as_bytes()) {
+        match platform::write_file(path, doc.recipe().to_json().as_bytes()) {
             Ok(()) => self.set_notice(format!("Saved recipe {}", path.display()), false),
             Err(e) => self.set_notice(e.to_string(), true),
         }
@@ -446,103 +361,8 @@ impl LumenApp {
 
     // ----- per-frame logic -----
 
-    fn take_task_results(&mut self) {
-        while let Ok(result) = self.tasks_rx.try_recv() {
-            self.tasks_running = self.tasks_running.saturating_sub(1);
-            match result {
-                TaskResult::Loaded {
-                    image,
-                    name,
-                    source,
-                    keep,
-                } => {
-                    if let (Some(store), Some(bytes)) = (&self.store, &keep) {
-                        store.save_source(bytes);
-                    }
-                    let image = Arc::new(image);
-                    let mut doc = Document::new(image.clone(), name.clone());
-                    if let SourceRef::File { path, .. } = &source {
-                        doc.path = Some(path.clone());
-                    }
-                    self.source = source;
-                    self.autosaver.reset();
-                    let restored = self.finish_restore(&mut doc);
-                    self.doc = Some(doc);
-                    self.renderer.set_source(image);
-                    self.canvas.reset();
-                    platform::log(&format!("lumen: opened {name}"));
-                    if let Some((msg, is_error)) = restored {
-                        platform::log(&format!("lumen: {msg}"));
-                        self.set_notice(msg, is_error);
-                    } else {
-                        self.set_notice(format!("Opened {name}"), false);
-                    }
-                    if let Some(text) = self.startup_recipe.take() {
-                        self.apply_recipe_text("the start-up recipe", &text);
-                    }
-                    self.ctx
-                        .send_viewport_cmd(egui::ViewportCommand::Title(format!("{name} — Lumen")));
-                }
-                TaskResult::Exported(target) => {
-                    if let Some(doc) = self.doc.as_mut() {
-                        doc.mark_saved();
-                        if let ExportTarget::Path(path) = &target {
-                            doc.export_path = Some(path.clone());
-                        }
-                    }
-                    platform::log(&format!("lumen: exported {target}"));
-                    self.set_notice(format!("Exported {target}"), false);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                TaskResult::PickedImage(path) => self.load_path(path),
-                #[cfg(target_arch = "wasm32")]
-                TaskResult::PickedImage(_) => {}
-                TaskResult::PickedExport(path) => {
-                    let format = self.format_for(&path);
-                    self.export_to(path, format);
-                }
-                TaskResult::RecipeText { name, text } => self.apply_recipe_text(&name, &text),
-                TaskResult::Info(msg) => self.set_notice(msg, false),
-                TaskResult::Failed(msg) => {
-                    let msg = match self.restoring.take() {
-                        Some(o) => format!(
-                            "Could not restore the session: {msg}. It is kept in {}",
-                            o.key
-                        ),
-                        None => msg,
-                    };
-                    platform::log(&format!("lumen: error: {msg}"));
-                    self.set_notice(msg, true);
-                }
-                TaskResult::Histogram { generation, hist } => {
-                    if self.histogram_pending == Some(generation) {
-                        self.histogram_pending = None;
-                    }
-                    self.histogram = Some((generation, *hist));
-                }
-                TaskResult::TooBig(big) => {
-                    platform::log(&format!(
-                        "lumen: {} is too large to edit here ({}x{})",
-                        big.name, big.size.0, big.size.1
-                    ));
-                    self.too_big = Some(big);
-                }
-                TaskResult::Recoverable { orphans, problems } => {
-                    if let Some(p) = problems.into_iter().next() {
-                        self.set_notice(p, true);
-                    }
-                    if !orphans.is_empty() {
-                        platform::log(&format!("lumen: {} session(s) to restore", orphans.len()));
-                    }
-                    self.recoverable.extend(orphans);
-                }
-                TaskResult::Nothing => {}
-            }
-        }
-    }
-
     fn shortcuts(&mut self, ctx: &egui::Context) {
-        if self.palette.open || self.confirm.is_some() {
+        if self.palette.open || self.confirm.is_some() || self.file_browser.is_some() {
             return;
         }
         let sc = |m, k| KeyboardShortcut::new(m, k);
@@ -595,26 +415,39 @@ impl LumenApp {
     }
 
     /// Starts computing the histogram of a newly displayed result, on a
-    /// background task (rows are subsampled above [`HISTOGRAM_MAX_PX`]).
+    /// background task ([`crate::histogram_job`]).
     fn request_histogram(&mut self) {
-        let Some(shown) = self.renderer.displayed() else {
-            return;
-        };
-        let generation = shown.generation;
-        if self
-            .histogram
-            .as_ref()
-            .is_some_and(|(g, _)| *g == generation)
-            || self.histogram_pending == Some(generation)
+        if let Some(task) = self
+            .renderer
+            .displayed()
+            .and_then(|d| self.histogram.start(d))
         {
-            return;
+            self.spawn("histogram", task);
         }
-        let image = shown.image.clone();
-        self.histogram_pending = Some(generation);
-        self.spawn("histogram", move || TaskResult::Histogram {
-            generation,
-            hist: Box::new(histogram_of(&image)),
-        });
+        let Some(doc) = &self.doc else { return };
+        let chain: Vec<FilterSpec> = doc.recipe().enabled_specs().cloned().collect();
+        let wanted: Vec<usize> = step_input_positions(doc)
+            .into_iter()
+            .zip(doc.steps())
+            .filter(|(_, step)| uses_input_histogram(&step.spec))
+            .map(|(k, _)| k)
+            .collect();
+        for k in wanted {
+            if let Some((image, quality)) = self.renderer.step_input(k)
+                && let Some(task) = self.histogram.start_input(&chain[..k], image, quality)
+            {
+                self.spawn("histogram", task);
+            }
+        }
+    }
+
+    /// The histogram of the image entering step `index` (what a levels or
+    /// curves step draws behind its editor), once counted.
+    pub fn step_input_histogram(&self, index: usize) -> Option<&Histogram> {
+        let doc = self.doc.as_ref()?;
+        let k = *step_input_positions(doc).get(index)?;
+        let chain: Vec<FilterSpec> = doc.recipe().enabled_specs().take(k).cloned().collect();
+        self.histogram.input(&chain)
     }
 
     /// Logs each new full-resolution result once (the browser tests wait
@@ -635,11 +468,11 @@ impl LumenApp {
             .as_ref()
             .map_or(0, |d| d.recipe().enabled_specs().count());
         let plural = if steps == 1 { "" } else { "s" };
-        platform::log(&format!(
-            "lumen: rendered {steps} step{plural}, {}x{}",
+        log::info!(
+            "rendered {steps} step{plural}, {}x{}",
             result.width(),
             result.height()
-        ));
+        );
         self.announced = Some(result);
     }
 
@@ -648,25 +481,10 @@ impl LumenApp {
         let Some(file) = ctx.input(|i| i.raw.dropped_files.first().cloned()) else {
             return;
         };
-        #[cfg(not(target_arch = "wasm32"))]
-        {
-            let path = file.path().to_path_buf();
-            if !path.as_os_str().is_empty() {
-                self.open_path(path);
-            }
-        }
-        #[cfg(target_arch = "wasm32")]
-        {
-            let tasks = self.tasks.clone();
-            let budget = self.memory_budget;
-            self.tasks_running += 1;
-            wasm_bindgen_futures::spawn_local(async move {
-                let name = display_name(file.path());
-                match file.bytes_async().await {
-                    Ok(bytes) => tasks.send(platform::decode(bytes.to_vec(), name, budget)),
-                    Err(e) => tasks.send(TaskResult::Failed(format!("{name}: {e}"))),
-                }
-            });
+        match platform::take_dropped(file, &self.tasks, self.memory_budget) {
+            Dropped::Path(path) => self.open_path(path),
+            Dropped::Reading => self.tasks_running += 1,
+            Dropped::Nothing => {}
         }
     }
 
@@ -720,12 +538,17 @@ impl LumenApp {
                 .show(ui, |ui| {
                     egui::Panel::bottom("history")
                         .resizable(true)
-                        .default_size(160.0)
+                        .default_size(220.0)
+                        .min_size(90.0)
                         .show(ui, |ui| panels::history_ui(ui, doc));
-                    let hist = self.histogram.as_ref().map(|(_, h)| h);
-                    crate::ui::histogram::histogram_ui(ui, hist);
+                    crate::ui::histogram::histogram_ui(ui, self.histogram.get());
                     ui.separator();
-                    if let Some(StepAction::OpenPalette) = panels::steps_ui(ui, doc, hist) {
+                    let chain: Vec<FilterSpec> = doc.recipe().enabled_specs().cloned().collect();
+                    let inputs: Vec<Option<&Histogram>> = step_input_positions(doc)
+                        .into_iter()
+                        .map(|k| self.histogram.input(&chain[..k]))
+                        .collect();
+                    if let Some(StepAction::OpenPalette) = panels::steps_ui(ui, doc, &inputs) {
                         open_palette = true;
                     }
                 });
@@ -756,6 +579,7 @@ impl LumenApp {
             self.add_filter(name);
         }
         self.confirm_ui(ui);
+        self.file_browser_ui(ui);
         self.too_big_ui(ui);
         self.recovery_ui(ui);
     }
@@ -766,7 +590,10 @@ impl eframe::App for LumenApp {
         LumenApp::logic(self, ctx);
     }
 
-    #[cfg(not(target_arch = "wasm32"))]
+    fn raw_input_hook(&mut self, _ctx: &egui::Context, raw_input: &mut egui::RawInput) {
+        platform::take_stray_keys(raw_input);
+    }
+
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
         self.exit_cleanly();
     }

@@ -7,9 +7,16 @@ pub mod app;
 pub mod autosave;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
+pub mod dialogs;
 pub mod document;
+pub mod export;
+pub mod filters_doc;
 pub mod governor;
+pub mod histogram_job;
+pub mod history_label;
 pub mod io;
+pub mod keys;
+pub mod logging;
 pub mod platform;
 pub mod render;
 pub mod tasks;

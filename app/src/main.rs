@@ -16,6 +16,7 @@ fn main() -> std::process::ExitCode {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn run_editor(initial: lumen_app::Options) -> std::process::ExitCode {
+    lumen_app::platform::init_logging();
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Lumen")

@@ -451,6 +451,34 @@ impl Renderer {
         self.error.as_deref()
     }
 
+    /// The image entering step `index` of the current request (the
+    /// source for step 0): full resolution when cached, else the proxy's.
+    /// `None` while it is not rendered yet.
+    pub fn step_input(&self, index: usize) -> Option<(Arc<RgbaImage>, Quality)> {
+        if index > self.wanted.len() {
+            return None;
+        }
+        let cached = |tier: &Tier, chain: &[FilterSpec]| -> Option<Arc<RgbaImage>> {
+            if index == 0 {
+                return tier.source.clone();
+            }
+            let matching = tier
+                .cache
+                .iter()
+                .zip(chain)
+                .take_while(|(c, s)| c.spec == **s)
+                .count();
+            (matching >= index)
+                .then(|| tier.cache[index - 1].image.clone())
+                .flatten()
+        };
+        if let Some(img) = cached(&self.full, &self.wanted) {
+            return Some((img, Quality::Full));
+        }
+        let proxy_chain = self.proxy.chain_for(&self.wanted);
+        cached(&self.proxy, &proxy_chain).map(|img| (img, Quality::Proxy))
+    }
+
     /// Jobs queued or running.
     pub fn jobs_in_flight(&self) -> usize {
         self.executor.in_flight()

@@ -41,10 +41,10 @@ pub enum TaskResult {
         /// where a page cannot reopen a file).
         keep: Option<Vec<u8>>,
     },
-    /// The histogram of a displayed result.
+    /// A histogram of a displayed result or of a step's input.
     Histogram {
-        /// The render generation it belongs to.
-        generation: u64,
+        /// What it was counted from.
+        key: crate::histogram_job::HistogramKey,
         /// The counts.
         hist: Box<lumen_kernels::histogram::Histogram>,
     },
@@ -59,10 +59,14 @@ pub enum TaskResult {
         /// Why some could not be read.
         problems: Vec<String>,
     },
-    /// The user picked a file to open (desktop: decoded next).
-    PickedImage(PathBuf),
-    /// The user picked where to export (desktop).
-    PickedExport(PathBuf),
+    /// A system file dialog closed (desktop): the chosen path, or `None`
+    /// if the user cancelled.
+    Picked {
+        /// What was asked.
+        request: crate::dialogs::FileRequest,
+        /// The answer.
+        path: Option<PathBuf>,
+    },
     /// A recipe file's text.
     RecipeText {
         /// Display name.

@@ -22,6 +22,7 @@ fn show_status(text: &str, remove: bool) {
 /// Starts the editor. Errors are shown on the page instead of the loading
 /// text.
 pub fn start() {
+    crate::platform::init_logging();
     wasm_bindgen_futures::spawn_local(async {
         let Some(document) = web_sys::window().and_then(|w| w.document()) else {
             return;
@@ -33,6 +34,10 @@ pub fn start() {
             show_status("Lumen could not start: the page has no canvas.", false);
             return;
         };
+        if let Err(e) = crate::platform::install_page_keys(&canvas) {
+            log::warn!("{e}");
+        }
+        let focus_target = canvas.clone();
         let result = eframe::WebRunner::new()
             .start(
                 canvas,
@@ -41,7 +46,11 @@ pub fn start() {
             )
             .await;
         match result {
-            Ok(()) => show_status("", true),
+            Ok(()) => {
+                show_status("", true);
+                // Keys work at once, without a click on the canvas first.
+                focus_target.focus().ok();
+            }
             Err(e) => show_status(&format!("Lumen could not start: {e:?}"), false),
         }
     });

@@ -1,10 +1,10 @@
 //! Running jobs on native OS threads.
 //!
-//! [`render_steps`] renders a pipeline synchronously: each step is planned
-//! into row bands by [`plan_bands`], and `threads` named scoped threads
-//! (`lumen-worker-{i}`) pull band indices from a shared counter and render
-//! each band with [`run_band`] straight into its own disjoint slice of the
-//! output buffer, so the result is assembled in place without copies. Every
+//! [`render_steps`] renders a pipeline synchronously: each step is prepared
+//! once and planned into row bands by [`plan_step_bands`], and `threads`
+//! named scoped threads (`lumen-worker-{i}`) pull band indices from a shared
+//! counter and render each band with [`run_prepared`] straight into its own
+//! disjoint slice of the output buffer, so the result is assembled in place without copies. Every
 //! band reads the whole previous image through a shared borrow.
 //!
 //! [`NativeExecutor`] wraps that in an [`Executor`]: one coordinator thread
@@ -23,12 +23,12 @@ use std::thread::{self, JoinHandle};
 use std::time::Instant;
 
 use lumen_kernels::image::CHANNELS;
-use lumen_kernels::{FilterSpec, KernelError, RgbaImage, SourceBand};
+use lumen_kernels::{FilterSpec, KernelError, PreparedStep, RgbaImage, SourceBand};
 
 use crate::executor::{Executor, Waker};
 use crate::protocol::{Job, JobError, JobEvent, JobId, JobOutput};
-use crate::run::run_band;
-use crate::scheduler::plan_bands;
+use crate::run::run_prepared;
+use crate::scheduler::plan_step_bands;
 
 /// Smallest progress change reported, as a fraction of the whole job.
 const PROGRESS_STEP: f32 = 0.01;
@@ -112,11 +112,12 @@ pub fn render_steps_timed(
     control: &JobControl,
     on_progress: &dyn Fn(f32),
 ) -> Result<(Vec<RgbaImage>, Vec<f64>), StepError> {
-    render_steps_with(run_band, input, steps, threads, control, on_progress)
+    render_steps_with(run_prepared, input, steps, threads, control, on_progress)
 }
 
-/// The function that renders one band; [`run_band`] except in tests.
-type BandFn = fn(&FilterSpec, &SourceBand<'_>, Range<u32>, &mut [u8]) -> Result<(), KernelError>;
+/// The function that renders one band of a prepared step; [`run_prepared`]
+/// except in tests.
+type BandFn = fn(&PreparedStep, &SourceBand<'_>, Range<u32>, &mut [u8]) -> Result<(), KernelError>;
 
 fn render_steps_with(
     band_fn: BandFn,
@@ -224,12 +225,12 @@ fn render_step(
     control: &JobControl,
     report: &mut dyn FnMut(usize, usize),
 ) -> Result<RgbaImage, StepFailure> {
-    spec.validate().map_err(StepFailure::Kernel)?;
-    let (ow, oh) = spec
-        .output_size(src.width(), src.height())
+    let step = spec
+        .prepare(src.width(), src.height())
         .map_err(StepFailure::Kernel)?;
+    let (ow, oh) = step.output_size();
     let mut out = RgbaImage::new(ow, oh).map_err(StepFailure::Kernel)?;
-    let bands = plan_bands(spec, src.width(), src.height(), threads);
+    let bands = plan_step_bands(&step, threads);
     let slots = split_bands(out.pixels_mut(), &bands, ow as usize * CHANNELS);
     let source = src.as_band();
     let next = AtomicUsize::new(0);
@@ -245,7 +246,7 @@ fn render_step(
                 continue;
             };
             let result = match catch_unwind(AssertUnwindSafe(|| {
-                band_fn(spec, &source, rows.clone(), dst)
+                band_fn(&step, &source, rows.clone(), dst)
             })) {
                 Ok(Ok(())) => Ok(()),
                 Ok(Err(e)) => Err(StepFailure::Kernel(e)),
@@ -353,7 +354,7 @@ impl NativeExecutor {
     /// counts as 1; [`default_threads`] is the usual choice). `waker` is
     /// called after each queued event.
     pub fn new(threads: usize, waker: Waker) -> Self {
-        Self::with_band_fn(threads, waker, run_band)
+        Self::with_band_fn(threads, waker, run_prepared)
     }
 
     fn with_band_fn(threads: usize, waker: Waker, band_fn: BandFn) -> Self {
@@ -545,120 +546,4 @@ impl Drop for NativeExecutor {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::time::Duration;
-
-    fn panics_on_invert(
-        spec: &FilterSpec,
-        band: &SourceBand<'_>,
-        rows: Range<u32>,
-        dst: &mut [u8],
-    ) -> Result<(), KernelError> {
-        if matches!(spec, FilterSpec::Invert(_)) {
-            panic!("boom");
-        }
-        run_band(spec, band, rows, dst)
-    }
-
-    fn image(w: u32, h: u32) -> RgbaImage {
-        let pixels = (0..w * h * 4).map(|i| (i * 7 % 251) as u8).collect();
-        RgbaImage::from_pixels(w, h, pixels).unwrap()
-    }
-
-    fn invert() -> FilterSpec {
-        FilterSpec::from_name("invert").unwrap()
-    }
-
-    fn grayscale() -> FilterSpec {
-        FilterSpec::from_name("grayscale").unwrap()
-    }
-
-    #[test]
-    fn panic_in_band_is_a_step_failure() {
-        let img = image(16, 40);
-        for threads in [1, 3] {
-            let err = render_steps_with(
-                panics_on_invert,
-                &img,
-                &[grayscale(), invert()],
-                threads,
-                &JobControl::new(),
-                &|_| {},
-            )
-            .unwrap_err();
-            let StepError::Failed { step, message, .. } = err else {
-                panic!("expected a failure, got {err:?}");
-            };
-            assert_eq!(step, 1);
-            assert_eq!(message, "internal error in invert: boom");
-        }
-    }
-
-    #[test]
-    fn cancelled_control_stops_before_work() {
-        let control = JobControl::new();
-        control.cancel();
-        let err = render_steps(&image(4, 4), &[invert()], 2, &control, &|_| {}).unwrap_err();
-        assert_eq!(err, StepError::Cancelled);
-    }
-
-    #[test]
-    fn progress_is_throttled_and_ends_at_one() {
-        let seen = Mutex::new(Vec::new());
-        let steps = vec![invert(); 3];
-        render_steps(&image(8, 300), &steps, 2, &JobControl::new(), &|f| {
-            lock(&seen).push(f);
-        })
-        .unwrap();
-        let seen = lock(&seen).clone();
-        assert!(!seen.is_empty());
-        assert!(seen.windows(2).all(|w| w[1] - w[0] >= PROGRESS_STEP));
-        assert_eq!(seen.last().copied(), Some(1.0));
-    }
-
-    #[test]
-    fn executor_survives_a_panicking_job() {
-        let mut ex = NativeExecutor::with_band_fn(2, Arc::new(|| {}), panics_on_invert);
-        let img = Arc::new(image(16, 16));
-        let bad = Job::new(Arc::clone(&img), vec![grayscale(), invert()]);
-        let good = Job::new(Arc::clone(&img), vec![grayscale()]);
-        let (bad_id, good_id) = (bad.id, good.id);
-        ex.submit(bad);
-        ex.submit(good);
-        let mut failed = None;
-        let mut done = None;
-        for _ in 0..3000 {
-            for event in ex.drain() {
-                match event {
-                    JobEvent::Failed(e) => failed = Some(e),
-                    JobEvent::Done(out) => done = Some(out),
-                    _ => {}
-                }
-            }
-            if failed.is_some() && done.is_some() {
-                break;
-            }
-            thread::sleep(Duration::from_millis(10));
-        }
-        let failed = failed.unwrap();
-        assert_eq!(failed.id, bad_id);
-        assert_eq!(failed.step, Some(1));
-        assert_eq!(failed.message, "internal error in invert: boom");
-        let done = done.unwrap();
-        assert_eq!(done.id, good_id);
-        assert_eq!(*done.images[0], grayscale().apply(&img).unwrap());
-        assert_eq!(ex.in_flight(), 0);
-    }
-
-    #[test]
-    fn split_bands_is_disjoint_and_complete() {
-        let mut buf = vec![0_u8; 4 * 10];
-        let slots = split_bands(&mut buf, &[0..3, 3..4, 4..10], 4);
-        let lens: Vec<usize> = slots
-            .iter()
-            .map(|s| lock(s).as_ref().map_or(0, |b| b.len()))
-            .collect();
-        assert_eq!(lens, vec![12, 4, 24]);
-    }
-}
+mod tests;

@@ -1,6 +1,8 @@
 //! The menu bar, the status bar and the unsaved-changes prompt.
 
-use super::{LumenApp, Pending, WebFormat};
+use super::{LumenApp, Pending};
+use crate::dialogs::FileRequest;
+use crate::export::WebFormat;
 use crate::platform;
 use crate::render::Quality;
 
@@ -17,25 +19,31 @@ impl LumenApp {
                 if ui.button("Export as…  (Ctrl+Shift+S)").clicked() {
                     self.export_dialog();
                 }
-                ui.add(egui::Slider::new(&mut self.jpeg_quality, 1..=100).text("JPEG quality"));
+                ui.add(
+                    egui::Slider::new(&mut self.exporter.jpeg_quality, 1..=100)
+                        .text("JPEG quality"),
+                );
                 ui.separator();
-                if cfg!(target_arch = "wasm32") {
+                if platform::IS_WEB {
                     ui.horizontal(|ui| {
                         ui.label("Download as");
-                        ui.radio_value(&mut self.web_format, WebFormat::Png, "PNG");
-                        ui.radio_value(&mut self.web_format, WebFormat::Jpeg, "JPEG");
-                        ui.radio_value(&mut self.web_format, WebFormat::WebP, "WebP");
+                        ui.radio_value(&mut self.exporter.web_format, WebFormat::Png, "PNG");
+                        ui.radio_value(&mut self.exporter.web_format, WebFormat::Jpeg, "JPEG");
+                        ui.radio_value(&mut self.exporter.web_format, WebFormat::WebP, "WebP");
                     });
                 }
                 if ui.button("Load recipe…").clicked() {
-                    self.tasks_running += 1;
-                    platform::pick_recipe(self.tasks.clone());
+                    self.ask_file(FileRequest::LoadRecipe);
                 }
                 if ui.button("Save recipe…").clicked()
                     && let Some(doc) = &self.doc
                 {
-                    self.tasks_running += 1;
-                    platform::save_recipe(self.tasks.clone(), doc.recipe().to_json());
+                    let json = doc.recipe().to_json();
+                    self.ask_file(FileRequest::SaveRecipe { json });
+                }
+                if !platform::IS_WEB {
+                    ui.checkbox(&mut self.builtin_dialogs, "Use Lumen's file browser")
+                        .on_hover_text("Instead of the system's file dialogs");
                 }
                 ui.separator();
                 if ui.button("Quit").clicked() {
@@ -80,8 +88,15 @@ impl LumenApp {
     pub(super) fn status_ui(&mut self, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
             if let Some(d) = self.renderer.displayed() {
-                let w = (d.image.width() as f32 / d.scale).round();
-                let h = (d.image.height() as f32 / d.scale).round();
+                // Full-resolution sizes, exact even while the preview shows.
+                let (w, h) = match &self.doc {
+                    Some(doc) if self.show_before => (doc.source.width(), doc.source.height()),
+                    Some(doc) => crate::ui::panels::step_input_sizes(doc)
+                        .last()
+                        .copied()
+                        .unwrap_or((0, 0)),
+                    None => (d.image.width(), d.image.height()),
+                };
                 ui.label(format!("{w}×{h} px"));
                 ui.separator();
                 let q = if self.show_before {
@@ -132,7 +147,7 @@ impl LumenApp {
             return;
         };
         let mut choice = None;
-        egui::Modal::new(egui::Id::unique("unsaved")).show(ui.ctx(), |ui| {
+        let modal = egui::Modal::new(egui::Id::unique("unsaved")).show(ui.ctx(), |ui| {
             ui.heading("Unsaved changes");
             ui.label("Your edits have not been exported. Discard them?");
             ui.horizontal(|ui| {
@@ -147,10 +162,13 @@ impl LumenApp {
                 }
             });
         });
+        if choice.is_none() && modal.should_close() {
+            choice = Some(2); // Escape or a click beside the prompt: Cancel
+        }
         match choice {
             Some(0) => {
                 self.confirm = None;
-                self.export_dialog();
+                self.export_then(action);
             }
             Some(1) => {
                 self.confirm = None;

@@ -24,13 +24,7 @@ impl LumenApp {
         self.restoring = Some(orphan);
         match source {
             SourceRef::Sample => self.load_sample(),
-            #[cfg(not(target_arch = "wasm32"))]
             SourceRef::File { path, .. } => self.load_path(path),
-            #[cfg(target_arch = "wasm32")]
-            SourceRef::File { path, .. } => self.tasks.send(TaskResult::Failed(format!(
-                "{}: the browser cannot reopen a path",
-                path.display()
-            ))),
             SourceRef::Stored => match (&self.store, &self.restoring) {
                 (Some(store), Some(o)) => {
                     self.tasks_running += 1;

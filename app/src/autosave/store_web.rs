@@ -245,8 +245,8 @@ impl SessionStore {
                 match next {
                     None => return,
                     Some(Op::Write(name, bytes)) => match write(&name, &bytes).await {
-                        Ok(()) => crate::platform::log(&format!("lumen: autosaved {name}")),
-                        Err(e) => crate::platform::log(&format!("lumen: autosave failed: {e}")),
+                        Ok(()) => log::info!("autosaved {name}"),
+                        Err(e) => log::warn!("autosave failed: {e}"),
                     },
                     Some(Op::Remove(name)) => remove(&name).await,
                 }

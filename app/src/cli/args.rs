@@ -50,6 +50,8 @@ pub enum Command {
                           lumen apply --recipe RECIPE.json [OPTIONS] --out-dir DIR INPUT..."
     )]
     Apply(ApplyArgs),
+    /// List every filter and its parameters (Markdown).
+    Filters,
     /// Print a shell completion script to stdout
     /// (e.g. `lumen completions bash > /etc/bash_completion.d/lumen`).
     Completions {

@@ -98,6 +98,10 @@ where
     };
     let result = match cli.command {
         Some(Command::Apply(a)) => run_apply(&a),
+        Some(Command::Filters) => {
+            print!("{}", crate::filters_doc::markdown_table());
+            Ok(())
+        }
         Some(Command::Completions { shell }) => {
             write_completions(shell, &mut std::io::stdout());
             Ok(())
@@ -127,7 +131,7 @@ fn editor_options(args: EditorArgs) -> Result<crate::Options, CliError> {
         image: args.image,
         recipe,
         data_dir: crate::autosave::default_data_dir(),
-        memory_budget: None,
+        ..Default::default()
     })
 }
 

@@ -2,6 +2,12 @@
 
 use lumen_worker::{Executor, NativeExecutor, Waker, default_threads};
 
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::{Dropped, Started};
+use crate::autosave::SourceRef;
+use crate::dialogs::{FileRequest, SystemDialogs};
 use crate::tasks::{ExportTarget, TaskResult, Tasks};
 
 /// The executor that runs filter jobs: named std threads, one per core.
@@ -18,67 +24,62 @@ pub fn spawn_task(name: &str, f: impl FnOnce() + Send + 'static) -> bool {
         .is_ok()
 }
 
-/// Asks for an image to open; reports [`TaskResult::PickedImage`] (the
-/// budget applies when it is decoded).
-pub fn pick_image(tasks: Tasks, _budget: u64) {
-    let picked = rfd::FileDialog::new()
-        .set_title("Open image")
-        .add_filter(
-            "Images",
-            &["png", "jpg", "jpeg", "webp", "gif", "bmp", "tif", "tiff"],
-        )
-        .add_filter("All files", &["*"])
-        .pick_file();
-    tasks.send(picked.map_or(TaskResult::Nothing, TaskResult::PickedImage));
+/// The system file dialogs (rfd).
+pub fn system_dialogs() -> Arc<dyn SystemDialogs> {
+    Arc::new(super::system_dialogs::RfdDialogs)
 }
 
-/// Asks where to export, suggesting `default_name`; reports
-/// [`TaskResult::PickedExport`].
-pub fn pick_export(tasks: Tasks, default_name: &str) {
-    let picked = rfd::FileDialog::new()
-        .set_title("Export image")
-        .set_file_name(default_name)
-        .add_filter("PNG", &["png"])
-        .add_filter("JPEG", &["jpg", "jpeg"])
-        .add_filter("WebP", &["webp"])
-        .save_file();
-    tasks.send(picked.map_or(TaskResult::Nothing, TaskResult::PickedExport));
+/// Starts asking for a file: the system dialog on a background thread
+/// (the result comes as [`TaskResult::Picked`]), or, where there is no
+/// system dialog, [`Started::BuiltIn`]: the editor shows its own browser.
+pub fn start_file_dialog(
+    dialogs: &Arc<dyn SystemDialogs>,
+    request: FileRequest,
+    start_dir: Option<PathBuf>,
+    tasks: &Tasks,
+    _budget: u64,
+) -> Started {
+    if !dialogs.available() {
+        return Started::BuiltIn(request);
+    }
+    let dialogs = dialogs.clone();
+    let tasks = tasks.clone();
+    let asked = request.clone();
+    let spawned = std::thread::Builder::new()
+        .name("lumen-dialog".into())
+        .spawn(move || {
+            let path = dialogs.ask(&asked, start_dir.as_deref());
+            tasks.send(TaskResult::Picked {
+                request: asked,
+                path,
+            });
+        });
+    match spawned {
+        Ok(_) => Started::Waiting,
+        Err(e) => {
+            log::warn!("no thread for the file dialog ({e}); using the built-in browser");
+            Started::BuiltIn(request)
+        }
+    }
 }
 
-/// Asks for a recipe file and reports its text.
-pub fn pick_recipe(tasks: Tasks) {
-    let Some(path) = rfd::FileDialog::new()
-        .set_title("Load recipe")
-        .add_filter("Lumen recipe", &["json"])
-        .pick_file()
-    else {
-        tasks.send(TaskResult::Nothing);
-        return;
-    };
-    tasks.send(match crate::io::read_recipe_file(&path) {
+/// Reads a recipe file's text (the body of a background task).
+pub fn read_recipe(path: &Path) -> TaskResult {
+    match crate::io::read_recipe_file(path) {
         Ok(text) => TaskResult::RecipeText {
             name: path.display().to_string(),
             text,
         },
         Err(e) => TaskResult::Failed(e.to_string()),
-    });
+    }
 }
 
-/// Asks where to save a recipe and writes it (atomically).
-pub fn save_recipe(tasks: Tasks, json: String) {
-    let Some(path) = rfd::FileDialog::new()
-        .set_title("Save recipe")
-        .set_file_name("recipe.json")
-        .add_filter("Lumen recipe", &["json"])
-        .save_file()
-    else {
-        tasks.send(TaskResult::Nothing);
-        return;
-    };
-    tasks.send(match crate::io::write_atomic(&path, json.as_bytes()) {
+/// Writes a recipe file atomically (the body of a background task).
+pub fn write_recipe(path: &Path, json: &str) -> TaskResult {
+    match crate::io::write_atomic(path, json.as_bytes()) {
         Ok(()) => TaskResult::Info(format!("Saved recipe {}", path.display())),
         Err(e) => TaskResult::Failed(e.to_string()),
-    });
+    }
 }
 
 /// Hands exported bytes to the user: writes the file atomically.
@@ -89,14 +90,48 @@ pub fn deliver(target: &ExportTarget, bytes: &[u8]) -> Result<(), String> {
     }
 }
 
-/// Where a plain Export goes when nothing was exported before: ask.
-pub fn default_export_target(tasks: Tasks, default_name: &str) -> Option<ExportTarget> {
-    pick_export(tasks, default_name);
+/// Where a plain Export goes when nothing was exported before: `None`,
+/// ask for a file.
+pub fn default_export_target(_default_name: &str) -> Option<ExportTarget> {
     None
 }
 
-/// Diagnostics: nothing on the desktop (the status bar shows what matters).
-pub fn log(_message: &str) {}
+/// Installs the logger: lines go to stderr, from the level in
+/// `LUMEN_LOG` (default info; [`crate::logging`]).
+pub fn init_logging() {
+    let level = crate::logging::level_from(std::env::var("LUMEN_LOG").ok().as_deref());
+    crate::logging::install(level, |_, line| eprintln!("{line}"));
+}
+
+/// True in the browser build.
+pub const IS_WEB: bool = false;
+
+/// Reads an image file and decodes it within `budget` bytes (the body of
+/// a background task).
+pub fn read_image(path: PathBuf, budget: u64) -> TaskResult {
+    let name = crate::app::display_name(&path);
+    match crate::io::read_file(&path) {
+        Ok(bytes) => {
+            let len = bytes.len() as u64;
+            crate::tasks::decode_task(bytes, name, SourceRef::File { path, len }, false, budget)
+        }
+        Err(e) => TaskResult::Failed(e.to_string()),
+    }
+}
+
+/// Writes a small file (a recipe) atomically.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    crate::io::write_atomic(path, bytes).map_err(|e| e.to_string())
+}
+
+/// A file dropped on the window: the desktop opens it by path.
+pub fn take_dropped(file: egui::DroppedFileHandle, _tasks: &Tasks, _budget: u64) -> Dropped {
+    if file.path().as_os_str().is_empty() {
+        Dropped::Nothing
+    } else {
+        Dropped::Path(file.path().to_path_buf())
+    }
+}
 
 /// The desktop has no startup recipe (the command line opens images only).
 pub fn startup_recipe() -> Option<String> {
@@ -108,3 +143,6 @@ pub fn startup_recipe() -> Option<String> {
 pub fn data_dir() -> Option<std::path::PathBuf> {
     crate::autosave::default_data_dir()
 }
+
+/// Nothing to add on the desktop: the window gets every key.
+pub fn take_stray_keys(_raw: &mut egui::RawInput) {}

@@ -3,6 +3,11 @@
 use lumen_worker::{Executor, Waker, web::WebExecutor};
 use wasm_bindgen::JsCast as _;
 
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::{Dropped, Started};
+use crate::dialogs::{FileRequest, SystemDialogs};
 use crate::tasks::{ExportTarget, TaskResult, Tasks};
 
 /// The most workers the pool starts, whatever the core count.
@@ -49,9 +54,48 @@ pub fn spawn_task(_name: &str, f: impl FnOnce() + Send + 'static) -> bool {
     true
 }
 
+/// No system dialogs stand behind the page's pickers (the browser's file
+/// chooser always works).
+pub fn system_dialogs() -> Arc<dyn SystemDialogs> {
+    struct Browser;
+    impl SystemDialogs for Browser {
+        fn available(&self) -> bool {
+            true
+        }
+        fn ask(&self, _: &FileRequest, _: Option<&Path>) -> Option<PathBuf> {
+            None
+        }
+    }
+    Arc::new(Browser)
+}
+
+/// Starts asking for a file with the browser's chooser; what it yields
+/// comes back as a task result (a decoded image, a recipe's text, a
+/// download of the recipe).
+pub fn start_file_dialog(
+    _dialogs: &Arc<dyn SystemDialogs>,
+    request: FileRequest,
+    _start_dir: Option<PathBuf>,
+    tasks: &Tasks,
+    budget: u64,
+) -> Started {
+    let tasks = tasks.clone();
+    match request {
+        FileRequest::OpenImage => pick_image(tasks, budget),
+        FileRequest::LoadRecipe => pick_recipe(tasks),
+        FileRequest::SaveRecipe { json } => save_recipe(&tasks, &json),
+        FileRequest::ExportImage { default_name } => {
+            tasks.send(TaskResult::Failed(format!(
+                "{default_name}: the browser downloads exports, it cannot ask where"
+            )));
+        }
+    }
+    Started::Page
+}
+
 /// Opens the browser's file picker; decodes the chosen image if it fits
 /// `budget` bytes ([`crate::tasks::decode_task`]).
-pub fn pick_image(tasks: Tasks, budget: u64) {
+fn pick_image(tasks: Tasks, budget: u64) {
     wasm_bindgen_futures::spawn_local(async move {
         let picked = rfd::AsyncFileDialog::new()
             .add_filter(
@@ -82,19 +126,13 @@ pub fn decode(bytes: Vec<u8>, name: String, budget: u64) -> TaskResult {
     )
 }
 
-/// On the web an export is a download; there is nothing to pick.
-pub fn pick_export(tasks: Tasks, default_name: &str) {
-    tasks.send(TaskResult::Nothing);
-    let _ = default_name;
-}
-
 /// On the web a plain Export downloads under the default name.
-pub fn default_export_target(_tasks: Tasks, default_name: &str) -> Option<ExportTarget> {
+pub fn default_export_target(default_name: &str) -> Option<ExportTarget> {
     Some(ExportTarget::Download(default_name.to_owned()))
 }
 
 /// Opens the file picker for a recipe and reports its text.
-pub fn pick_recipe(tasks: Tasks) {
+fn pick_recipe(tasks: Tasks) {
     wasm_bindgen_futures::spawn_local(async move {
         let Some(file) = rfd::AsyncFileDialog::new()
             .add_filter("Lumen recipe", &["json"])
@@ -114,7 +152,7 @@ pub fn pick_recipe(tasks: Tasks) {
 }
 
 /// Downloads the recipe as `recipe.json`.
-pub fn save_recipe(tasks: Tasks, json: String) {
+fn save_recipe(tasks: &Tasks, json: &str) {
     tasks.send(
         match download("recipe.json", json.as_bytes(), "application/json") {
             Ok(()) => TaskResult::Info("Downloaded recipe.json".into()),
@@ -169,7 +207,140 @@ pub fn data_dir() -> Option<std::path::PathBuf> {
     Some(std::path::PathBuf::new())
 }
 
-/// Writes a line to the browser console (tests read it).
-pub fn log(message: &str) {
-    web_sys::console::info_1(&message.into());
+/// Installs the logger: lines go to the browser console, at their level
+/// ([`crate::logging`]; the browser tests read them).
+pub fn init_logging() {
+    crate::logging::install(log::LevelFilter::Info, |level, line| {
+        let line = line.into();
+        match level {
+            log::Level::Error => web_sys::console::error_1(&line),
+            log::Level::Warn => web_sys::console::warn_1(&line),
+            log::Level::Info => web_sys::console::info_1(&line),
+            log::Level::Debug | log::Level::Trace => web_sys::console::debug_1(&line),
+        }
+    });
+}
+
+/// True in the browser build.
+pub const IS_WEB: bool = true;
+
+/// A page cannot open a file by its path.
+pub fn read_image(path: PathBuf, _budget: u64) -> TaskResult {
+    TaskResult::Failed(format!(
+        "{}: the browser cannot open a file by its path",
+        path.display()
+    ))
+}
+
+/// A page cannot write a file by its path.
+pub fn write_file(path: &Path, _bytes: &[u8]) -> Result<(), String> {
+    Err(format!(
+        "{}: the browser cannot write files",
+        path.display()
+    ))
+}
+
+/// A file dropped on the page: its bytes are read and decoded within
+/// `budget` bytes, reporting through `tasks`.
+pub fn take_dropped(file: egui::DroppedFileHandle, tasks: &Tasks, budget: u64) -> Dropped {
+    let tasks = tasks.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let name = crate::app::display_name(file.path());
+        match file.bytes_async().await {
+            Ok(bytes) => tasks.send(decode(bytes.to_vec(), name, budget)),
+            Err(e) => tasks.send(TaskResult::Failed(format!("{name}: {e}"))),
+        }
+    });
+    Dropped::Reading
+}
+
+/// A page cannot read a file by its path.
+pub fn read_recipe(path: &Path) -> TaskResult {
+    TaskResult::Failed(format!(
+        "{}: the browser cannot open a file by its path",
+        path.display()
+    ))
+}
+
+/// A page cannot write a file by its path.
+pub fn write_recipe(path: &Path, _json: &str) -> TaskResult {
+    TaskResult::Failed(format!(
+        "{}: the browser cannot write files",
+        path.display()
+    ))
+}
+
+thread_local! {
+    /// Key presses that reached the page while nothing had the focus,
+    /// waiting for the editor's next frame.
+    static STRAY_KEYS: std::cell::RefCell<Vec<egui::Event>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Watches every key press on the page (capture phase, before eframe):
+///
+/// - the browser's own action is blocked for the shortcuts the editor owns
+///   ([`crate::keys::owned_by_app`]: Ctrl+K would also focus the address
+///   bar, Ctrl+0 reset the page zoom);
+/// - a key pressed while nothing has the focus (the page was never
+///   clicked, or was clicked before the editor had started, when the canvas
+///   could not take the focus) gives the canvas the focus and is handed to
+///   the editor, which would otherwise never see it: eframe listens on the
+///   canvas only. This made Ctrl+O right after loading open nothing.
+pub fn install_page_keys(canvas: &web_sys::HtmlCanvasElement) -> Result<(), String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let document = window.document().ok_or("no document")?;
+    let canvas = canvas.clone();
+    let on_key = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(
+        move |event: web_sys::KeyboardEvent| {
+            let Some(key) =
+                egui::Key::from_name(&event.key()).or_else(|| egui::Key::from_name(&event.code()))
+            else {
+                return;
+            };
+            let command = event.ctrl_key() || event.meta_key();
+            if crate::keys::owned_by_app(key, command) {
+                event.prevent_default();
+            }
+            let body = document.body().map(web_sys::Element::from);
+            let root = document.document_element();
+            let stray = match document.active_element() {
+                None => true,
+                Some(el) => Some(&el) == body.as_ref() || Some(&el) == root.as_ref(),
+            };
+            if !stray {
+                return;
+            }
+            canvas.focus().ok();
+            let modifiers = egui::Modifiers {
+                alt: event.alt_key(),
+                ctrl: event.ctrl_key(),
+                shift: event.shift_key(),
+                mac_cmd: event.meta_key(),
+                command,
+            };
+            STRAY_KEYS.with(|keys| {
+                let mut keys = keys.borrow_mut();
+                for pressed in [true, false] {
+                    keys.push(egui::Event::Key {
+                        key,
+                        physical_key: None,
+                        pressed,
+                        repeat: false,
+                        modifiers,
+                    });
+                }
+            });
+        },
+    );
+    window
+        .add_event_listener_with_callback_and_bool("keydown", on_key.as_ref().unchecked_ref(), true)
+        .map_err(|_| "could not listen to key presses".to_owned())?;
+    on_key.forget(); // lives as long as the page
+    Ok(())
+}
+
+/// Hands the editor the key presses [`install_page_keys`] caught.
+pub fn take_stray_keys(raw: &mut egui::RawInput) {
+    STRAY_KEYS.with(|keys| raw.events.append(&mut keys.borrow_mut()));
 }

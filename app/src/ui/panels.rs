@@ -32,8 +32,13 @@ pub fn step_input_sizes(doc: &Document) -> Vec<(u32, u32)> {
 }
 
 /// The recipe panel: one collapsible editor per step, with enable, move and
-/// remove buttons.
-pub fn steps_ui(ui: &mut Ui, doc: &mut Document, hist: Option<&Histogram>) -> Option<StepAction> {
+/// remove buttons. `input_hists[i]` is the histogram of the image entering
+/// step `i`, once counted (levels and curves draw it).
+pub fn steps_ui(
+    ui: &mut Ui,
+    doc: &mut Document,
+    input_hists: &[Option<&Histogram>],
+) -> Option<StepAction> {
     let mut action = None;
     ui.horizontal(|ui| {
         ui.heading("Recipe");
@@ -63,7 +68,7 @@ pub fn steps_ui(ui: &mut Ui, doc: &mut Document, hist: Option<&Histogram>) -> Op
                             doc.toggle_step(i);
                         }
                         ui.strong(format!("{}. {}", i + 1, spec.label()))
-                            .on_hover_text(super::describe::description_of(spec.name()));
+                            .on_hover_text(spec.info().description);
                         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                             if ui.small_button("x").on_hover_text("Remove").clicked() {
                                 doc.remove_step(i);
@@ -94,6 +99,7 @@ pub fn steps_ui(ui: &mut Ui, doc: &mut Document, hist: Option<&Histogram>) -> Op
                             }
                         });
                     });
+                    let hist = input_hists.get(i).copied().flatten();
                     if i < doc.steps().len() && params_ui(ui, &mut spec, input_size, hist) {
                         doc.edit_step(i, spec);
                     }
@@ -107,14 +113,20 @@ pub fn steps_ui(ui: &mut Ui, doc: &mut Document, hist: Option<&Histogram>) -> Op
     action
 }
 
-/// The history list: click an entry to go back (or forward) to it.
+/// The history list: click an entry to go back (or forward) to it. It
+/// fills its panel, and scrolls to the current entry whenever that changes
+/// (an edit, undo or redo).
 pub fn history_ui(ui: &mut Ui, doc: &mut Document) {
     ui.heading("History");
     ui.separator();
     let (labels, current) = doc.history();
     let labels: Vec<String> = labels.into_iter().map(str::to_owned).collect();
+    let seen_id = egui::Id::unique("history-current");
+    let moved = ui.data(|d| d.get_temp::<(usize, usize)>(seen_id)) != Some((current, labels.len()));
+    ui.data_mut(|d| d.insert_temp(seen_id, (current, labels.len())));
     egui::ScrollArea::vertical()
         .id_salt("history")
+        .auto_shrink([false, false])
         .show(ui, |ui| {
             for (i, label) in labels.iter().enumerate() {
                 let text = if i > current {
@@ -122,7 +134,11 @@ pub fn history_ui(ui: &mut Ui, doc: &mut Document) {
                 } else {
                     egui::RichText::new(label)
                 };
-                if ui.selectable_label(i == current, text).clicked() {
+                let row = ui.selectable_label(i == current, text);
+                if i == current && moved {
+                    row.scroll_to_me(Some(egui::Align::Center));
+                }
+                if row.clicked() {
                     doc.jump_to(i);
                 }
             }

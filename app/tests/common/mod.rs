@@ -6,6 +6,8 @@
 
 use std::time::{Duration, Instant};
 
+pub mod xwindow;
+
 use egui_kittest::{Harness, HarnessBuilder};
 use lumen_app::{LumenApp, Options};
 
@@ -56,4 +58,30 @@ pub fn step_until(h: &mut Harness<'_, State>, what: &str, done: impl Fn(&LumenAp
 /// Steps the UI until nothing is loading, rendering or exporting.
 pub fn settle(h: &mut Harness<'_, State>) {
     step_until(h, "the editor to settle", LumenApp::is_idle);
+}
+
+/// A machine without system file dialogs: the editor uses its own browser.
+pub struct NoDialogs;
+
+impl lumen_app::dialogs::SystemDialogs for NoDialogs {
+    fn available(&self) -> bool {
+        false
+    }
+    fn ask(
+        &self,
+        _: &lumen_app::dialogs::FileRequest,
+        _: Option<&std::path::Path>,
+    ) -> Option<std::path::PathBuf> {
+        panic!("asked for a system dialog that is not available");
+    }
+}
+
+/// Options for an editor without system file dialogs.
+pub fn builtin_dialogs() -> Options {
+    Options {
+        dialogs: Some(lumen_app::dialogs::DialogBackend(std::sync::Arc::new(
+            NoDialogs,
+        ))),
+        ..Default::default()
+    }
 }

@@ -1,0 +1,101 @@
+//! Results of background tasks, taken on the UI thread once per frame.
+
+use std::sync::Arc;
+
+use lumen_kernels::RgbaImage;
+
+use super::LumenApp;
+use crate::autosave::SourceRef;
+use crate::document::Document;
+use crate::tasks::TaskResult;
+
+impl LumenApp {
+    /// Drains the task channel and acts on each result.
+    pub(super) fn take_task_results(&mut self) {
+        while let Ok(result) = self.tasks_rx.try_recv() {
+            self.tasks_running = self.tasks_running.saturating_sub(1);
+            self.take_task_result(result);
+        }
+    }
+
+    fn take_task_result(&mut self, result: TaskResult) {
+        match result {
+            TaskResult::Loaded {
+                image,
+                name,
+                source,
+                keep,
+            } => self.loaded(image, name, source, keep),
+            TaskResult::Exported(target) => self.exported(target),
+            TaskResult::Picked { request, path } => self.picked(request, path),
+            TaskResult::RecipeText { name, text } => self.apply_recipe_text(&name, &text),
+            TaskResult::Info(msg) => self.set_notice(msg, false),
+            TaskResult::Failed(msg) => self.failed(msg),
+            TaskResult::Histogram { key, hist } => self.histogram.finish(key, *hist),
+            TaskResult::TooBig(big) => {
+                log::info!(
+                    "{} is too large to edit here ({}x{})",
+                    big.name,
+                    big.size.0,
+                    big.size.1
+                );
+                self.too_big = Some(big);
+            }
+            TaskResult::Recoverable { orphans, problems } => {
+                if let Some(p) = problems.into_iter().next() {
+                    self.set_notice(p, true);
+                }
+                if !orphans.is_empty() {
+                    log::info!("{} session(s) to restore", orphans.len());
+                }
+                self.recoverable.extend(orphans);
+            }
+            TaskResult::Nothing => {}
+        }
+    }
+
+    /// A decoded image: becomes the open document (with a restored
+    /// session's history, and the start-up recipe, when there are any).
+    fn loaded(&mut self, image: RgbaImage, name: String, source: SourceRef, keep: Option<Vec<u8>>) {
+        if let (Some(store), Some(bytes)) = (&self.store, &keep) {
+            store.save_source(bytes);
+        }
+        let image = Arc::new(image);
+        let mut doc = Document::new(image.clone(), name.clone());
+        if let SourceRef::File { path, .. } = &source {
+            doc.path = Some(path.clone());
+        }
+        self.source = source;
+        self.autosaver.reset();
+        let restored = self.finish_restore(&mut doc);
+        self.doc = Some(doc);
+        self.renderer.set_source(image);
+        self.canvas.reset();
+        log::info!("opened {name}");
+        if let Some((msg, is_error)) = restored {
+            log::info!("{msg}");
+            self.set_notice(msg, is_error);
+        } else {
+            self.set_notice(format!("Opened {name}"), false);
+        }
+        if let Some(text) = self.startup_recipe.take() {
+            self.apply_recipe_text("the start-up recipe", &text);
+        }
+        self.ctx
+            .send_viewport_cmd(egui::ViewportCommand::Title(format!("{name} — Lumen")));
+    }
+
+    fn failed(&mut self, msg: String) {
+        // An export that failed does not go on to the action it held back.
+        self.after_export = None;
+        let msg = match self.restoring.take() {
+            Some(o) => format!(
+                "Could not restore the session: {msg}. It is kept in {}",
+                o.key
+            ),
+            None => msg,
+        };
+        log::error!("{msg}");
+        self.set_notice(msg, true);
+    }
+}
