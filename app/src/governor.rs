@@ -100,6 +100,7 @@ pub fn budget_from(os_available: Option<u64>, cgroup_left: Option<u64>) -> u64 {
 }
 
 /// `MemAvailable` from `/proc/meminfo` (Linux), in bytes.
+#[cfg(not(target_arch = "wasm32"))]
 fn available_bytes() -> Option<u64> {
     let text = std::fs::read_to_string("/proc/meminfo").ok()?;
     let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
