@@ -61,6 +61,10 @@ impl Plan<'_> {
         let Some(probe) = governor::probe_from(std::io::BufReader::new(file)) else {
             return Ok(None);
         };
+        if lumen_kernels::image::checked_byte_len(probe.width, probe.height).is_err() {
+            // Past Lumen's size limits: loading refuses it, naming the file.
+            return Ok(None);
+        }
         let name = job.input.display().to_string();
         let need = governor::apply_estimate(&probe, meta.len(), &self.specs, &self.numbers)
             .map_err(|e| CliError::Render {
