@@ -45,8 +45,11 @@ fn before_after_shows_the_original_in_its_own_geometry() {
         (shown.width() / shown.height() - 1.0).abs() < 0.01,
         "drawn square, as the 512x512 original is: {shown:?}"
     );
+    // Fitted: as large as fits, but never above 100% (512 points here).
     assert!(
-        shown.height() > canvas.height() * 0.9 || shown.width() > canvas.width() * 0.9,
+        (shown.width() - 512.0).abs() < 1.0
+            || shown.height() > canvas.height() * 0.9
+            || shown.width() > canvas.width() * 0.9,
         "fitted, not a fragment: {shown:?} in {canvas:?}"
     );
     h.get_by_label("512×512 px");
