@@ -269,6 +269,12 @@ impl LumenApp {
             && self.renderer.jobs_in_flight() == 0
     }
 
+    /// True while a full-resolution render runs (its progress and Cancel
+    /// show in the status bar).
+    pub fn is_rendering_full(&self) -> bool {
+        self.renderer.is_busy() && self.renderer.progress().is_some()
+    }
+
     /// The full-resolution result of the current recipe, once rendered.
     pub fn full_result(&self) -> Option<Arc<RgbaImage>> {
         self.renderer.full_result()

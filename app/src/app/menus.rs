@@ -13,45 +13,44 @@ fn item(ui: &mut Ui, text: &str, keys: &str) -> bool {
     ui.add(Button::new(text).shortcut_text(keys)).clicked()
 }
 
-/// One menu of the bar. Opens on press, so that the release of the same
-/// click does not close it again (egui's own bar menus open on hover once
-/// one is open, and then toggled closed on the click that followed:
-/// with File open, Edit took two clicks).
+/// One menu of the bar. Opens on press, or on hover while another menu
+/// of the bar is open; the click that follows leaves it open. Only a
+/// click on the title of a menu that a previous click opened closes it.
+/// (egui's bar menus toggle on every click: with File open, the pointer
+/// passing over Edit opened it and the click then closed it again, so
+/// Edit took two clicks.)
 fn bar_menu(ui: &mut Ui, title: &str, add_contents: impl FnOnce(&mut Ui)) {
     let response = ui.add(Button::new(title).frame_when_inactive(false));
     let popup = Popup::menu(&response);
     let id = popup.get_id();
     let ctx = ui.ctx().clone();
+    // Which menu of the bar is open, and whether it opened without a click.
     let open_menu = Id::unique("lumen-menu-open");
+    let held: Option<(Id, bool)> = ctx.data(|d| d.get_temp(open_menu));
     let is_open = Popup::is_id_open(&ctx, id);
-    let (other_open, opened_at) = ctx.data(|d| {
-        let held: Option<(Id, f64)> = d.get_temp(open_menu);
-        (
-            held.is_some_and(|(o, _)| o != id && Popup::is_id_open(&ctx, o)),
-            held.filter(|(o, _)| *o == id).map(|(_, t)| t),
-        )
-    });
-    let press_start = ctx.input(|i| i.pointer.press_start_time());
+    let other_open = held.is_some_and(|(o, _)| o != id && Popup::is_id_open(&ctx, o));
+    let opened_without_click = held.is_some_and(|(o, f)| o == id && f);
+    // A click that keeps the menu open must not also count as a click
+    // that closes it.
+    let mut close = PopupCloseBehavior::CloseOnClick;
     let command = if response.clicked() {
-        // Close only a menu that was already open before this click began.
-        let opened_by_this_click = opened_at
-            .zip(press_start)
-            .is_some_and(|(opened, pressed)| opened >= pressed);
-        Some(SetOpenCommand::Bool(!is_open || opened_by_this_click))
-    } else if (response.hovered() && other_open)
-        || (response.is_pointer_button_down_on() && !is_open)
+        let keep = !is_open || opened_without_click;
+        if keep {
+            close = PopupCloseBehavior::IgnoreClicks;
+        }
+        ctx.data_mut(|d| d.insert_temp(open_menu, (id, false)));
+        Some(SetOpenCommand::Bool(keep))
+    } else if !is_open
+        && ((response.hovered() && other_open) || response.is_pointer_button_down_on())
     {
+        ctx.data_mut(|d| d.insert_temp(open_menu, (id, true)));
         Some(SetOpenCommand::Bool(true))
     } else {
         None
     };
-    if command == Some(SetOpenCommand::Bool(true)) && !is_open {
-        let now = ctx.input(|i| i.time);
-        ctx.data_mut(|d| d.insert_temp(open_menu, (id, now)));
-    }
     popup
         .open_memory(command)
-        .close_behavior(PopupCloseBehavior::CloseOnClick)
+        .close_behavior(close)
         .info(
             egui::UiStackInfo::new(egui::UiKind::Menu)
                 .with_tag_value(MenuConfig::MENU_CONFIG_TAG, MenuConfig::default()),

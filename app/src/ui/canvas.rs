@@ -93,6 +93,8 @@ pub struct CanvasState {
     pub probe: Option<Probe>,
     /// Full-resolution size of the last result shown (not the original).
     after_size: Option<Vec2>,
+    /// The compare mode of the last frame (a new one is fitted afresh).
+    last_compare: CompareMode,
 }
 
 impl Default for CanvasState {
@@ -112,6 +114,7 @@ impl Default for CanvasState {
             last_before_rect: Rect::NOTHING,
             probe: None,
             after_size: None,
+            last_compare: CompareMode::Off,
         }
     }
 }
@@ -216,9 +219,12 @@ impl CanvasState {
     /// the split view's divider.
     pub fn ui(&mut self, ui: &mut egui::Ui, view: CanvasView<'_>) {
         let (rect, response) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
-        if self.fitted && self.last_rect.size() != rect.size() {
-            self.fit_pending = true; // the canvas changed size: fit again
+        if (self.fitted && self.last_rect.size() != rect.size())
+            || self.last_compare != self.compare
+        {
+            self.fit_pending = true; // the canvas or its layout changed: fit again
         }
+        self.last_compare = self.compare;
         self.last_rect = rect;
         self.probe = None;
         ui.painter()
