@@ -275,6 +275,9 @@ thread_local! {
     /// waiting for the editor's next frame.
     static STRAY_KEYS: std::cell::RefCell<Vec<egui::Event>> =
         const { std::cell::RefCell::new(Vec::new()) };
+    /// Image files pasted into the page, read and waiting for the editor.
+    static PASTED: std::cell::RefCell<Vec<(String, Vec<u8>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Watches every key press on the page (capture phase, before eframe):
@@ -343,4 +346,53 @@ pub fn install_page_keys(canvas: &web_sys::HtmlCanvasElement) -> Result<(), Stri
 /// Hands the editor the key presses [`install_page_keys`] caught.
 pub fn take_stray_keys(raw: &mut egui::RawInput) {
     STRAY_KEYS.with(|keys| raw.events.append(&mut keys.borrow_mut()));
+}
+
+/// Listens for pastes on the page: an image file on the clipboard (a
+/// copied image or screenshot) is read and handed to the editor, which
+/// opens it ([`take_pasted_files`]). Text pastes go on to eframe.
+pub fn install_paste(ctx: egui::Context) -> Result<(), String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let document = window.document().ok_or("no document")?;
+    let on_paste = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::ClipboardEvent)>::new(
+        move |event: web_sys::ClipboardEvent| {
+            let Some(files) = event.clipboard_data().and_then(|d| d.files()) else {
+                return;
+            };
+            let images: Vec<web_sys::File> = (0..files.length())
+                .filter_map(|i| files.item(i))
+                .filter(|f| f.type_().starts_with("image/"))
+                .collect();
+            let Some(file) = images.into_iter().next() else {
+                return;
+            };
+            event.prevent_default();
+            let ctx = ctx.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let name = match file.name() {
+                    n if n.is_empty() || n == "image.png" => "pasted.png".to_owned(),
+                    n => n,
+                };
+                let read = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await;
+                match read {
+                    Ok(buffer) => {
+                        let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+                        PASTED.with(|p| p.borrow_mut().push((name, bytes)));
+                        ctx.request_repaint();
+                    }
+                    Err(_) => log::warn!("could not read the pasted image {name}"),
+                }
+            });
+        },
+    );
+    document
+        .add_event_listener_with_callback("paste", on_paste.as_ref().unchecked_ref())
+        .map_err(|_| "could not listen to pastes".to_owned())?;
+    on_paste.forget(); // lives as long as the page
+    Ok(())
+}
+
+/// Image files pasted into the page since the last call.
+pub fn take_pasted_files() -> Vec<(String, Vec<u8>)> {
+    PASTED.with(|p| std::mem::take(&mut *p.borrow_mut()))
 }
