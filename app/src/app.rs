@@ -61,6 +61,11 @@ pub struct LumenApp {
     close_confirmed: bool,
     notice: Option<Notice>,
     jpeg_quality: u8,
+    /// Lossless (true) or lossy WebP exports.
+    webp_lossless: bool,
+    /// Exports leave out EXIF, XMP and IPTC ("Remove location and camera
+    /// data").
+    strip_metadata: bool,
     show_before: bool,
     /// The last full-resolution result announced in the log.
     announced: Option<Arc<RgbaImage>>,
@@ -109,6 +114,7 @@ enum WebFormat {
     Png,
     Jpeg,
     WebP,
+    Avif,
 }
 
 /// The most pixels the histogram reads; larger images are sampled every
@@ -173,6 +179,8 @@ impl LumenApp {
             close_confirmed: false,
             notice: None,
             jpeg_quality: 90,
+            webp_lossless: true,
+            strip_metadata: false,
             show_before: false,
             announced: None,
             startup_recipe: options.recipe,
@@ -258,9 +266,10 @@ impl LumenApp {
     }
 
     fn load_sample(&mut self) {
-        self.spawn("decode", || match io::decode(SAMPLE_PNG, "sample.png") {
-            Ok(image) => TaskResult::Loaded {
+        self.spawn("decode", || match io::decode_photo(SAMPLE_PNG, "sample.png") {
+            Ok(io::Decoded { image, metadata }) => TaskResult::Loaded {
                 image,
+                metadata,
                 name: "sample.png".into(),
                 source: SourceRef::Sample,
                 keep: None,
@@ -350,12 +359,22 @@ impl LumenApp {
         let Some((target, format)) = self.pending_export.take() else {
             return;
         };
+        let metadata = self
+            .doc
+            .as_ref()
+            .map(|d| d.metadata.clone())
+            .unwrap_or_default();
+        let policy = if self.strip_metadata {
+            io::MetadataPolicy::Strip
+        } else {
+            io::MetadataPolicy::Keep
+        };
         self.spawn("export", move || {
-            let written = io::encode(&image, format)
+            let written = io::encode_photo(&image, format, &metadata, policy)
                 .map_err(|e| e.to_string())
-                .and_then(|bytes| platform::deliver(&target, &bytes));
+                .and_then(|e| platform::deliver(&target, &e.bytes).map(|()| e.notes));
             match written {
-                Ok(()) => TaskResult::Exported(target),
+                Ok(notes) => TaskResult::Exported(target, notes),
                 Err(e) => {
                     TaskResult::Failed(format!("Export failed, nothing was overwritten: {e}"))
                 }
@@ -373,6 +392,7 @@ impl LumenApp {
             WebFormat::Png => "png",
             WebFormat::Jpeg => "jpg",
             WebFormat::WebP => "webp",
+            WebFormat::Avif => "avif",
         };
         Some(format!("{stem}-edited.{ext}"))
     }
@@ -391,10 +411,10 @@ impl LumenApp {
 
     fn format_for(&self, path: &Path) -> ExportFormat {
         match ExportFormat::from_path(&path.to_string_lossy()) {
-            Some(ExportFormat::Jpeg { .. }) => ExportFormat::Jpeg {
+            Some(ExportFormat::WebP) if !self.webp_lossless => ExportFormat::WebPLossy {
                 quality: self.jpeg_quality,
             },
-            Some(f) => f,
+            Some(f) => f.with_quality(self.jpeg_quality),
             None => ExportFormat::Png,
         }
     }
@@ -452,6 +472,7 @@ impl LumenApp {
             match result {
                 TaskResult::Loaded {
                     image,
+                    metadata,
                     name,
                     source,
                     keep,
@@ -461,6 +482,7 @@ impl LumenApp {
                     }
                     let image = Arc::new(image);
                     let mut doc = Document::new(image.clone(), name.clone());
+                    doc.metadata = metadata;
                     if let SourceRef::File { path, .. } = &source {
                         doc.path = Some(path.clone());
                     }
@@ -483,7 +505,7 @@ impl LumenApp {
                     self.ctx
                         .send_viewport_cmd(egui::ViewportCommand::Title(format!("{name} — Lumen")));
                 }
-                TaskResult::Exported(target) => {
+                TaskResult::Exported(target, notes) => {
                     if let Some(doc) = self.doc.as_mut() {
                         doc.mark_saved();
                         if let ExportTarget::Path(path) = &target {
@@ -491,7 +513,12 @@ impl LumenApp {
                         }
                     }
                     platform::log(&format!("lumen: exported {target}"));
-                    self.set_notice(format!("Exported {target}"), false);
+                    let mut msg = format!("Exported {target}");
+                    for note in &notes {
+                        msg.push_str("; ");
+                        msg.push_str(note);
+                    }
+                    self.set_notice(msg, false);
                 }
                 #[cfg(not(target_arch = "wasm32"))]
                 TaskResult::PickedImage(path) => self.load_path(path),
@@ -663,7 +690,7 @@ impl LumenApp {
             wasm_bindgen_futures::spawn_local(async move {
                 let name = display_name(file.path());
                 match file.bytes_async().await {
-                    Ok(bytes) => tasks.send(platform::decode(bytes.to_vec(), name, budget)),
+                    Ok(bytes) => tasks.send(platform::decode(bytes.to_vec(), name, budget).await),
                     Err(e) => tasks.send(TaskResult::Failed(format!("{name}: {e}"))),
                 }
             });

@@ -25,7 +25,10 @@ Options for apply:
   --recipe FILE    the recipe to apply (a file saved by the editor)
   --out-dir DIR    write each INPUT to DIR under its own name (several inputs run in parallel)
   --threads N      worker threads (default: all cores)
-  --quality Q      JPEG quality 1-100 (default 90)
+  --quality Q      quality 1-100 of JPEG (default 90) and AVIF (default 80) outputs;
+                   with a .webp OUTPUT it makes a lossy WebP (without it, lossless)
+  --metadata M     keep (default) or strip the EXIF, XMP and IPTC of each INPUT;
+                   strip keeps only the colour profile
   --timings        print `timing <filter> <milliseconds>` per step to stderr (compute only)
   -h, --help       this text
 ";
@@ -66,8 +69,10 @@ pub struct ApplyArgs {
     pub out_dir: Option<PathBuf>,
     /// Worker threads.
     pub threads: usize,
-    /// JPEG quality.
-    pub quality: u8,
+    /// Quality of lossy outputs, when given.
+    pub quality: Option<u8>,
+    /// Whether outputs keep their input's metadata.
+    pub metadata: io::MetadataPolicy,
     /// Print per-step timings.
     pub timings: bool,
 }
@@ -76,7 +81,6 @@ pub struct ApplyArgs {
 pub fn parse_apply(args: &[String]) -> Result<ApplyArgs, CliError> {
     let mut a = ApplyArgs {
         threads: default_threads(),
-        quality: 90,
         ..ApplyArgs::default()
     };
     let mut recipe = None;
@@ -105,13 +109,25 @@ pub fn parse_apply(args: &[String]) -> Result<ApplyArgs, CliError> {
             }
             "--quality" => {
                 let v = value("--quality")?;
-                a.quality = v
-                    .parse::<u8>()
-                    .ok()
-                    .filter(|q| (1..=100).contains(q))
-                    .ok_or_else(|| {
-                        usage_err(format!("--quality must be from 1 to 100, got {v:?}"))
-                    })?;
+                a.quality = Some(
+                    v.parse::<u8>()
+                        .ok()
+                        .filter(|q| (1..=100).contains(q))
+                        .ok_or_else(|| {
+                            usage_err(format!("--quality must be from 1 to 100, got {v:?}"))
+                        })?,
+                );
+            }
+            "--metadata" => {
+                a.metadata = match value("--metadata")?.as_str() {
+                    "keep" => io::MetadataPolicy::Keep,
+                    "strip" => io::MetadataPolicy::Strip,
+                    v => {
+                        return Err(usage_err(format!(
+                            "--metadata must be keep or strip, got {v:?}"
+                        )));
+                    }
+                }
             }
             "--timings" => a.timings = true,
             s if s.starts_with("--") => return Err(usage_err(format!("unknown option {s}"))),
@@ -144,12 +160,15 @@ pub fn read_recipe(path: &Path) -> Result<Recipe, CliError> {
     Recipe::from_json(&text).map_err(|e| fail(format!("{}: {e}", path.display())))
 }
 
-fn output_format(path: &Path, quality: u8) -> Result<ExportFormat, CliError> {
-    match ExportFormat::from_path(&path.to_string_lossy()) {
-        Some(ExportFormat::Jpeg { .. }) => Ok(ExportFormat::Jpeg { quality }),
-        Some(f) => Ok(f),
-        None => Err(usage_err(format!(
-            "{}: unknown output format; use .png, .jpg/.jpeg or .webp",
+/// The output format from the file name; `--quality` sets the quality of
+/// lossy formats and turns a `.webp` output lossy.
+fn output_format(path: &Path, quality: Option<u8>) -> Result<ExportFormat, CliError> {
+    match (ExportFormat::from_path(&path.to_string_lossy()), quality) {
+        (Some(ExportFormat::WebP), Some(quality)) => Ok(ExportFormat::WebPLossy { quality }),
+        (Some(f), Some(q)) => Ok(f.with_quality(q)),
+        (Some(f), None) => Ok(f),
+        (None, _) => Err(usage_err(format!(
+            "{}: unknown output format; use .png, .jpg/.jpeg, .webp or .avif",
             path.display()
         ))),
     }
@@ -165,7 +184,10 @@ fn process(
 ) -> Result<(), CliError> {
     let format = output_format(output, a.quality)?;
     let name = input.display().to_string();
-    let mut image = io::load(input, &name).map_err(|e| fail(e.to_string()))?;
+    let io::Decoded {
+        image: mut image,
+        metadata,
+    } = io::load_photo(input, &name).map_err(|e| fail(e.to_string()))?;
     let control = JobControl::new();
     for spec in specs {
         let started = Instant::now();
@@ -185,8 +207,12 @@ fn process(
             .pop()
             .ok_or_else(|| fail(format!("{name}: {} produced no image", spec.name())))?;
     }
-    let encoded = io::encode(&image, format).map_err(|e| fail(format!("{name}: {e}")))?;
-    io::write_atomic(output, &encoded).map_err(|e| fail(e.to_string()))
+    let encoded = io::encode_photo(&image, format, &metadata, a.metadata)
+        .map_err(|e| fail(format!("{name}: {e}")))?;
+    for note in &encoded.notes {
+        eprintln!("{}: {note}", output.display());
+    }
+    io::write_atomic(output, &encoded.bytes).map_err(|e| fail(e.to_string()))
 }
 
 /// `lumen apply ...`: returns the process exit code.

@@ -7,9 +7,11 @@ pub mod app;
 pub mod autosave;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
+pub mod color;
 pub mod document;
 pub mod governor;
 pub mod io;
+pub mod metadata;
 pub mod platform;
 pub mod render;
 pub mod tasks;

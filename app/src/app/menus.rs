@@ -17,7 +17,16 @@ impl LumenApp {
                 if ui.button("Export as…  (Ctrl+Shift+S)").clicked() {
                     self.export_dialog();
                 }
-                ui.add(egui::Slider::new(&mut self.jpeg_quality, 1..=100).text("JPEG quality"));
+                ui.add(
+                    egui::Slider::new(&mut self.jpeg_quality, 1..=100)
+                        .text("Quality (JPEG, lossy WebP, AVIF)"),
+                );
+                ui.checkbox(&mut self.webp_lossless, "Lossless WebP");
+                ui.checkbox(&mut self.strip_metadata, "Remove location and camera data")
+                    .on_hover_text(
+                        "Exports leave out the EXIF, XMP and IPTC of the opened file \
+                         (camera, date, GPS position, captions); the colour profile stays",
+                    );
                 ui.separator();
                 if cfg!(target_arch = "wasm32") {
                     ui.horizontal(|ui| {
@@ -25,6 +34,7 @@ impl LumenApp {
                         ui.radio_value(&mut self.web_format, WebFormat::Png, "PNG");
                         ui.radio_value(&mut self.web_format, WebFormat::Jpeg, "JPEG");
                         ui.radio_value(&mut self.web_format, WebFormat::WebP, "WebP");
+                        ui.radio_value(&mut self.web_format, WebFormat::Avif, "AVIF");
                     });
                 }
                 if ui.button("Load recipe…").clicked() {

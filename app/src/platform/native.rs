@@ -25,7 +25,9 @@ pub fn pick_image(tasks: Tasks, _budget: u64) {
         .set_title("Open image")
         .add_filter(
             "Images",
-            &["png", "jpg", "jpeg", "webp", "gif", "bmp", "tif", "tiff"],
+            &[
+                "png", "jpg", "jpeg", "webp", "avif", "jxl", "gif", "bmp", "tif", "tiff",
+            ],
         )
         .add_filter("All files", &["*"])
         .pick_file();
@@ -41,6 +43,7 @@ pub fn pick_export(tasks: Tasks, default_name: &str) {
         .add_filter("PNG", &["png"])
         .add_filter("JPEG", &["jpg", "jpeg"])
         .add_filter("WebP", &["webp"])
+        .add_filter("AVIF", &["avif"])
         .save_file();
     tasks.send(picked.map_or(TaskResult::Nothing, TaskResult::PickedExport));
 }
