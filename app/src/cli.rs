@@ -185,7 +185,7 @@ fn process(
     let format = output_format(output, a.quality)?;
     let name = input.display().to_string();
     let io::Decoded {
-        image: mut image,
+        mut image,
         metadata,
     } = io::load_photo(input, &name).map_err(|e| fail(e.to_string()))?;
     let control = JobControl::new();

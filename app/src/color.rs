@@ -138,6 +138,26 @@ fn convert_rgba(pixels: &mut [u8], src: &ColorProfile) -> Result<bool, ColorErro
     }
 }
 
+/// Converts 16-bit straight-alpha RGBA described by the RGB profile `icc`
+/// to sRGB in place, so a 16-bit photo is converted before it is rounded
+/// to 8 bits. `false` (pixels untouched) when the profile is not RGB.
+pub fn rgba16_to_srgb(pixels: &mut [u16], icc: &[u8]) -> Result<bool, ColorError> {
+    let src = ColorProfile::new_from_slice(icc).map_err(profile_err)?;
+    if src.color_space != DataColorSpace::Rgb {
+        return Ok(false);
+    }
+    let t = src
+        .create_transform_16bit(Layout::Rgba, &ColorProfile::new_srgb(), Layout::Rgba, options())
+        .map_err(profile_err)?;
+    let mut input = vec![0u16; (CHUNK_PX * 4).min(pixels.len())];
+    for chunk in pixels.chunks_mut(CHUNK_PX * 4) {
+        let input = &mut input[..chunk.len()];
+        input.copy_from_slice(chunk);
+        t.transform(input, chunk).map_err(profile_err)?;
+    }
+    Ok(true)
+}
+
 /// Converts CMYK samples (4 bytes a pixel, 255 = full ink, as ICC
 /// profiles count) described by the CMYK profile `icc` to opaque sRGB RGBA.
 pub fn cmyk_to_srgb(cmyk: &[u8], icc: &[u8]) -> Result<Vec<u8>, ColorError> {

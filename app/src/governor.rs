@@ -66,9 +66,9 @@ pub fn human_bytes(bytes: u64) -> String {
 pub fn probe_size(bytes: &[u8]) -> Option<(u32, u32)> {
     image::ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
-        .ok()?
-        .into_dimensions()
         .ok()
+        .and_then(|r| r.into_dimensions().ok())
+        .or_else(|| crate::io::probe_size(bytes))
 }
 
 /// Memory to open and edit a `width` x `height` image, bytes.

@@ -196,6 +196,12 @@ pub fn decode_with_limits(
     decode_photo_with_limits(bytes, name, limits).map(|d| d.image)
 }
 
+/// The size an image file says it is, for the formats the `image` crate
+/// does not probe here (AVIF), before anything is decoded.
+pub fn probe_size(bytes: &[u8]) -> Option<(u32, u32)> {
+    photo::avif_size(bytes)
+}
+
 /// A decoded file: sRGB pixels and the metadata to carry to exports.
 #[derive(Clone, Debug)]
 pub struct Decoded {
@@ -352,13 +358,7 @@ fn decode_unguarded(bytes: &[u8], name: &str, limits: DecodeLimits) -> Result<De
     if let Some(o) = orientation {
         img.apply_orientation(o);
     }
-    let rgba = img.into_rgba8();
-    let (w, h) = rgba.dimensions();
-    let image = RgbaImage::from_pixels(w, h, rgba.into_raw()).map_err(|e| IoError::Decode {
-        name: name.to_owned(),
-        message: e.to_string(),
-    })?;
-    Ok(photo::finish(image, source))
+    photo::finish_dynamic(img, source, name)
 }
 
 /// Encodes an image into the bytes of a file of the given format, with the

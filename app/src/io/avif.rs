@@ -163,11 +163,12 @@ pub fn decode_pixels(avif: &Avif<'_>, max_px: u64) -> Result<RgbaImage, String> 
             } else {
                 (f32::from(v) - 16.0 * scale) / (219.0 * scale)
             };
-            px[3] = (f.clamp(0.0, 1.0) * 255.0 + 0.5) as u8;
-            if avif.premultiplied && px[3] > 0 {
+            let alpha = (f.clamp(0.0, 1.0) * 255.0 + 0.5) as u8;
+            px[3] = alpha;
+            if avif.premultiplied && alpha > 0 {
+                let a = u32::from(alpha);
                 for c in &mut px[..3] {
-                    *c = ((u32::from(*c) * 255 + u32::from(px[3]) / 2) / u32::from(px[3]))
-                        .min(255) as u8;
+                    *c = ((u32::from(*c) * 255 + a / 2) / a).min(255) as u8;
                 }
             }
         }

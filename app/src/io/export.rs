@@ -209,7 +209,7 @@ fn webp(
     let (w, h) = (img.width(), img.height());
     match lossy_quality {
         None => {
-            let mut enc = image_webp::WebPEncoder::new(&mut out);
+            let mut enc = vaam_webp::WebPEncoder::new(&mut out);
             enc.set_icc_profile(srgb_icc().to_vec());
             if let Some(exif) = &meta.exif {
                 enc.set_exif_metadata(exif.clone());
@@ -217,11 +217,11 @@ fn webp(
             if let Some(xmp) = &meta.xmp {
                 enc.set_xmp_metadata(xmp.clone());
             }
-            enc.encode(img.pixels(), w, h, image_webp::ColorType::Rgba8)
+            enc.encode(img.pixels(), w, h, vaam_webp::ColorType::Rgba8)
                 .map_err(|e| e.to_string())?;
         }
         Some(q) => {
-            let mut enc = vaam_image_webp::WebPEncoder::new(&mut out);
+            let mut enc = vaam_webp::WebPEncoder::new(&mut out);
             enc.set_icc_profile(srgb_icc().to_vec());
             if let Some(exif) = &meta.exif {
                 enc.set_exif_metadata(exif.clone());
@@ -229,7 +229,7 @@ fn webp(
             if let Some(xmp) = &meta.xmp {
                 enc.set_xmp_metadata(xmp.clone());
             }
-            let mut params = vaam_image_webp::EncoderParams::default();
+            let mut params = vaam_webp::EncoderParams::default();
             params.use_lossy = true;
             params.lossy_quality = q.clamp(1, 100);
             enc.set_params(params);
@@ -240,9 +240,9 @@ fn webp(
                     .chunks_exact(4)
                     .flat_map(|p| [p[0], p[1], p[2]])
                     .collect();
-                enc.encode(&rgb, w, h, vaam_image_webp::ColorType::Rgb8)
+                enc.encode(&rgb, w, h, vaam_webp::ColorType::Rgb8)
             } else {
-                enc.encode(img.pixels(), w, h, vaam_image_webp::ColorType::Rgba8)
+                enc.encode(img.pixels(), w, h, vaam_webp::ColorType::Rgba8)
             }
             .map_err(|e| e.to_string())?;
         }

@@ -63,7 +63,7 @@ fn check_size(image: RgbaImage, limits: DecodeLimits) -> Result<RgbaImage, Strin
 }
 
 /// The size an AVIF says it is, from its container.
-pub fn avif_size(bytes: &[u8]) -> Option<(u32, u32)> {
+pub(super) fn avif_size(bytes: &[u8]) -> Option<(u32, u32)> {
     super::heif::parse(bytes)?.size
 }
 
@@ -184,6 +184,33 @@ pub(super) fn read_source(
             converted_from: None,
         },
     })
+}
+
+/// A decoded picture to sRGB RGBA: 16-bit pictures with an RGB profile are
+/// converted at 16 bits, then rounded; the rest go through [`finish`].
+pub(super) fn finish_dynamic(img: DynamicImage, mut source: Source, name: &str) -> Result<Decoded, IoError> {
+    let deep = matches!(
+        img,
+        DynamicImage::ImageRgb16(_) | DynamicImage::ImageRgba16(_)
+    );
+    if deep && let Some(icc) = &source.icc {
+        let mut rgba = img.into_rgba16();
+        let converted = color::rgba16_to_srgb(&mut rgba, icc);
+        let (w, h) = rgba.dimensions();
+        let px: Vec<u8> = rgba
+            .into_raw()
+            .into_iter()
+            .map(|v| ((u32::from(v) * 255 + 32767) / 65535) as u8)
+            .collect();
+        let image = RgbaImage::from_pixels(w, h, px).map_err(|e| decode_err(name, e.to_string()))?;
+        if let Ok(true) = converted {
+            let icc = source.icc.take().unwrap_or_default();
+            source.meta.converted_from =
+                Some(color::describe(&icc).unwrap_or_else(|| "its colour profile".to_owned()));
+        }
+        return Ok(finish(image, source));
+    }
+    Ok(finish(from_dynamic(img, name)?, source))
 }
 
 /// Converts decoded pixels from the file's profile to sRGB (a profile that
