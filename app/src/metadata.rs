@@ -282,6 +282,48 @@ fn patch_exif(exif: &mut [u8], width: u32, height: u32) -> Option<()> {
     Some(())
 }
 
+/// The bytes of a tag of UNDEFINED or BYTE type in the first IFD of a
+/// TIFF structure (a TIFF file's ICC profile, tag 34675, is one).
+pub fn tiff_tag_bytes(tiff: &[u8], tag: u16) -> Option<Vec<u8>> {
+    let little = match tiff.get(..4)? {
+        b"II*\0" => true,
+        b"MM\0*" => false,
+        _ => return None,
+    };
+    let u16_at = |at: usize| {
+        let b = tiff.get(at..at + 2)?;
+        Some(if little {
+            u16::from_le_bytes([b[0], b[1]])
+        } else {
+            u16::from_be_bytes([b[0], b[1]])
+        })
+    };
+    let u32_at = |at: usize| {
+        let b = tiff.get(at..at + 4)?;
+        Some(if little {
+            u32::from_le_bytes([b[0], b[1], b[2], b[3]])
+        } else {
+            u32::from_be_bytes([b[0], b[1], b[2], b[3]])
+        })
+    };
+    let ifd0 = u32_at(4)? as usize;
+    let count = usize::from(u16_at(ifd0)?);
+    let at = (0..count)
+        .map(|i| ifd0 + 2 + 12 * i)
+        .find(|&at| u16_at(at) == Some(tag))?;
+    if !matches!(u16_at(at + 2)?, 1 | 7) {
+        return None;
+    }
+    let len = u32_at(at + 4)? as usize;
+    let bytes = if len <= 4 {
+        tiff.get(at + 8..at + 8 + len)?
+    } else {
+        let off = u32_at(at + 8)? as usize;
+        tiff.get(off..off.checked_add(len)?)?
+    };
+    Some(bytes.to_vec())
+}
+
 /// The orientation an EXIF block states (1 when it states none).
 pub fn exif_orientation(exif: &[u8]) -> Option<u16> {
     let mut copy = exif.to_vec();

@@ -15,7 +15,7 @@ use std::process::Command;
 use image::ImageEncoder as _;
 use lumen_app::io;
 use lumen_kernels::RgbaImage;
-use photo_tools::{diff, file, photo, raw_pixels, rgb_of, run, tool, write_tiff};
+use photo_tools::{diff, file, percentile, photo, raw_pixels, rgb_of, run, tool, write_tiff};
 
 const COLORD: &str = "/usr/share/color/icc/colord";
 
@@ -172,9 +172,43 @@ fn published_primaries_come_back() {
     }
 }
 
+/// ImageMagick (libjpeg, and littleCMS for the colour) opens a CMYK JPEG;
+/// Lumen must agree: `want` is the largest mean difference, and how many
+/// levels 99% of the channel values must be within. (Where the SWOP table
+/// is steep, for saturated cyans outside sRGB, the last bit of the two JPEG
+/// decoders is magnified to tens of levels in red; those are the other 1%.)
+fn check_cmyk(convert: &Path, srgb: &Path, jpeg: &Path, label: &str, want: (f64, u8)) {
+    let bytes = std::fs::read(jpeg).unwrap();
+    assert!(bytes.windows(5).any(|w| w == b"Adobe"), "{label}: an Adobe APP14 marker");
+    assert!(
+        bytes.windows(12).filter(|w| w == b"ICC_PROFILE\0").count() >= 3,
+        "{label}: the profile spans several APP2 segments"
+    );
+    let reference_png = jpeg.with_extension("png");
+    run(Command::new(convert)
+        .arg(jpeg)
+        .args(["-intent", "Relative", "-profile"])
+        .arg(srgb)
+        .arg(&reference_png));
+    let reference = raw_pixels(&reference_png);
+    let opened = io::decode(&bytes, label).unwrap();
+    let (mean, max) = diff(&opened, &reference);
+    let p99 = percentile(&opened, &reference, 0.99);
+    eprintln!("{label}: mean {mean:.3}, 99% within {p99}, max {max}");
+    assert!(
+        mean <= want.0 && p99 <= want.1,
+        "{label}: Lumen differs from ImageMagick/littleCMS by {mean:.2} on average, \
+         99% within {p99} levels"
+    );
+    // Read as plain RGB (no profile, no inversion) it is far off.
+    let naive = raw_pixels(jpeg);
+    assert!(diff(&naive, &reference).0 > 3.0, "{label}: the check can tell");
+}
+
 #[test]
-fn cmyk_jpeg_agrees_with_imagemagick() {
-    let (Some(jpgicc), Some(convert), Some(cmyk), Some(srgb)) = (
+fn cmyk_jpegs_agree_with_imagemagick() {
+    let (Some(tificc), Some(jpgicc), Some(convert), Some(cmyk), Some(srgb)) = (
+        tool("tificc", "liblcms2-utils"),
         tool("jpgicc", "liblcms2-utils"),
         tool("/usr/bin/convert", "imagemagick"),
         file("/usr/share/color/icc/ghostscript/default_cmyk.icc", "libgs-common"),
@@ -183,88 +217,35 @@ fn cmyk_jpeg_agrees_with_imagemagick() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
+    let picture = photo(96, 64);
+    // littleCMS separates the photo to CMYK (SWOP, a 183 KB profile that
+    // takes three APP2 segments); the JPEGs store it as Photoshop does:
+    // inverted, as YCCK, with an Adobe APP14 marker.
+    let srgb_tif = dir.path().join("srgb.tif");
+    write_tiff(&srgb_tif, &picture, None);
+    let cmyk_tif = dir.path().join("cmyk.tif");
+    run(Command::new(&tificc)
+        .args(["-t1", "-e"])
+        .arg(format!("-o{}", cmyk.display()))
+        .arg(&srgb_tif)
+        .arg(&cmyk_tif));
+    // Full-resolution colour: only the CMS and the DCT's last bit differ.
+    let full = dir.path().join("cmyk444.jpg");
+    run(Command::new(&convert)
+        .arg(&cmyk_tif)
+        .args(["-sampling-factor", "1x1", "-quality", "95"])
+        .arg(&full));
+    check_cmyk(&convert, &srgb, &full, "CMYK JPEG 4:4:4", (0.8, 3));
+    // jpgicc's own separation, with subsampled colour: the two decoders
+    // upsample the colour differently at sharp edges.
     let rgb_jpg = dir.path().join("rgb.jpg");
-    std::fs::write(
-        &rgb_jpg,
-        io::encode(&photo(96, 64), io::ExportFormat::Jpeg { quality: 95 }).unwrap(),
-    )
-    .unwrap();
-    // littleCMS separates it to CMYK, stored inverted as Photoshop does,
-    // with its 183 KB profile (three APP2 segments).
-    let cmyk_jpg = dir.path().join("cmyk.jpg");
+    std::fs::write(&rgb_jpg, io::encode(&picture, io::ExportFormat::Jpeg { quality: 95 }).unwrap())
+        .unwrap();
+    let sub = dir.path().join("cmyk420.jpg");
     run(Command::new(&jpgicc)
         .args(["-t1", "-e", "-q95"])
         .arg(format!("-o{}", cmyk.display()))
         .arg(&rgb_jpg)
-        .arg(&cmyk_jpg));
-    let bytes = std::fs::read(&cmyk_jpg).unwrap();
-    assert!(bytes.windows(6).any(|w| w == b"Adobe"), "an Adobe APP14 marker");
-    assert!(
-        bytes.windows(12).filter(|w| w == b"ICC_PROFILE\0").count() >= 3,
-        "the profile spans several APP2 segments"
-    );
-    let reference_png = dir.path().join("reference.png");
-    run(Command::new(&convert)
-        .arg(&cmyk_jpg)
-        .args(["-intent", "Relative", "-profile"])
-        .arg(&srgb)
-        .arg(&reference_png));
-    let reference = raw_pixels(&reference_png);
-    let opened = io::decode(&bytes, "cmyk.jpg").unwrap();
-    let (mean, max) = diff(&opened, &reference);
-    eprintln!("CMYK JPEG: mean {mean:.3}, max {max}");
-    assert!(
-        mean <= 1.5 && max <= 8,
-        "Lumen differs from ImageMagick/littleCMS by {mean:.2} on average, {max} at most"
-    );
-}
-
-/// A 16-bit ProPhoto RGB TIFF (as raw converters export) is converted at
-/// 16 bits, then rounded: it matches littleCMS's 16-bit to 8-bit
-/// conversion, closer than converting the rounded 8-bit values could.
-#[test]
-fn sixteen_bit_prophoto_converts_before_rounding() {
-    let Some(tificc) = tool("tificc", "liblcms2-utils") else {
-        return;
-    };
-    let Some(prophoto) = file(&format!("{COLORD}/ProPhotoRGB.icc"), "colord-data") else {
-        return;
-    };
-    let dir = tempfile::tempdir().unwrap();
-    // A smooth 16-bit sRGB picture, converted by littleCMS to 16-bit ProPhoto.
-    let (w, h) = (128u32, 64u32);
-    let mut px16 = Vec::new();
-    for y in 0..h {
-        for x in 0..w {
-            let v = [x * 65535 / (w - 1), y * 65535 / (h - 1), (x + y) * 65535 / (w + h - 2)];
-            px16.extend(v.iter().map(|&c| c as u16));
-        }
-    }
-    let mut tiff = Vec::new();
-    image::codecs::tiff::TiffEncoder::new(std::io::Cursor::new(&mut tiff))
-        .write_image(
-            &px16.iter().flat_map(|v| v.to_ne_bytes()).collect::<Vec<u8>>(),
-            w,
-            h,
-            image::ExtendedColorType::Rgb16,
-        )
-        .unwrap();
-    let srgb16 = dir.path().join("srgb16.tif");
-    std::fs::write(&srgb16, tiff).unwrap();
-    let wide16 = dir.path().join("prophoto16.tif");
-    run(Command::new(&tificc)
-        .args(["-t1", "-w16", "-e", "-i*sRGB"])
-        .arg(format!("-o{}", prophoto.display()))
-        .arg(&srgb16)
-        .arg(&wide16));
-    let reference8 = dir.path().join("reference8.tif");
-    run(Command::new(&tificc)
-        .args(["-t1", "-w8", "-o*sRGB"])
-        .arg(format!("-i{}", prophoto.display()))
-        .arg(&wide16)
-        .arg(&reference8));
-    let opened = io::decode(&std::fs::read(&wide16).unwrap(), "prophoto16.tif").unwrap();
-    let (mean, max) = diff(&opened, &raw_pixels(&reference8));
-    eprintln!("16-bit ProPhoto: mean {mean:.3}, max {max}");
-    assert!(mean <= 0.3 && max <= 1, "16-bit ProPhoto: {mean:.3} mean, {max} max off littleCMS");
+        .arg(&sub));
+    check_cmyk(&convert, &srgb, &sub, "CMYK JPEG 4:2:0", (1.0, 4));
 }

@@ -158,6 +158,13 @@ pub(super) fn read_source(
         .icc_profile()
         .ok()
         .flatten()
+        .or_else(|| {
+            // The TIFF decoder does not return a profile stored as
+            // UNDEFINED bytes, as most writers store it.
+            (format == ImageFormat::Tiff)
+                .then(|| crate::metadata::tiff_tag_bytes(bytes, 34675))
+                .flatten()
+        })
         .filter(|p| p.len() <= color::MAX_PROFILE_BYTES);
     let exif = decoder.exif_metadata().ok().flatten().and_then(normalize_exif);
     let xmp = decoder.xmp_metadata().ok().flatten();
@@ -174,7 +181,6 @@ pub(super) fn read_source(
             .flatten()
             .and_then(|d| iptc_from_irb(&d)),
     };
-    let _ = bytes;
     Ok(Source {
         icc,
         meta: Metadata {

@@ -103,7 +103,13 @@ pub fn rgb_of(img: &RgbaImage) -> Vec<u8> {
 /// Reads any file's pixels with the `image` crate as they are stored: no
 /// colour management, no orientation (the "ignore the profile" reading).
 pub fn raw_pixels(path: &Path) -> RgbaImage {
-    let img = image::open(path).unwrap().into_rgba8();
+    let img = image::ImageReader::open(path)
+        .unwrap()
+        .with_guessed_format()
+        .unwrap()
+        .decode()
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .into_rgba8();
     let (w, h) = img.dimensions();
     RgbaImage::from_pixels(w, h, img.into_raw()).unwrap()
 }
@@ -123,6 +129,20 @@ pub fn diff(a: &RgbaImage, b: &RgbaImage) -> (f64, u8) {
         }
     }
     (sum as f64 / n as f64, max)
+}
+
+/// The difference (levels) that a `share` (0..1) of the RGB channel
+/// values are within.
+pub fn percentile(a: &RgbaImage, b: &RgbaImage, share: f64) -> u8 {
+    let mut d: Vec<u8> = a
+        .pixels()
+        .chunks_exact(4)
+        .zip(b.pixels().chunks_exact(4))
+        .flat_map(|(p, q)| (0..3).map(move |c| p[c].abs_diff(q[c])))
+        .collect();
+    d.sort_unstable();
+    let at = ((d.len() as f64 * share).ceil() as usize).clamp(1, d.len()) - 1;
+    d[at]
 }
 
 /// The `lumen` binary built for these tests.
