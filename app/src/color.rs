@@ -46,10 +46,51 @@ fn profile_err(e: impl std::fmt::Debug) -> ColorError {
     ColorError::Profile(format!("{e:?}"))
 }
 
-/// The bytes of the sRGB profile Lumen embeds in its exports.
+/// The bytes of the sRGB profile Lumen embeds in its exports (612 bytes).
 pub fn srgb_icc() -> &'static [u8] {
     static BYTES: OnceLock<Vec<u8>> = OnceLock::new();
-    BYTES.get_or_init(|| ColorProfile::new_srgb().encode().unwrap_or_default())
+    BYTES.get_or_init(|| {
+        let icc = ColorProfile::new_srgb().encode().unwrap_or_default();
+        let mut icc = align_tags(&icc).unwrap_or(icc);
+        // The header's PCS illuminant must be D50 exactly as the ICC
+        // specification encodes it (libpng refuses the profile otherwise);
+        // the encoder rounds it a little differently.
+        if let Some(illuminant) = icc.get_mut(68..80) {
+            illuminant.copy_from_slice(&[0, 0, 0xF6, 0xD6, 0, 1, 0, 0, 0, 0, 0xD3, 0x2D]);
+        }
+        icc
+    })
+}
+
+/// Lays a profile's tags out again, each starting on a multiple of 4
+/// bytes as the ICC specification requires (libpng checks it).
+fn align_tags(icc: &[u8]) -> Option<Vec<u8>> {
+    let be32 = |at: usize| -> Option<usize> {
+        Some(u32::from_be_bytes(icc.get(at..at + 4)?.try_into().ok()?) as usize)
+    };
+    let count = be32(128)?;
+    let table_end = 132 + 12 * count;
+    let mut out = icc.get(..table_end)?.to_vec();
+    let mut placed: Vec<(usize, usize, usize)> = Vec::new(); // (old offset, size, new offset)
+    for i in 0..count {
+        let entry = 132 + 12 * i;
+        let (offset, size) = (be32(entry + 4)?, be32(entry + 8)?);
+        let new = match placed.iter().find(|p| p.0 == offset && p.1 == size) {
+            Some(p) => p.2,
+            None => {
+                out.resize(out.len().next_multiple_of(4), 0);
+                let at = out.len();
+                out.extend_from_slice(icc.get(offset..offset + size)?);
+                placed.push((offset, size, at));
+                at
+            }
+        };
+        out[entry + 4..entry + 8].copy_from_slice(&(new as u32).to_be_bytes());
+    }
+    out.resize(out.len().next_multiple_of(4), 0);
+    let len = out.len() as u32;
+    out[..4].copy_from_slice(&len.to_be_bytes());
+    Some(out)
 }
 
 fn options() -> TransformOptions {
@@ -265,6 +306,24 @@ fn inflate_iccp(data: &[u8]) -> Result<Option<Vec<u8>>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_exported_profile_has_the_exact_d50_illuminant() {
+        assert_eq!(
+            &srgb_icc()[68..80],
+            &[0, 0, 0xF6, 0xD6, 0, 1, 0, 0, 0, 0, 0xD3, 0x2D]
+        );
+        assert!(describe(srgb_icc()).is_some_and(|d| d.contains("sRGB")));
+        // Every tag starts on a multiple of 4 bytes.
+        let icc = srgb_icc();
+        let count = u32::from_be_bytes(icc[128..132].try_into().unwrap()) as usize;
+        for i in 0..count {
+            let at = 132 + 12 * i;
+            let offset = u32::from_be_bytes(icc[at + 4..at + 8].try_into().unwrap());
+            assert_eq!(offset % 4, 0, "tag {i}");
+        }
+        assert_eq!(icc.len() % 4, 0);
+    }
 
     #[test]
     fn srgb_profile_is_left_alone() {

@@ -129,12 +129,13 @@ fn to_rgba(p: &Planes) -> Vec<u8> {
                 continue;
             }
             let ci = (row >> p.shift.1) * cw + (col >> p.shift.0);
-            let u = (f32::from(p.u[ci]) - mid) / cr;
-            let v = (f32::from(p.v[ci]) - mid) / cr;
+            let (u_raw, v_raw) = (f32::from(p.u[ci]), f32::from(p.v[ci]));
             let (r, g, b) = if p.matrix == 0 {
-                // Identity: the planes are G, B, R.
-                (v + 0.5, y, u + 0.5)
+                // Identity: the planes are G, B and R, scaled as luma is.
+                ((v_raw - y0) / yr, y, (u_raw - y0) / yr)
             } else {
+                let u = (u_raw - mid) / cr;
+                let v = (v_raw - mid) / cr;
                 let r = y + 2.0 * (1.0 - kr) * v;
                 let b = y + 2.0 * (1.0 - kb) * u;
                 (r, (y - kr * r - kb * b) / kg, b)

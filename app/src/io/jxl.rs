@@ -29,8 +29,14 @@ pub fn decode(bytes: &[u8], max_alloc: u64, max_px: u64) -> Result<(RgbaImage, M
         ));
     }
     let icc = image.original_icc().map(<[u8]>::to_vec);
-    image.set_cms(Moxcms);
-    image.request_color_encoding(EnumColourEncoding::srgb(RenderingIntent::Relative));
+    // Pixels stored in an ICC-described space (lossless files) come out in
+    // that space and are converted here, as every other format's are;
+    // XYB-encoded (lossy) ones are rendered to sRGB by jxl-oxide itself.
+    let convert_here = icc.is_some() && !image.image_header().metadata.xyb_encoded;
+    if !convert_here {
+        image.set_cms(Moxcms);
+        image.request_color_encoding(EnumColourEncoding::srgb(RenderingIntent::Relative));
+    }
     let render = image
         .render_frame(0)
         .map_err(|e| format!("the JPEG XL file could not be decoded: {e}"))?;
@@ -60,10 +66,12 @@ pub fn decode(bytes: &[u8], max_alloc: u64, max_px: u64) -> Result<(RgbaImage, M
     if let jxl_oxide::AuxBoxData::Data(xml) = image.aux_boxes().first_xml() {
         meta.xmp = Some(xml.to_vec());
     }
-    meta.converted_from = icc
-        .as_deref()
-        .and_then(crate::color::describe)
-        .filter(|d| !d.to_ascii_lowercase().contains("srgb"));
+    if convert_here
+        && let Some(icc) = &icc
+        && let Ok(true) = crate::color::rgba_to_srgb(&mut rgba, icc)
+    {
+        meta.converted_from = crate::color::describe(icc);
+    }
     let image = RgbaImage::from_pixels(sw, sh, rgba).map_err(|e| e.to_string())?;
     Ok((image, meta))
 }
