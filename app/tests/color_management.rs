@@ -249,3 +249,53 @@ fn cmyk_jpegs_agree_with_imagemagick() {
         .arg(&sub));
     check_cmyk(&convert, &srgb, &sub, "CMYK JPEG 4:2:0", (1.0, 4));
 }
+
+/// A 16-bit ProPhoto RGB TIFF (as raw converters export) is converted at
+/// 16 bits, then rounded: it matches littleCMS's exact (`-c0`) 16-bit to
+/// 8-bit conversion, closer than converting rounded 8-bit values could.
+#[test]
+fn sixteen_bit_prophoto_converts_before_rounding() {
+    let Some(tificc) = tool("tificc", "liblcms2-utils") else {
+        return;
+    };
+    let Some(prophoto) = file(&format!("{COLORD}/ProPhotoRGB.icc"), "colord-data") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    // A smooth 16-bit sRGB picture, converted by littleCMS to 16-bit ProPhoto.
+    let (w, h) = (128u32, 64u32);
+    let mut px16 = Vec::new();
+    for y in 0..h {
+        for x in 0..w {
+            let v = [x * 65535 / (w - 1), y * 65535 / (h - 1), (x + y) * 65535 / (w + h - 2)];
+            px16.extend(v.iter().map(|&c| c as u16));
+        }
+    }
+    let mut tiff = Vec::new();
+    image::codecs::tiff::TiffEncoder::new(std::io::Cursor::new(&mut tiff))
+        .write_image(
+            &px16.iter().flat_map(|v| v.to_ne_bytes()).collect::<Vec<u8>>(),
+            w,
+            h,
+            image::ExtendedColorType::Rgb16,
+        )
+        .unwrap();
+    let srgb16 = dir.path().join("srgb16.tif");
+    std::fs::write(&srgb16, tiff).unwrap();
+    let wide16 = dir.path().join("prophoto16.tif");
+    run(Command::new(&tificc)
+        .args(["-t1", "-c0", "-w16", "-e", "-i*sRGB"])
+        .arg(format!("-o{}", prophoto.display()))
+        .arg(&srgb16)
+        .arg(&wide16));
+    let reference8 = dir.path().join("reference8.tif");
+    run(Command::new(&tificc)
+        .args(["-t1", "-c0", "-w8", "-o*sRGB"])
+        .arg(format!("-i{}", prophoto.display()))
+        .arg(&wide16)
+        .arg(&reference8));
+    let opened = io::decode(&std::fs::read(&wide16).unwrap(), "prophoto16.tif").unwrap();
+    let (mean, max) = diff(&opened, &raw_pixels(&reference8));
+    eprintln!("16-bit ProPhoto: mean {mean:.3}, max {max}");
+    assert!(mean <= 0.1 && max <= 1, "16-bit ProPhoto: {mean:.3} mean, {max} max off littleCMS");
+}
