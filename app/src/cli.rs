@@ -20,6 +20,7 @@ Usage:
                                 optionally applying a recipe
   lumen apply --recipe RECIPE.json [OPTIONS] INPUT OUTPUT
   lumen apply --recipe RECIPE.json [OPTIONS] --out-dir DIR INPUT...
+  lumen filters                 list every filter and its parameters (Markdown)
 
 Options for apply:
   --recipe FILE    the recipe to apply (a file saved by the editor)

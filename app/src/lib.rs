@@ -9,6 +9,7 @@ pub mod autosave;
 pub mod cli;
 pub mod color;
 pub mod document;
+pub mod filters_doc;
 pub mod governor;
 pub mod io;
 pub mod metadata;

@@ -17,6 +17,10 @@ fn main() -> std::process::ExitCode {
             println!("lumen {}", env!("CARGO_PKG_VERSION"));
             std::process::ExitCode::SUCCESS
         }
+        Some("filters") => {
+            print!("{}", lumen_app::filters_doc::markdown_table());
+            std::process::ExitCode::SUCCESS
+        }
         Some("apply") => match lumen_app::cli::run_apply(&args[1..]) {
             Ok(()) => std::process::ExitCode::SUCCESS,
             Err(e) => {

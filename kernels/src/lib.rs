@@ -14,6 +14,7 @@ pub mod image;
 pub mod ops;
 pub mod recipe;
 pub mod reference;
+pub mod registry;
 pub mod spec;
 
 pub use error::{KernelError, Result};
@@ -21,4 +22,5 @@ pub use filter::Split;
 pub use histogram::Histogram;
 pub use image::{RgbaImage, SourceBand};
 pub use recipe::{Recipe, Step};
+pub use registry::{Filter, PreparedStep};
 pub use spec::FilterSpec;

@@ -22,7 +22,7 @@
 use lumen_kernels::ops;
 use lumen_kernels::reference;
 use lumen_kernels::spec::{
-    BrightnessContrastParams, ExposureParams, GammaParams, HslParams, NoParams,
+    BrightnessContrastParams, ExposureParams, GammaParams, GrayscaleParams, HslParams, InvertParams,
 };
 use lumen_kernels::{FilterSpec, RgbaImage};
 use proptest::prelude::*;
@@ -92,8 +92,8 @@ fn hsl(hue_deg: f32, saturation: f32, lightness: f32) -> FilterSpec {
     })
 }
 
-const INVERT: FilterSpec = FilterSpec::Invert(NoParams {});
-const GRAYSCALE: FilterSpec = FilterSpec::Grayscale(NoParams {});
+const INVERT: FilterSpec = FilterSpec::Invert(InvertParams {});
+const GRAYSCALE: FilterSpec = FilterSpec::Grayscale(GrayscaleParams {});
 
 /// Every 4-byte pattern worth a look: all 256 levels in each channel with
 /// varied other channels and alpha.

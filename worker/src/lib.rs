@@ -27,5 +27,5 @@ pub use native::{
     JobControl, NativeExecutor, StepError, default_threads, render_steps, render_steps_timed,
 };
 pub use protocol::{Job, JobError, JobEvent, JobId, JobOutput};
-pub use run::run_band;
-pub use scheduler::plan_bands;
+pub use run::{run_band, run_prepared};
+pub use scheduler::{plan_bands, plan_step_bands};

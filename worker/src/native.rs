@@ -1,10 +1,10 @@
 //! Running jobs on native OS threads.
 //!
-//! [`render_steps`] renders a pipeline synchronously: each step is planned
-//! into row bands by [`plan_bands`], and `threads` named scoped threads
-//! (`lumen-worker-{i}`) pull band indices from a shared counter and render
-//! each band with [`run_band`] straight into its own disjoint slice of the
-//! output buffer, so the result is assembled in place without copies. Every
+//! [`render_steps`] renders a pipeline synchronously: each step is prepared
+//! once and planned into row bands by [`plan_step_bands`], and `threads`
+//! named scoped threads (`lumen-worker-{i}`) pull band indices from a shared
+//! counter and render each band with [`run_prepared`] straight into its own
+//! disjoint slice of the output buffer, so the result is assembled in place without copies. Every
 //! band reads the whole previous image through a shared borrow.
 //!
 //! [`NativeExecutor`] wraps that in an [`Executor`]: one coordinator thread
@@ -23,12 +23,12 @@ use std::thread::{self, JoinHandle};
 use std::time::Instant;
 
 use lumen_kernels::image::CHANNELS;
-use lumen_kernels::{FilterSpec, KernelError, RgbaImage, SourceBand};
+use lumen_kernels::{FilterSpec, KernelError, PreparedStep, RgbaImage, SourceBand};
 
 use crate::executor::{Executor, Waker};
 use crate::protocol::{Job, JobError, JobEvent, JobId, JobOutput};
-use crate::run::run_band;
-use crate::scheduler::plan_bands;
+use crate::run::run_prepared;
+use crate::scheduler::plan_step_bands;
 
 /// Smallest progress change reported, as a fraction of the whole job.
 const PROGRESS_STEP: f32 = 0.01;
@@ -112,11 +112,12 @@ pub fn render_steps_timed(
     control: &JobControl,
     on_progress: &dyn Fn(f32),
 ) -> Result<(Vec<RgbaImage>, Vec<f64>), StepError> {
-    render_steps_with(run_band, input, steps, threads, control, on_progress)
+    render_steps_with(run_prepared, input, steps, threads, control, on_progress)
 }
 
-/// The function that renders one band; [`run_band`] except in tests.
-type BandFn = fn(&FilterSpec, &SourceBand<'_>, Range<u32>, &mut [u8]) -> Result<(), KernelError>;
+/// The function that renders one band of a prepared step; [`run_prepared`]
+/// except in tests.
+type BandFn = fn(&PreparedStep, &SourceBand<'_>, Range<u32>, &mut [u8]) -> Result<(), KernelError>;
 
 fn render_steps_with(
     band_fn: BandFn,
@@ -224,12 +225,12 @@ fn render_step(
     control: &JobControl,
     report: &mut dyn FnMut(usize, usize),
 ) -> Result<RgbaImage, StepFailure> {
-    spec.validate().map_err(StepFailure::Kernel)?;
-    let (ow, oh) = spec
-        .output_size(src.width(), src.height())
+    let step = spec
+        .prepare(src.width(), src.height())
         .map_err(StepFailure::Kernel)?;
+    let (ow, oh) = step.output_size();
     let mut out = RgbaImage::new(ow, oh).map_err(StepFailure::Kernel)?;
-    let bands = plan_bands(spec, src.width(), src.height(), threads);
+    let bands = plan_step_bands(&step, threads);
     let slots = split_bands(out.pixels_mut(), &bands, ow as usize * CHANNELS);
     let source = src.as_band();
     let next = AtomicUsize::new(0);
@@ -245,7 +246,7 @@ fn render_step(
                 continue;
             };
             let result = match catch_unwind(AssertUnwindSafe(|| {
-                band_fn(spec, &source, rows.clone(), dst)
+                band_fn(&step, &source, rows.clone(), dst)
             })) {
                 Ok(Ok(())) => Ok(()),
                 Ok(Err(e)) => Err(StepFailure::Kernel(e)),
@@ -353,7 +354,7 @@ impl NativeExecutor {
     /// counts as 1; [`default_threads`] is the usual choice). `waker` is
     /// called after each queued event.
     pub fn new(threads: usize, waker: Waker) -> Self {
-        Self::with_band_fn(threads, waker, run_band)
+        Self::with_band_fn(threads, waker, run_prepared)
     }
 
     fn with_band_fn(threads: usize, waker: Waker, band_fn: BandFn) -> Self {
@@ -550,15 +551,15 @@ mod tests {
     use std::time::Duration;
 
     fn panics_on_invert(
-        spec: &FilterSpec,
+        step: &PreparedStep,
         band: &SourceBand<'_>,
         rows: Range<u32>,
         dst: &mut [u8],
     ) -> Result<(), KernelError> {
-        if matches!(spec, FilterSpec::Invert(_)) {
+        if step.name() == "invert" {
             panic!("boom");
         }
-        run_band(spec, band, rows, dst)
+        run_prepared(step, band, rows, dst)
     }
 
     fn image(w: u32, h: u32) -> RgbaImage {

@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use lumen_kernels::{FilterSpec, Split};
+use lumen_kernels::{FilterSpec, PreparedStep, Split};
 
 /// Bands planned per runner, so that a runner that finishes early can take
 /// more work (load balancing on shared or uneven cores).
@@ -31,9 +31,19 @@ pub fn plan_bands(spec: &FilterSpec, width: u32, height: u32, runners: usize) ->
     let Ok((_, out_h)) = spec.output_size(width, height) else {
         return Vec::new();
     };
+    plan_split(spec.split(), out_h, runners)
+}
+
+/// [`plan_bands`] for a prepared step.
+pub fn plan_step_bands(step: &PreparedStep, runners: usize) -> Vec<Range<u32>> {
+    plan_split(step.split(), step.output_size().1, runners)
+}
+
+/// The bands of an `out_h`-row output of a filter that splits as `split`.
+fn plan_split(split: Split, out_h: u32, runners: usize) -> Vec<Range<u32>> {
     let runners = runners.max(1);
     let mut n = runners.saturating_mul(BANDS_PER_RUNNER);
-    if let Split::Rows { halo_px } = spec.split()
+    if let Split::Rows { halo_px } = split
         && halo_px > 0
     {
         let min_rows = (halo_px as usize).saturating_mul(2 * HALO_FACTOR);

@@ -1,7 +1,10 @@
-//! The command palette (Ctrl+K): type part of a filter's name, Enter adds it.
+//! The command palette (Ctrl+K): type part of a filter's name, label,
+//! description or a common word for it ("sharpen", "white balance"); Enter
+//! adds it.
 
 use egui::{Key, Ui};
-use lumen_kernels::spec::{FILTER_NAMES, label_of};
+use lumen_kernels::registry::FilterEntry;
+use lumen_kernels::spec::{FILTERS, label_of};
 
 /// Palette state.
 #[derive(Default)]
@@ -12,15 +15,69 @@ pub struct Palette {
     selected: usize,
 }
 
-/// The filter names matching `query` (case-insensitive, on name or label).
-pub fn matches(query: &str) -> Vec<&'static str> {
-    let q = query.trim().to_lowercase().replace(' ', "_");
-    let q_label = query.trim().to_lowercase();
-    FILTER_NAMES
-        .iter()
-        .copied()
-        .filter(|n| n.contains(&q) || label_of(n).to_lowercase().contains(&q_label))
+/// The lower-case words of `texts`, split at spaces, underscores and
+/// punctuation.
+fn words_of<'a>(texts: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    texts
+        .into_iter()
+        .flat_map(|t| t.split(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
         .collect()
+}
+
+/// How well `entry` matches the lower-case words of a query: 3 when every
+/// word starts a word of its name or label, 2 of those or its keywords, 1
+/// when every word occurs anywhere (the description too), 0 for no match.
+fn score(entry: &FilterEntry, query: &[String]) -> u8 {
+    let info = entry.info;
+    let title = words_of([info.name, info.label]);
+    let mut known = title.clone();
+    known.extend(words_of(info.keywords.iter().copied()));
+    let starts = |words: &[String]| {
+        query
+            .iter()
+            .all(|q| words.iter().any(|w| w.starts_with(q.as_str())))
+    };
+    if starts(&title) {
+        return 3;
+    }
+    if starts(&known) {
+        return 2;
+    }
+    let everything = format!(
+        "{} {} {} {}",
+        info.name,
+        info.label.to_lowercase(),
+        info.keywords.join(" "),
+        info.description.to_lowercase()
+    );
+    u8::from(query.iter().all(|q| everything.contains(q.as_str())))
+}
+
+/// The filter names matching `query` (case-insensitive, on name, label,
+/// keywords and description), best matches first, then in menu order.
+pub fn matches(query: &str) -> Vec<&'static str> {
+    let words = words_of([query]);
+    if words.is_empty() {
+        return FILTERS.iter().map(|e| e.info.name).collect();
+    }
+    let mut found: Vec<(u8, usize, &'static str)> = FILTERS
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (score(e, &words), i, e.info.name))
+        .filter(|(s, _, _)| *s > 0)
+        .collect();
+    found.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    found.into_iter().map(|(_, _, n)| n).collect()
+}
+
+/// A filter's one-line description, by stable name.
+fn description_of(name: &str) -> &'static str {
+    FILTERS
+        .iter()
+        .find(|e| e.info.name == name)
+        .map_or("", |e| e.info.description)
 }
 
 impl Palette {
@@ -67,7 +124,7 @@ impl Palette {
                 let text = format!("{}   ({name})", label_of(name));
                 if ui
                     .selectable_label(i == self.selected, text)
-                    .on_hover_text(super::describe::description_of(name))
+                    .on_hover_text(description_of(name))
                     .clicked()
                 {
                     chosen = Some(*name);
@@ -95,8 +152,26 @@ mod tests {
     fn matching_uses_names_and_labels() {
         assert_eq!(matches("gauss"), ["gaussian_blur"]);
         assert_eq!(matches("Gaussian blur"), ["gaussian_blur"]);
-        assert!(matches("").len() >= 12);
+        assert_eq!(matches("").len(), lumen_kernels::spec::FILTERS.len());
         assert!(matches("zzz").is_empty());
         assert!(matches("contrast").contains(&"brightness_contrast"));
+    }
+
+    /// The words people use for a filter find it first, though they are
+    /// not in its name.
+    #[test]
+    fn matching_uses_common_words() {
+        for (query, name) in [
+            ("sharpen", "unsharp_mask"),
+            ("white balance", "temperature_tint"),
+            ("straighten", "rotate_angle"),
+            ("scale", "resize"),
+            ("mirror", "flip"),
+            ("negative", "invert"),
+        ] {
+            assert_eq!(matches(query).first(), Some(&name), "{query}");
+        }
+        // Words of the description count too, after better matches.
+        assert!(matches("speckles").contains(&"median"));
     }
 }

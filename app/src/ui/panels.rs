@@ -63,7 +63,7 @@ pub fn steps_ui(ui: &mut Ui, doc: &mut Document, hist: Option<&Histogram>) -> Op
                             doc.toggle_step(i);
                         }
                         ui.strong(format!("{}. {}", i + 1, spec.label()))
-                            .on_hover_text(super::describe::description_of(spec.name()));
+                            .on_hover_text(spec.info().description);
                         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                             if ui.small_button("x").on_hover_text("Remove").clicked() {
                                 doc.remove_step(i);

@@ -1,30 +1,15 @@
-//! Editors of the tone and colour adjustments, including the curve widget
-//! and the levels editor, both drawn over the result's histogram.
+//! The levels and curves editors, both drawn over a histogram.
 
-use egui::{Color32, Pos2, Sense, Slider, Stroke, Ui, Vec2};
+use egui::{Color32, Pos2, Sense, Stroke, Ui, Vec2};
 use lumen_kernels::histogram::Histogram;
 use lumen_kernels::ops::curve::MonotoneCurve;
 use lumen_kernels::ops::tone::auto_levels_from;
-use lumen_kernels::spec::{
-    BlackWhiteParams, CURVE_MAX_POINTS, ChannelMixerParams, CurvesParams, LevelsParams,
-};
+use lumen_kernels::spec::{CURVE_MAX_POINTS, CurvesParams, LevelsParams};
 
 use super::histogram::paint_backdrop;
-use super::params::slider;
+use super::widgets::params_rows;
 
 const BACKDROP: Color32 = Color32::from_gray(70);
-
-fn u8_slider(
-    ui: &mut Ui,
-    v: &mut u8,
-    range: std::ops::RangeInclusive<u8>,
-    text: &str,
-    tip: &str,
-) -> bool {
-    ui.add(Slider::new(v, range).text(text))
-        .on_hover_text(tip)
-        .changed()
-}
 
 /// The levels editor: the histogram with the input black, gamma and white
 /// points marked, sliders for each, and Auto (from the histogram).
@@ -51,40 +36,7 @@ pub fn levels_ui(ui: &mut Ui, p: &mut LevelsParams, hist: Option<&Histogram>) ->
             Stroke::new(1.5, color),
         );
     }
-    let mut changed = u8_slider(
-        ui,
-        &mut p.black,
-        0..=254,
-        "Black",
-        "Input level that becomes the output black",
-    ) | u8_slider(
-        ui,
-        &mut p.white,
-        1..=255,
-        "White",
-        "Input level that becomes the output white",
-    ) | ui
-        .add(
-            Slider::new(&mut p.gamma, 0.1..=10.0)
-                .logarithmic(true)
-                .text("Gamma"),
-        )
-        .on_hover_text("Mid-tones: above 1 brightens, below 1 darkens")
-        .changed()
-        | u8_slider(
-            ui,
-            &mut p.out_black,
-            0..=255,
-            "Output black",
-            "Darkest output level",
-        )
-        | u8_slider(
-            ui,
-            &mut p.out_white,
-            0..=255,
-            "Output white",
-            "Brightest output level",
-        );
+    let mut changed = params_rows(ui, p);
     if p.white <= p.black {
         // Keep the input range valid whichever slider moved.
         if p.black == 254 {
@@ -289,58 +241,6 @@ pub fn curves_ui(ui: &mut Ui, p: &mut CurvesParams, hist: Option<&Histogram>) ->
         *points = lumen_kernels::spec::identity_curve();
         changed = true;
     }
-    changed
-}
-
-/// The channel mixer: one row of weights per output channel, and offsets.
-pub fn channel_mixer_ui(ui: &mut Ui, p: &mut ChannelMixerParams) -> bool {
-    let mut changed = false;
-    for (name, row, k) in [
-        ("Red", &mut p.red, 0),
-        ("Green", &mut p.green, 1),
-        ("Blue", &mut p.blue, 2),
-    ] {
-        ui.label(format!("Output {name}"));
-        for (w, src) in row.iter_mut().zip(["R", "G", "B"]) {
-            changed |= slider(
-                ui,
-                w,
-                -2.0..=2.0,
-                &format!("{src} into {name}"),
-                &format!("How much source {src} goes into output {name}"),
-            );
-        }
-        changed |= slider(
-            ui,
-            &mut p.offset[k],
-            -255.0..=255.0,
-            &format!("{name} offset"),
-            "Added to this output channel, in levels",
-        );
-    }
-    changed
-}
-
-/// Black and white: the weight of each channel in the grey.
-pub fn black_white_ui(ui: &mut Ui, p: &mut BlackWhiteParams) -> bool {
-    let mut changed = false;
-    for (w, name) in [
-        (&mut p.red, "Red"),
-        (&mut p.green, "Green"),
-        (&mut p.blue, "Blue"),
-    ] {
-        changed |= slider(
-            ui,
-            w,
-            -2.0..=2.0,
-            name,
-            &format!(
-                "How bright {} areas become in the grey",
-                name.to_lowercase()
-            ),
-        );
-    }
-    ui.weak("Weights summing to 1 keep the overall brightness");
     changed
 }
 

@@ -574,6 +574,17 @@ fn unpremultiply(p: u32, alpha: u32) -> u8 {
         .map_or(0, |c| c.min(255) as u8)
 }
 
+/// The blur plan for one sigma, built once per step and shared by its
+/// bands ([`gaussian_blur_planned`], [`unsharp_mask_planned`]).
+pub struct BlurPlan(Plan);
+
+impl BlurPlan {
+    /// Plans a gaussian blur of standard deviation `sigma_px`.
+    pub fn new(sigma_px: f32) -> Self {
+        Self(Plan::new(sigma_px))
+    }
+}
+
 /// Gaussian blur of output rows `out_rows` into `dst`.
 pub fn gaussian_blur_rows(
     p: &GaussianBlurParams,
@@ -581,7 +592,17 @@ pub fn gaussian_blur_rows(
     out_rows: Range<u32>,
     dst: &mut [u8],
 ) {
-    let plan = &Plan::new(p.sigma_px);
+    gaussian_blur_planned(&BlurPlan::new(p.sigma_px), src, out_rows, dst);
+}
+
+/// [`gaussian_blur_rows`] with a plan built beforehand.
+pub fn gaussian_blur_planned(
+    plan: &BlurPlan,
+    src: &SourceBand<'_>,
+    out_rows: Range<u32>,
+    dst: &mut [u8],
+) {
+    let plan = &plan.0;
     if let Some(d) = &plan.direct {
         blur_direct::blur_rows(d, src, out_rows, dst);
         return;
@@ -644,7 +665,18 @@ pub fn unsharp_mask_rows(
     out_rows: Range<u32>,
     dst: &mut [u8],
 ) {
-    let plan = &Plan::new(p.sigma_px);
+    unsharp_mask_planned(&BlurPlan::new(p.sigma_px), p, src, out_rows, dst);
+}
+
+/// [`unsharp_mask_rows`] with the plan of `p.sigma_px` built beforehand.
+pub fn unsharp_mask_planned(
+    plan: &BlurPlan,
+    p: &UnsharpMaskParams,
+    src: &SourceBand<'_>,
+    out_rows: Range<u32>,
+    dst: &mut [u8],
+) {
+    let plan = &plan.0;
     if let Some(d) = &plan.direct {
         let sharpen = blur_direct::Sharpen::new(p.amount, p.threshold);
         blur_direct::unsharp_rows(d, src, out_rows, dst, sharpen);

@@ -11,9 +11,9 @@ pub mod stylize;
 pub mod tone;
 
 use crate::error::Result;
-use crate::filter::crop_rect;
 use crate::image::RgbaImage;
 use crate::spec::FilterSpec;
+use crate::spec::crop_rect;
 
 /// Runs the reference implementation of `spec` on `src`.
 pub fn apply(spec: &FilterSpec, src: &RgbaImage) -> Result<RgbaImage> {

@@ -158,37 +158,35 @@ struct Request {
 }
 
 fn parse(func_name: &str, args: &JsValue) -> Result<Request, String> {
-    if FilterSpec::from_name(func_name).is_none() {
-        return Err(format!("unknown filter: {func_name}"));
-    }
     let params = get(args, "params");
     let params = if params.is_undefined() || params.is_null() {
         Object::new().into()
     } else {
         params
     };
+    if FilterSpec::from_name(func_name).is_none() {
+        return Err(format!("unknown filter: {func_name}"));
+    }
     if !params.is_object() {
         return Err(format!(
             "{func_name}: params must be an object, got {}",
             describe(&params)
         ));
     }
-    let tagged = Object::new();
-    set(&tagged, "filter", &JsValue::from_str(func_name));
-    set(&tagged, "params", &params);
-    let spec: FilterSpec =
-        serde_wasm_bindgen::from_value(tagged.into()).map_err(|e| format!("{func_name}: {e}"))?;
+    let spec = FilterSpec::from_parts(
+        func_name,
+        serde_wasm_bindgen::Deserializer::from(params.clone()),
+    )
+    .map_err(|e| format!("{func_name}: {e}"))?
+    .ok_or_else(|| format!("unknown filter: {func_name}"))?;
     // serde-wasm-bindgen reads only the fields a struct declares, so an
     // unknown parameter (a typo) would pass silently; a recipe refuses it,
     // and so does the protocol.
-    let known = serde_wasm_bindgen::to_value(&spec).map_err(|e| format!("{func_name}: {e}"))?;
-    let known = get(&known, "params");
+    let known = spec.params_json();
     if let Some(given) = params.dyn_ref::<Object>() {
         for key in Object::keys(given).iter() {
             let key = key.as_string().unwrap_or_default();
-            if !known.is_object()
-                || !js_sys::Reflect::has(&known, &JsValue::from_str(&key)).unwrap_or(false)
-            {
+            if known.get(&key).is_none() {
                 return Err(format!("{func_name}: unknown field `{key}`"));
             }
         }
@@ -290,10 +288,11 @@ fn run(data: &JsValue, id: &JsValue) -> Result<Outcome, String> {
     }
     let band = SourceBand::new(request.width, request.height, request.y0, src)
         .map_err(|e| e.to_string())?;
-    let (out_w, out_h) = request
+    let step = request
         .spec
-        .output_size(request.width, request.height)
+        .prepare(request.width, request.height)
         .map_err(|e| e.to_string())?;
+    let (out_w, out_h) = step.output_size();
     if request.out_rows.start > request.out_rows.end || request.out_rows.end > out_h {
         return Err(format!(
             "output rows {}..{} are outside 0..{out_h}",
@@ -309,7 +308,7 @@ fn run(data: &JsValue, id: &JsValue) -> Result<Outcome, String> {
         .map_err(|_| format!("out of memory: the output band needs {len} bytes"))?;
     dst.resize(len, 0);
     let started = now_ms();
-    crate::run_band(&request.spec, &band, request.out_rows.clone(), &mut dst)
+    crate::run_prepared(&step, &band, request.out_rows.clone(), &mut dst)
         .map_err(|e| e.to_string())?;
     let compute_ms = now_ms() - started;
     // `dst` takes the type of `src`; other buffers are read back like the
