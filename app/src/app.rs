@@ -266,15 +266,17 @@ impl LumenApp {
     }
 
     fn load_sample(&mut self) {
-        self.spawn("decode", || match io::decode_photo(SAMPLE_PNG, "sample.png") {
-            Ok(io::Decoded { image, metadata }) => TaskResult::Loaded {
-                image,
-                metadata,
-                name: "sample.png".into(),
-                source: SourceRef::Sample,
-                keep: None,
-            },
-            Err(e) => TaskResult::Failed(e.to_string()),
+        self.spawn("decode", || {
+            match io::decode_photo(SAMPLE_PNG, "sample.png") {
+                Ok(io::Decoded { image, metadata }) => TaskResult::Loaded {
+                    image,
+                    metadata,
+                    name: "sample.png".into(),
+                    source: SourceRef::Sample,
+                    keep: None,
+                },
+                Err(e) => TaskResult::Failed(e.to_string()),
+            }
         });
     }
 

@@ -124,7 +124,11 @@ pub fn rgba_to_srgb(pixels: &mut [u8], icc: &[u8]) -> Result<bool, ColorError> {
 /// Converts straight-alpha RGBA pixels whose colours are given by CICP
 /// code points (ITU-T H.273 colour primaries and transfer characteristics,
 /// as AVIF's `nclx` says) to sRGB in place; `false` when they are sRGB.
-pub fn rgba_cicp_to_srgb(pixels: &mut [u8], primaries: u8, transfer: u8) -> Result<bool, ColorError> {
+pub fn rgba_cicp_to_srgb(
+    pixels: &mut [u8],
+    primaries: u8,
+    transfer: u8,
+) -> Result<bool, ColorError> {
     use moxcms::{CicpColorPrimaries, CicpProfile, MatrixCoefficients, TransferCharacteristics};
     // 1 is BT.709/sRGB, 2 "unspecified" (taken as sRGB, as browsers do);
     // transfers 1, 6, 14 and 15 are BT.709's, 13 is sRGB's: all shown as sRGB.
@@ -145,7 +149,12 @@ fn convert_rgba(pixels: &mut [u8], src: &ColorProfile) -> Result<bool, ColorErro
     match src.color_space {
         DataColorSpace::Rgb => {
             let t = src
-                .create_transform_8bit(Layout::Rgba, &ColorProfile::new_srgb(), Layout::Rgba, options())
+                .create_transform_8bit(
+                    Layout::Rgba,
+                    &ColorProfile::new_srgb(),
+                    Layout::Rgba,
+                    options(),
+                )
                 .map_err(profile_err)?;
             if is_identity(&*t, Layout::Rgba) {
                 return Ok(false);
@@ -188,7 +197,12 @@ pub fn rgba16_to_srgb(pixels: &mut [u16], icc: &[u8]) -> Result<bool, ColorError
         return Ok(false);
     }
     let t = src
-        .create_transform_16bit(Layout::Rgba, &ColorProfile::new_srgb(), Layout::Rgba, options())
+        .create_transform_16bit(
+            Layout::Rgba,
+            &ColorProfile::new_srgb(),
+            Layout::Rgba,
+            options(),
+        )
         .map_err(profile_err)?;
     let mut input = vec![0u16; (CHUNK_PX * 4).min(pixels.len())];
     for chunk in pixels.chunks_mut(CHUNK_PX * 4) {
@@ -210,7 +224,12 @@ pub fn cmyk_to_srgb(cmyk: &[u8], icc: &[u8]) -> Result<Vec<u8>, ColorError> {
         });
     }
     let t = src
-        .create_transform_8bit(Layout::Rgba, &ColorProfile::new_srgb(), Layout::Rgb, options())
+        .create_transform_8bit(
+            Layout::Rgba,
+            &ColorProfile::new_srgb(),
+            Layout::Rgb,
+            options(),
+        )
         .map_err(profile_err)?;
     let mut out = vec![255u8; cmyk.len()];
     let mut rgb = vec![0u8; CHUNK_PX.min(cmyk.len() / 4) * 3];

@@ -169,6 +169,9 @@ pub fn reset_xmp_orientation(xmp: &[u8]) -> Vec<u8> {
     out.into_bytes()
 }
 
+/// An IFD entry: (its position, tag, type).
+type Entry = (usize, u16, u16);
+
 /// A TIFF structure read with its byte order.
 struct Tiff<'a> {
     data: &'a mut [u8],
@@ -215,7 +218,7 @@ impl Tiff<'_> {
     }
 
     /// The entries of the IFD at `offset`: (entry position, tag, type).
-    fn entries(&self, offset: usize) -> Option<(Vec<(usize, u16, u16)>, usize)> {
+    fn entries(&self, offset: usize) -> Option<(Vec<Entry>, usize)> {
         let count = usize::from(self.u16_at(offset)?);
         let mut out = Vec::with_capacity(count);
         for i in 0..count {

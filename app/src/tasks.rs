@@ -174,7 +174,9 @@ pub fn decode_downscaled(big: TooBig) -> TaskResult {
     let result = crate::io::decode_photo(&bytes, &name)
         .map_err(|e| e.to_string())
         .and_then(|full| {
-            let image = resize.apply(&full.image).map_err(|e| format!("{name}: {e}"))?;
+            let image = resize
+                .apply(&full.image)
+                .map_err(|e| format!("{name}: {e}"))?;
             Ok((image, full.metadata))
         });
     match result {

@@ -7,6 +7,8 @@
 //! ImageMagick, which converts with littleCMS too. Published colour values
 //! pin the Display P3 and Adobe RGB definitions themselves.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test helpers fail loudly.
+
 mod photo_tools;
 
 use std::path::Path;
@@ -25,8 +27,16 @@ fn wide_profiles(dir: &Path) -> Option<Vec<(&'static str, std::path::PathBuf)>> 
     let adobe = file(&format!("{COLORD}/AdobeRGB1998.icc"), "colord-data")?;
     let prophoto = file(&format!("{COLORD}/ProPhotoRGB.icc"), "colord-data")?;
     let p3 = dir.join("DisplayP3.icc");
-    std::fs::write(&p3, moxcms::ColorProfile::new_display_p3().encode().unwrap()).unwrap();
-    Some(vec![("Adobe RGB", adobe), ("ProPhoto RGB", prophoto), ("Display P3", p3)])
+    std::fs::write(
+        &p3,
+        moxcms::ColorProfile::new_display_p3().encode().unwrap(),
+    )
+    .unwrap();
+    Some(vec![
+        ("Adobe RGB", adobe),
+        ("ProPhoto RGB", prophoto),
+        ("Display P3", p3),
+    ])
 }
 
 /// littleCMS: the pixels of `img`, said to be in `from`, converted to
@@ -109,7 +119,10 @@ fn wide_gamut_photos_agree_with_littlecms() {
             );
             // Ignoring the profile is far off: the check can tell.
             let (ignored, _) = diff(&stored, &reference);
-            assert!(ignored > 3.0, "{name}: ignoring the profile is only {ignored:.2} off");
+            assert!(
+                ignored > 3.0,
+                "{name}: ignoring the profile is only {ignored:.2} off"
+            );
             eprintln!("{name}: mean {mean:.3}, max {max} (ignoring it: {ignored:.1})");
         }
     }
@@ -121,7 +134,8 @@ fn wide_gamut_photos_agree_with_littlecms() {
 /// must come back as those sRGB colours.
 #[test]
 fn published_primaries_come_back() {
-    let cases: [(&str, Vec<u8>, [[f64; 3]; 3]); 2] = [
+    type Case = (&'static str, Vec<u8>, [[f64; 3]; 3]);
+    let cases: [Case; 2] = [
         (
             "Display P3",
             moxcms::ColorProfile::new_display_p3().encode().unwrap(),
@@ -179,7 +193,10 @@ fn published_primaries_come_back() {
 /// decoders is magnified to tens of levels in red; those are the other 1%.)
 fn check_cmyk(convert: &Path, srgb: &Path, jpeg: &Path, label: &str, want: (f64, u8)) {
     let bytes = std::fs::read(jpeg).unwrap();
-    assert!(bytes.windows(5).any(|w| w == b"Adobe"), "{label}: an Adobe APP14 marker");
+    assert!(
+        bytes.windows(5).any(|w| w == b"Adobe"),
+        "{label}: an Adobe APP14 marker"
+    );
     assert!(
         bytes.windows(12).filter(|w| w == b"ICC_PROFILE\0").count() >= 3,
         "{label}: the profile spans several APP2 segments"
@@ -202,7 +219,10 @@ fn check_cmyk(convert: &Path, srgb: &Path, jpeg: &Path, label: &str, want: (f64,
     );
     // Read as plain RGB (no profile, no inversion) it is far off.
     let naive = raw_pixels(jpeg);
-    assert!(diff(&naive, &reference).0 > 3.0, "{label}: the check can tell");
+    assert!(
+        diff(&naive, &reference).0 > 3.0,
+        "{label}: the check can tell"
+    );
 }
 
 #[test]
@@ -211,7 +231,10 @@ fn cmyk_jpegs_agree_with_imagemagick() {
         tool("tificc", "liblcms2-utils"),
         tool("jpgicc", "liblcms2-utils"),
         tool("/usr/bin/convert", "imagemagick"),
-        file("/usr/share/color/icc/ghostscript/default_cmyk.icc", "libgs-common"),
+        file(
+            "/usr/share/color/icc/ghostscript/default_cmyk.icc",
+            "libgs-common",
+        ),
         file(&format!("{COLORD}/sRGB.icc"), "colord-data"),
     ) else {
         return;
@@ -239,8 +262,11 @@ fn cmyk_jpegs_agree_with_imagemagick() {
     // jpgicc's own separation, with subsampled colour: the two decoders
     // upsample the colour differently at sharp edges.
     let rgb_jpg = dir.path().join("rgb.jpg");
-    std::fs::write(&rgb_jpg, io::encode(&picture, io::ExportFormat::Jpeg { quality: 95 }).unwrap())
-        .unwrap();
+    std::fs::write(
+        &rgb_jpg,
+        io::encode(&picture, io::ExportFormat::Jpeg { quality: 95 }).unwrap(),
+    )
+    .unwrap();
     let sub = dir.path().join("cmyk420.jpg");
     run(Command::new(&jpgicc)
         .args(["-t1", "-e", "-q95"])
@@ -267,14 +293,21 @@ fn sixteen_bit_prophoto_converts_before_rounding() {
     let mut px16 = Vec::new();
     for y in 0..h {
         for x in 0..w {
-            let v = [x * 65535 / (w - 1), y * 65535 / (h - 1), (x + y) * 65535 / (w + h - 2)];
+            let v = [
+                x * 65535 / (w - 1),
+                y * 65535 / (h - 1),
+                (x + y) * 65535 / (w + h - 2),
+            ];
             px16.extend(v.iter().map(|&c| c as u16));
         }
     }
     let mut tiff = Vec::new();
     image::codecs::tiff::TiffEncoder::new(std::io::Cursor::new(&mut tiff))
         .write_image(
-            &px16.iter().flat_map(|v| v.to_ne_bytes()).collect::<Vec<u8>>(),
+            &px16
+                .iter()
+                .flat_map(|v| v.to_ne_bytes())
+                .collect::<Vec<u8>>(),
             w,
             h,
             image::ExtendedColorType::Rgb16,
@@ -297,5 +330,8 @@ fn sixteen_bit_prophoto_converts_before_rounding() {
     let opened = io::decode(&std::fs::read(&wide16).unwrap(), "prophoto16.tif").unwrap();
     let (mean, max) = diff(&opened, &raw_pixels(&reference8));
     eprintln!("16-bit ProPhoto: mean {mean:.3}, max {max}");
-    assert!(mean <= 0.1 && max <= 1, "16-bit ProPhoto: {mean:.3} mean, {max} max off littleCMS");
+    assert!(
+        mean <= 0.1 && max <= 1,
+        "16-bit ProPhoto: {mean:.3} mean, {max} max off littleCMS"
+    );
 }

@@ -2,6 +2,8 @@
 //! carries it into exports; File ▸ "Remove location and camera data"
 //! leaves it out.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test helpers fail loudly.
+
 mod common;
 
 use common::{app, harness, settle};
@@ -28,7 +30,8 @@ fn the_export_keeps_metadata_until_asked_to_remove_it() {
         ..Metadata::default()
     };
     let picture = io::decode(lumen_app::app::SAMPLE_PNG, "sample.png").unwrap();
-    let tagged = io::encode_photo(&picture, ExportFormat::Png, &meta, MetadataPolicy::Keep).unwrap();
+    let tagged =
+        io::encode_photo(&picture, ExportFormat::Png, &meta, MetadataPolicy::Keep).unwrap();
     std::fs::write(&source, tagged.bytes).unwrap();
 
     let mut h = harness(lumen_app::Options {

@@ -3,6 +3,8 @@
 //! (an independent reader), with the orientation reset to 1 because Lumen
 //! turned the pixels; `--metadata strip` leaves only the colour profile.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test helpers fail loudly.
+
 mod photo_tools;
 
 use std::collections::HashMap;
@@ -81,9 +83,17 @@ fn metadata_survives_export_in_every_format() {
         let get = |name| find(&tags, name).unwrap_or("(missing)");
         assert_eq!(get("Make"), "LumenTestCam", "{ext}: {tags:?}");
         assert_eq!(get("Model"), "Model 7", "{ext}");
-        assert!(get("GPSLatitude").starts_with("48.858"), "{ext}: {}", get("GPSLatitude"));
+        assert!(
+            get("GPSLatitude").starts_with("48.858"),
+            "{ext}: {}",
+            get("GPSLatitude")
+        );
         // Lumen applied the rotation: 40x30 became 30x40, shown upright.
-        assert_eq!((get("ImageWidth"), get("ImageHeight")), ("30", "40"), "{ext}");
+        assert_eq!(
+            (get("ImageWidth"), get("ImageHeight")),
+            ("30", "40"),
+            "{ext}"
+        );
         let orientations: Vec<_> = tags
             .iter()
             .filter(|(k, _)| k.ends_with(":Orientation"))
@@ -104,7 +114,8 @@ fn metadata_survives_export_in_every_format() {
         // libavif reads it.
         if ext == "avif" {
             if let Some(avifdec) = tool("avifdec", "libavif-bin") {
-                let info = String::from_utf8(run(Command::new(avifdec).arg("--info").arg(&out))).unwrap();
+                let info =
+                    String::from_utf8(run(Command::new(avifdec).arg("--info").arg(&out))).unwrap();
                 assert!(
                     info.contains("Color Primaries: 1") && info.contains("Transfer Char. : 13"),
                     "{info}"
@@ -112,7 +123,10 @@ fn metadata_survives_export_in_every_format() {
             }
         } else {
             let described = get("ProfileDescription");
-            assert!(described.contains("sRGB"), "{ext}: the colour is described: {described}");
+            assert!(
+                described.contains("sRGB"),
+                "{ext}: the colour is described: {described}"
+            );
         }
     }
 }
@@ -133,8 +147,19 @@ fn strip_keeps_only_the_colour_profile() {
             .arg(&tagged)
             .arg(&out));
         let tags = read_tags(&exiftool, &out);
-        for gone in ["Make", "Model", "GPSLatitude", "Title", "Caption-Abstract", "Orientation"] {
-            assert_eq!(find(&tags, gone), None, "{ext}: {gone} was stripped: {tags:?}");
+        for gone in [
+            "Make",
+            "Model",
+            "GPSLatitude",
+            "Title",
+            "Caption-Abstract",
+            "Orientation",
+        ] {
+            assert_eq!(
+                find(&tags, gone),
+                None,
+                "{ext}: {gone} was stripped: {tags:?}"
+            );
         }
         assert!(
             find(&tags, "ProfileDescription").is_some_and(|d| d.contains("sRGB")),
@@ -155,11 +180,24 @@ fn the_editor_export_keeps_or_strips_the_same() {
     assert!(decoded.metadata.exif.is_some() && decoded.metadata.xmp.is_some());
     assert!(decoded.metadata.iptc.is_some());
     let format = io::ExportFormat::Png;
-    let kept = encode_photo(&decoded.image, format, &decoded.metadata, MetadataPolicy::Keep).unwrap();
-    let stripped =
-        encode_photo(&decoded.image, format, &decoded.metadata, MetadataPolicy::Strip).unwrap();
+    let kept = encode_photo(
+        &decoded.image,
+        format,
+        &decoded.metadata,
+        MetadataPolicy::Keep,
+    )
+    .unwrap();
+    let stripped = encode_photo(
+        &decoded.image,
+        format,
+        &decoded.metadata,
+        MetadataPolicy::Strip,
+    )
+    .unwrap();
     let again = decode_photo(&kept.bytes, "kept.png").unwrap().metadata;
     assert!(again.exif.is_some() && again.xmp.is_some() && again.iptc.is_some());
-    let none = decode_photo(&stripped.bytes, "stripped.png").unwrap().metadata;
+    let none = decode_photo(&stripped.bytes, "stripped.png")
+        .unwrap()
+        .metadata;
     assert!(none.is_empty(), "{none:?}");
 }

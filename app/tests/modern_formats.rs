@@ -4,6 +4,8 @@
 //! decoders (`avifdec`, ImageMagick's libwebp); 16-bit PNG and TIFF round
 //! to 8 bits rather than truncate.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test helpers fail loudly.
+
 mod photo_tools;
 
 use std::path::Path;
@@ -48,7 +50,10 @@ fn lossless_avif_from_avifenc_opens_exactly() {
     let png = dir.path().join("src.png");
     write_png(&png, &src);
     let plain = dir.path().join("plain.avif");
-    run(Command::new(&avifenc).args(["-l", "-s", "8"]).arg(&png).arg(&plain));
+    run(Command::new(&avifenc)
+        .args(["-l", "-s", "8"])
+        .arg(&png)
+        .arg(&plain));
     let opened = io::decode(&std::fs::read(&plain).unwrap(), "plain.avif").unwrap();
     assert_eq!(opened, src, "lossless AVIF, pixels and alpha");
     // irot 1: shown turned 90° anticlockwise.
@@ -63,7 +68,10 @@ fn lossless_avif_from_avifenc_opens_exactly() {
 
 #[test]
 fn lossy_and_deep_avif_agree_with_avifdec() {
-    let (Some(avifenc), Some(avifdec)) = (tool("avifenc", "libavif-bin"), tool("avifdec", "libavif-bin")) else {
+    let (Some(avifenc), Some(avifdec)) = (
+        tool("avifenc", "libavif-bin"),
+        tool("avifdec", "libavif-bin"),
+    ) else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -72,23 +80,37 @@ fn lossy_and_deep_avif_agree_with_avifdec() {
     for (label, args) in [
         ("8-bit 4:2:0", vec!["-y", "420", "-d", "8"]),
         ("10-bit 4:4:4", vec!["-y", "444", "-d", "10"]),
-        ("12-bit 4:2:2 limited range", vec!["-y", "422", "-d", "12", "-r", "limited"]),
+        (
+            "12-bit 4:2:2 limited range",
+            vec!["-y", "422", "-d", "12", "-r", "limited"],
+        ),
     ] {
         let avif = dir.path().join("x.avif");
-        run(Command::new(&avifenc).args(["-s", "8", "--min", "10", "--max", "20"]).args(&args).arg(&png).arg(&avif));
+        run(Command::new(&avifenc)
+            .args(["-s", "8", "--min", "10", "--max", "20"])
+            .args(&args)
+            .arg(&png)
+            .arg(&avif));
         let reference_png = dir.path().join("ref.png");
-        run(Command::new(&avifdec).args(["-d", "8", "-u", "nearest"]).arg(&avif).arg(&reference_png));
+        run(Command::new(&avifdec)
+            .args(["-d", "8", "-u", "nearest"])
+            .arg(&avif)
+            .arg(&reference_png));
         let reference = raw_pixels(&reference_png);
         let opened = io::decode(&std::fs::read(&avif).unwrap(), label).unwrap();
         let (mean, max) = diff(&opened, &reference);
         eprintln!("AVIF {label}: mean {mean:.3}, max {max}");
-        assert!(mean <= 0.5 && max <= 2, "AVIF {label}: {mean:.2} mean, {max} max off avifdec");
+        assert!(
+            mean <= 0.5 && max <= 2,
+            "AVIF {label}: {mean:.2} mean, {max} max off avifdec"
+        );
     }
 }
 
 #[test]
 fn jpeg_xl_from_cjxl_opens() {
-    let (Some(cjxl), Some(djxl)) = (tool("cjxl", "libjxl-tools"), tool("djxl", "libjxl-tools")) else {
+    let (Some(cjxl), Some(djxl)) = (tool("cjxl", "libjxl-tools"), tool("djxl", "libjxl-tools"))
+    else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -96,22 +118,37 @@ fn jpeg_xl_from_cjxl_opens() {
     let png = dir.path().join("src.png");
     write_png(&png, &src);
     let lossless = dir.path().join("lossless.jxl");
-    run(Command::new(&cjxl).args(["-d", "0", "--quiet"]).arg(&png).arg(&lossless));
+    run(Command::new(&cjxl)
+        .args(["-d", "0", "--quiet"])
+        .arg(&png)
+        .arg(&lossless));
     let opened = io::decode(&std::fs::read(&lossless).unwrap(), "lossless.jxl").unwrap();
     assert_eq!(opened, src, "lossless JPEG XL, pixels and alpha");
     let lossy = dir.path().join("lossy.jxl");
-    run(Command::new(&cjxl).args(["-d", "1", "--quiet"]).arg(&png).arg(&lossy));
+    run(Command::new(&cjxl)
+        .args(["-d", "1", "--quiet"])
+        .arg(&png)
+        .arg(&lossy));
     let reference_png = dir.path().join("ref.png");
-    run(Command::new(&djxl).arg(&lossy).arg(&reference_png).arg("--quiet"));
+    run(Command::new(&djxl)
+        .arg(&lossy)
+        .arg(&reference_png)
+        .arg("--quiet"));
     let opened = io::decode(&std::fs::read(&lossy).unwrap(), "lossy.jxl").unwrap();
     let (mean, max) = diff(&opened, &raw_pixels(&reference_png));
     eprintln!("lossy JPEG XL: mean {mean:.3}, max {max}");
-    assert!(mean <= 0.5 && max <= 3, "lossy JPEG XL: {mean:.2} mean, {max} max off djxl");
+    assert!(
+        mean <= 0.5 && max <= 3,
+        "lossy JPEG XL: {mean:.2} mean, {max} max off djxl"
+    );
 }
 
 #[test]
 fn avif_and_lossy_webp_exports_read_back_independently() {
-    let (Some(avifdec), Some(convert)) = (tool("avifdec", "libavif-bin"), tool("/usr/bin/convert", "imagemagick")) else {
+    let (Some(avifdec), Some(convert)) = (
+        tool("avifdec", "libavif-bin"),
+        tool("/usr/bin/convert", "imagemagick"),
+    ) else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -119,9 +156,17 @@ fn avif_and_lossy_webp_exports_read_back_independently() {
     let lossless = io::encode(&src, ExportFormat::WebP).unwrap();
     for (label, format, tolerance) in [
         ("AVIF q90", ExportFormat::Avif { quality: 90 }, 3.0),
-        ("lossy WebP q90", ExportFormat::WebPLossy { quality: 90 }, 4.0),
+        (
+            "lossy WebP q90",
+            ExportFormat::WebPLossy { quality: 90 },
+            4.0,
+        ),
         ("AVIF q30", ExportFormat::Avif { quality: 30 }, 8.0),
-        ("lossy WebP q30", ExportFormat::WebPLossy { quality: 30 }, 14.0),
+        (
+            "lossy WebP q30",
+            ExportFormat::WebPLossy { quality: 30 },
+            14.0,
+        ),
     ] {
         let bytes = io::encode(&src, format).unwrap();
         let path = dir.path().join(format!("out.{}", format.extension()));
@@ -130,20 +175,39 @@ fn avif_and_lossy_webp_exports_read_back_independently() {
         if matches!(format, ExportFormat::Avif { .. }) {
             run(Command::new(&avifdec).arg(&path).arg(&back_png));
         } else {
-            assert_eq!(&bytes[12..16], b"VP8X", "{label}: extended WebP (with a profile)");
-            assert!(bytes.windows(4).any(|w| w == b"VP8 "), "{label}: a lossy VP8 frame");
+            assert_eq!(
+                &bytes[12..16],
+                b"VP8X",
+                "{label}: extended WebP (with a profile)"
+            );
+            assert!(
+                bytes.windows(4).any(|w| w == b"VP8 "),
+                "{label}: a lossy VP8 frame"
+            );
             run(Command::new(&convert).arg(&path).arg(&back_png));
         }
         let (mean, _) = diff(&raw_pixels(&back_png), &src);
         eprintln!("{label}: {} bytes, mean error {mean:.2}", bytes.len());
         assert!(mean <= tolerance, "{label}: mean error {mean:.2}");
-        assert!(bytes.len() < lossless.len(), "{label}: smaller than lossless WebP");
+        assert!(
+            bytes.len() < lossless.len(),
+            "{label}: smaller than lossless WebP"
+        );
     }
     for (low, high) in [
-        (ExportFormat::Avif { quality: 30 }, ExportFormat::Avif { quality: 90 }),
-        (ExportFormat::WebPLossy { quality: 30 }, ExportFormat::WebPLossy { quality: 90 }),
+        (
+            ExportFormat::Avif { quality: 30 },
+            ExportFormat::Avif { quality: 90 },
+        ),
+        (
+            ExportFormat::WebPLossy { quality: 30 },
+            ExportFormat::WebPLossy { quality: 90 },
+        ),
     ] {
-        let (low, high) = (io::encode(&src, low).unwrap(), io::encode(&src, high).unwrap());
+        let (low, high) = (
+            io::encode(&src, low).unwrap(),
+            io::encode(&src, high).unwrap(),
+        );
         assert!(low.len() < high.len(), "quality changes the size");
     }
 }

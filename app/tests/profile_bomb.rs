@@ -2,6 +2,8 @@
 //! a message, at little cost in memory. Alone in its test binary, so the
 //! process's peak memory is this test's.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test helpers fail loudly.
+
 use lumen_app::io;
 
 /// Peak resident memory of this process so far, bytes (Linux).

@@ -85,8 +85,16 @@ fn decode_av1(data: &[&[u8]], max_px: u64) -> Result<Planes, String> {
         height,
         shift,
         y: plane(C::Y, width, height),
-        u: if monochrome { Vec::new() } else { plane(C::U, cw, ch) },
-        v: if monochrome { Vec::new() } else { plane(C::V, cw, ch) },
+        u: if monochrome {
+            Vec::new()
+        } else {
+            plane(C::U, cw, ch)
+        },
+        v: if monochrome {
+            Vec::new()
+        } else {
+            plane(C::V, cw, ch)
+        },
         bits: pic.bits_per_component().map_or(8, |b| b.0 as u32),
         matrix: pic.matrix_coefficients() as u8,
         full_range: matches!(pic.color_range(), re_rav1d::dav1d::pixel::YUVRange::Full),

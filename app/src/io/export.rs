@@ -42,7 +42,10 @@ pub fn encode(
         .unwrap_or_default();
     let mut notes = Vec::new();
     if source.is_some_and(|m| m.exif.is_some()) && meta.exif.is_none() {
-        notes.push("EXIF not written: its structure is damaged, so its orientation could not be reset".to_owned());
+        notes.push(
+            "EXIF not written: its structure is damaged, so its orientation could not be reset"
+                .to_owned(),
+        );
     }
     let err = |e: String| IoError::Encode {
         format: format.name(),
@@ -105,7 +108,8 @@ fn insert_png_chunks(png: Vec<u8>, chunks: &[([u8; 4], Vec<u8>)]) -> Vec<u8> {
         at += 12 + len;
     }
     let at = at.min(png.len());
-    let mut out = Vec::with_capacity(png.len() + chunks.iter().map(|c| c.1.len() + 12).sum::<usize>());
+    let mut out =
+        Vec::with_capacity(png.len() + chunks.iter().map(|c| c.1.len() + 12).sum::<usize>());
     out.extend_from_slice(&png[..at]);
     for (kind, data) in chunks {
         out.extend_from_slice(&(data.len() as u32).to_be_bytes());
@@ -143,8 +147,13 @@ fn jpeg(
             ));
         }
     }
-    enc.write_image(&rgb, img.width(), img.height(), image::ExtendedColorType::Rgb8)
-        .map_err(|e| e.to_string())?;
+    enc.write_image(
+        &rgb,
+        img.width(),
+        img.height(),
+        image::ExtendedColorType::Rgb8,
+    )
+    .map_err(|e| e.to_string())?;
     let mut segments = Vec::new();
     if let Some(xmp) = &meta.xmp {
         let mut data = XMP_JPEG_PREFIX.to_vec();
@@ -185,7 +194,8 @@ fn insert_jpeg_segments(jpeg: Vec<u8>, segments: &[(u8, Vec<u8>)]) -> Vec<u8> {
         at += 2 + usize::from(u16::from_be_bytes([len[0], len[1]]));
     }
     let at = at.min(jpeg.len());
-    let mut out = Vec::with_capacity(jpeg.len() + segments.iter().map(|s| s.1.len() + 4).sum::<usize>());
+    let mut out =
+        Vec::with_capacity(jpeg.len() + segments.iter().map(|s| s.1.len() + 4).sum::<usize>());
     out.extend_from_slice(&jpeg[..at]);
     for (marker, data) in segments {
         out.extend_from_slice(&[0xFF, *marker]);
@@ -203,7 +213,9 @@ fn webp(
     notes: &mut Vec<String>,
 ) -> Result<Vec<u8>, String> {
     if meta.iptc.is_some() {
-        notes.push("IPTC not written: WebP has no place for it (XMP carries the same fields)".to_owned());
+        notes.push(
+            "IPTC not written: WebP has no place for it (XMP carries the same fields)".to_owned(),
+        );
     }
     let mut out = Vec::new();
     let (w, h) = (img.width(), img.height());

@@ -103,7 +103,11 @@ fn parse_iloc(b: &[u8]) -> Option<HashMap<u32, Location>> {
         usize::from((sizes >> 8) & 15),
         usize::from((sizes >> 4) & 15),
     );
-    let index_size = if version >= 1 { usize::from(sizes & 15) } else { 0 };
+    let index_size = if version >= 1 {
+        usize::from(sizes & 15)
+    } else {
+        0
+    };
     let (count, mut at) = if version < 2 {
         (be16(b, 6)? as u32, 8)
     } else {
@@ -319,15 +323,15 @@ pub fn parse(file: &[u8]) -> Option<Avif<'_>> {
         }
         match &kind {
             b"auxl" => {
-                let is_alpha = props_of(from).iter().any(|(k, body)| {
-                    *k == b"auxC" && body.get(4..).is_some_and(is_alpha_urn)
-                });
+                let is_alpha = props_of(from)
+                    .iter()
+                    .any(|(k, body)| *k == b"auxC" && body.get(4..).is_some_and(is_alpha_urn));
                 if is_alpha {
                     avif.alpha = data_of(from);
                 }
             }
             b"cdsc" => match infos.get(&from) {
-                Some((t, _)) if t == b"Exif" => {
+                Some((t, _)) if *t == *b"Exif" => {
                     let data = data_of(from)?.concat();
                     let skip = usize::try_from(be32(&data, 0)?).ok()?;
                     avif.exif = data.get(4 + skip..).map(<[u8]>::to_vec);

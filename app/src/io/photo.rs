@@ -68,8 +68,12 @@ pub(super) fn avif_size(bytes: &[u8]) -> Option<(u32, u32)> {
 }
 
 fn decode_avif(bytes: &[u8], name: &str, limits: DecodeLimits) -> Result<Decoded, IoError> {
-    let avif = super::heif::parse(bytes)
-        .ok_or_else(|| decode_err(name, "not a valid AVIF file (or a tiled one, which Lumen does not read)"))?;
+    let avif = super::heif::parse(bytes).ok_or_else(|| {
+        decode_err(
+            name,
+            "not a valid AVIF file (or a tiled one, which Lumen does not read)",
+        )
+    })?;
     if let Some((w, h)) = avif.size
         && (w > limits.max_side_px
             || h > limits.max_side_px
@@ -166,7 +170,11 @@ pub(super) fn read_source(
                 .flatten()
         })
         .filter(|p| p.len() <= color::MAX_PROFILE_BYTES);
-    let exif = decoder.exif_metadata().ok().flatten().and_then(normalize_exif);
+    let exif = decoder
+        .exif_metadata()
+        .ok()
+        .flatten()
+        .and_then(normalize_exif);
     let xmp = decoder.xmp_metadata().ok().flatten();
     let iptc = match format {
         ImageFormat::Png => decoder
@@ -194,7 +202,11 @@ pub(super) fn read_source(
 
 /// A decoded picture to sRGB RGBA: 16-bit pictures with an RGB profile are
 /// converted at 16 bits, then rounded; the rest go through [`finish`].
-pub(super) fn finish_dynamic(img: DynamicImage, mut source: Source, name: &str) -> Result<Decoded, IoError> {
+pub(super) fn finish_dynamic(
+    img: DynamicImage,
+    mut source: Source,
+    name: &str,
+) -> Result<Decoded, IoError> {
     let deep = matches!(
         img,
         DynamicImage::ImageRgb16(_) | DynamicImage::ImageRgba16(_)
@@ -208,7 +220,8 @@ pub(super) fn finish_dynamic(img: DynamicImage, mut source: Source, name: &str) 
             .into_iter()
             .map(|v| ((u32::from(v) * 255 + 32767) / 65535) as u8)
             .collect();
-        let image = RgbaImage::from_pixels(w, h, px).map_err(|e| decode_err(name, e.to_string()))?;
+        let image =
+            RgbaImage::from_pixels(w, h, px).map_err(|e| decode_err(name, e.to_string()))?;
         if let Ok(true) = converted {
             let icc = source.icc.take().unwrap_or_default();
             source.meta.converted_from =
@@ -227,7 +240,8 @@ pub(super) fn finish(mut image: RgbaImage, source: Source) -> Decoded {
     if let Some(icc) = icc
         && let Ok(true) = color::rgba_to_srgb(image.pixels_mut(), &icc)
     {
-        meta.converted_from = Some(color::describe(&icc).unwrap_or_else(|| "its colour profile".to_owned()));
+        meta.converted_from =
+            Some(color::describe(&icc).unwrap_or_else(|| "its colour profile".to_owned()));
     }
     Decoded {
         image,
@@ -296,7 +310,11 @@ pub(super) fn decode_cmyk(
     for p in px.chunks_exact_mut(4) {
         if cs == ColorSpace::YCCK {
             // Photoshop's YCCK: YCbCr of the CMY inks, K stored inverted.
-            let (y, cb, cr) = (f32::from(p[0]), f32::from(p[1]) - 128.0, f32::from(p[2]) - 128.0);
+            let (y, cb, cr) = (
+                f32::from(p[0]),
+                f32::from(p[1]) - 128.0,
+                f32::from(p[2]) - 128.0,
+            );
             let c = |v: f32| (v + 0.5).clamp(0.0, 255.0) as u8;
             p[0] = c(y + 1.402 * cr);
             p[1] = c(y - 0.344_136 * cb - 0.714_136 * cr);

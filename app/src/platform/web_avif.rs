@@ -17,9 +17,11 @@ async fn browser_rgba(bytes: &[u8]) -> Result<(u32, u32, Vec<u8>), String> {
     array.copy_from(bytes);
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("image/avif");
-    let blob =
-        web_sys::Blob::new_with_u8_array_sequence_and_options(&js_sys::Array::of1(&array), &options)
-            .map_err(|_| fail("no Blob"))?;
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(
+        &js_sys::Array::of1(&array),
+        &options,
+    )
+    .map_err(|_| fail("no Blob"))?;
     let window = web_sys::window().ok_or_else(|| fail("no window"))?;
     let bitmap_options = web_sys::ImageBitmapOptions::new();
     bitmap_options.set_premultiply_alpha(web_sys::PremultiplyAlpha::None);

@@ -27,7 +27,8 @@ pub fn tool(name: &str, package: &str) -> Option<PathBuf> {
         })
     };
     if found.is_none() {
-        let why = format!("{name} is missing (Debian package {package}; scripts/setup.sh installs it)");
+        let why =
+            format!("{name} is missing (Debian package {package}; scripts/setup.sh installs it)");
         assert!(std::env::var_os("CI").is_none(), "{why}");
         eprintln!("skipped: {why}");
     }
@@ -63,11 +64,7 @@ pub fn photo(w: u32, h: u32) -> RgbaImage {
             } else if x < 6 && y < 6 {
                 [1.0, 0.1, 0.05]
             } else {
-                [
-                    fx,
-                    fy,
-                    0.5 + 0.45 * (fx * 7.0 + fy * 3.0).sin(),
-                ]
+                [fx, fy, 0.5 + 0.45 * (fx * 7.0 + fy * 3.0).sin()]
             };
             for c in rgb {
                 px.push((c.clamp(0.0, 1.0) * 255.0).round() as u8);
@@ -87,8 +84,13 @@ pub fn write_tiff(path: &Path, img: &RgbaImage, icc: Option<&[u8]>) {
     if let Some(icc) = icc {
         enc.set_icc_profile(icc.to_vec()).unwrap();
     }
-    enc.write_image(&rgb, img.width(), img.height(), image::ExtendedColorType::Rgb8)
-        .unwrap();
+    enc.write_image(
+        &rgb,
+        img.width(),
+        img.height(),
+        image::ExtendedColorType::Rgb8,
+    )
+    .unwrap();
     std::fs::write(path, bytes).unwrap();
 }
 
@@ -116,7 +118,11 @@ pub fn raw_pixels(path: &Path) -> RgbaImage {
 
 /// Mean and largest absolute difference of the RGB channels.
 pub fn diff(a: &RgbaImage, b: &RgbaImage) -> (f64, u8) {
-    assert_eq!((a.width(), a.height()), (b.width(), b.height()), "sizes differ");
+    assert_eq!(
+        (a.width(), a.height()),
+        (b.width(), b.height()),
+        "sizes differ"
+    );
     let mut sum = 0u64;
     let mut max = 0u8;
     let mut n = 0u64;
