@@ -350,7 +350,7 @@ fn decode_unguarded(bytes: &[u8], name: &str, limits: DecodeLimits) -> Result<De
     }
     // Broken metadata should not stop the picture from opening.
     let orientation = decoder.orientation().ok();
-    let source = photo::read_source(&mut decoder, bytes, format, name)?;
+    let source = photo::read_source(&mut decoder, bytes, format);
     if let Some(cmyk) = photo::decode_cmyk(bytes, &source, orientation, name)? {
         return Ok(cmyk);
     }

@@ -136,6 +136,11 @@ fn parse_iloc(b: &[u8]) -> Option<HashMap<u32, Location>> {
         at += base_size;
         let extent_count = be16(b, at)?;
         at += 2;
+        // Extents that take no bytes to state could be claimed by the
+        // thousand for free; one is all such an item may have.
+        if off_size + len_size + index_size == 0 && extent_count > 1 {
+            return None;
+        }
         let mut extents = Vec::new();
         for _ in 0..extent_count {
             at += index_size;
@@ -276,7 +281,8 @@ pub fn parse(file: &[u8]) -> Option<Avif<'_>> {
             1 => idat,
             _ => return None,
         };
-        loc.extents
+        let parts: Vec<&[u8]> = loc
+            .extents
             .iter()
             .map(|&(off, len)| {
                 let off = usize::try_from(off).ok()?;
@@ -287,7 +293,11 @@ pub fn parse(file: &[u8]) -> Option<Avif<'_>> {
                 };
                 source.get(off..end)
             })
-            .collect()
+            .collect::<Option<_>>()?;
+        // Extents may overlap; together they may not be more than the file,
+        // so joining them never costs more than its size.
+        let total: usize = parts.iter().map(|p| p.len()).sum();
+        (total <= source.len()).then_some(parts)
     };
     let (kind, _) = infos.get(&primary)?;
     if kind != b"av01" {
@@ -334,7 +344,7 @@ pub fn parse(file: &[u8]) -> Option<Avif<'_>> {
                 Some((t, _)) if *t == *b"Exif" => {
                     let data = data_of(from)?.concat();
                     let skip = usize::try_from(be32(&data, 0)?).ok()?;
-                    avif.exif = data.get(4 + skip..).map(<[u8]>::to_vec);
+                    avif.exif = data.get(skip.checked_add(4)?..).map(<[u8]>::to_vec);
                 }
                 Some((t, mime)) if t == b"mime" && mime.contains("rdf+xml") => {
                     avif.xmp = Some(data_of(from)?.concat());
@@ -345,4 +355,52 @@ pub fn parse(file: &[u8]) -> Option<Avif<'_>> {
         }
     }
     Some(avif)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::{ExportFormat, Metadata, MetadataPolicy, encode_photo};
+
+    #[test]
+    fn reads_the_size_and_exif_of_an_avif() {
+        let img = lumen_kernels::RgbaImage::from_pixels(7, 5, vec![255; 7 * 5 * 4]).unwrap();
+        let meta = Metadata {
+            exif: Some(b"MM\0*\0\0\0\x08\0\0\0\0\0\0".to_vec()),
+            ..Metadata::default()
+        };
+        let file = encode_photo(
+            &img,
+            ExportFormat::Avif { quality: 50 },
+            &meta,
+            MetadataPolicy::Keep,
+        )
+        .unwrap()
+        .bytes;
+        assert!(is_avif(&file));
+        let avif = parse(&file).unwrap();
+        assert_eq!(avif.size, Some((7, 5)));
+        assert!(!avif.color.is_empty() && avif.alpha.is_none());
+        assert_eq!(avif.exif, meta.exif);
+    }
+
+    #[test]
+    fn damaged_containers_are_refused() {
+        let img = lumen_kernels::RgbaImage::new(4, 4).unwrap();
+        let file = encode_photo(
+            &img,
+            ExportFormat::Avif { quality: 50 },
+            &Metadata::default(),
+            MetadataPolicy::Keep,
+        )
+        .unwrap()
+        .bytes;
+        for cut in [8, 20, file.len() / 2] {
+            assert!(parse(&file[..cut]).is_none(), "cut at {cut}");
+        }
+        // An iloc claiming 60000 extents that take no bytes to state.
+        let mut iloc = vec![1, 0, 0, 0, 0x00, 0x00, 0, 1];
+        iloc.extend_from_slice(&[0, 1, 0, 0, 0, 0, 0xEA, 0x60]);
+        assert!(parse_iloc(&iloc).is_none());
+    }
 }

@@ -87,18 +87,20 @@ fn decode_avif(bytes: &[u8], name: &str, limits: DecodeLimits) -> Result<Decoded
             ),
         });
     }
-    #[cfg(not(target_arch = "wasm32"))]
-    let image = super::avif::decode_pixels(&avif, limits.max_pixels)
+    let image = avif_pixels(&avif, limits)
         .and_then(|i| check_size(i, limits))
         .map_err(|m| decode_err(name, m))?;
-    #[cfg(target_arch = "wasm32")]
-    let image: RgbaImage = {
-        return Err(decode_err(
-            name,
-            "AVIF is decoded by the browser in the web app, not here",
-        ));
-    };
     finish_avif(image, &avif, name)
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn avif_pixels(avif: &super::heif::Avif<'_>, limits: DecodeLimits) -> Result<RgbaImage, String> {
+    super::avif::decode_pixels(avif, limits.max_pixels)
+}
+
+#[cfg(target_arch = "wasm32")]
+fn avif_pixels(_: &super::heif::Avif<'_>, _: DecodeLimits) -> Result<RgbaImage, String> {
+    Err("AVIF is decoded by the browser in the web app, not here".to_owned())
 }
 
 /// Applies an AVIF's rotation, mirroring and colour, and keeps its
@@ -156,8 +158,7 @@ pub(super) fn read_source(
     decoder: &mut impl ImageDecoder,
     bytes: &[u8],
     format: ImageFormat,
-    _name: &str,
-) -> Result<Source, IoError> {
+) -> Source {
     let icc = decoder
         .icc_profile()
         .ok()
@@ -189,7 +190,7 @@ pub(super) fn read_source(
             .flatten()
             .and_then(|d| iptc_from_irb(&d)),
     };
-    Ok(Source {
+    Source {
         icc,
         meta: Metadata {
             exif,
@@ -197,7 +198,7 @@ pub(super) fn read_source(
             iptc,
             converted_from: None,
         },
-    })
+    }
 }
 
 /// A decoded picture to sRGB RGBA: 16-bit pictures with an RGB profile are
