@@ -303,14 +303,17 @@ impl LumenApp {
     }
 
     fn load_sample(&mut self) {
-        self.spawn("decode", || match io::decode(SAMPLE_PNG, "sample.png") {
-            Ok(image) => TaskResult::Loaded {
-                image,
-                name: "sample.png".into(),
-                source: SourceRef::Sample,
-                keep: None,
-            },
-            Err(e) => TaskResult::Failed(e.to_string()),
+        self.spawn("decode", || {
+            match io::decode_photo(SAMPLE_PNG, "sample.png") {
+                Ok(io::Decoded { image, metadata }) => TaskResult::Loaded {
+                    image,
+                    metadata,
+                    name: "sample.png".into(),
+                    source: SourceRef::Sample,
+                    keep: None,
+                },
+                Err(e) => TaskResult::Failed(e.to_string()),
+            }
         });
     }
 
@@ -342,8 +345,11 @@ impl LumenApp {
             Pending::OpenPath(path) => self.load_path(path),
             Pending::OpenPasted(image) => self.open_pasted(image),
             Pending::OpenBytes(name, bytes) => {
-                let budget = self.memory_budget;
-                self.spawn("decode", move || platform::decode(bytes, name, budget));
+                self.tasks_running += 1;
+                if !platform::decode_in_background(&self.tasks, bytes, name, self.memory_budget) {
+                    self.tasks_running -= 1;
+                    self.set_notice("could not start a background thread to decode", true);
+                }
             }
         }
     }

@@ -153,6 +153,13 @@ pub fn decode(bytes: Vec<u8>, name: String, budget: u64) -> TaskResult {
     crate::tasks::decode_task(bytes, name, SourceRef::Stored, true, budget)
 }
 
+/// Decodes bytes the user handed over on a background thread; the result
+/// comes as a task result. False if no thread could be started.
+pub fn decode_in_background(tasks: &Tasks, bytes: Vec<u8>, name: String, budget: u64) -> bool {
+    let tasks = tasks.clone();
+    spawn_task("decode", move || tasks.send(decode(bytes, name, budget)))
+}
+
 /// Files pasted into a page: none on the desktop (images pasted with
 /// Ctrl+V arrive as egui events).
 pub fn take_pasted_files() -> Vec<(String, Vec<u8>)> {

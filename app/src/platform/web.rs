@@ -100,7 +100,9 @@ fn pick_image(tasks: Tasks, budget: u64) {
         let picked = rfd::AsyncFileDialog::new()
             .add_filter(
                 "Images",
-                &["png", "jpg", "jpeg", "webp", "gif", "bmp", "tif", "tiff"],
+                &[
+                    "png", "jpg", "jpeg", "webp", "avif", "jxl", "gif", "bmp", "tif", "tiff",
+                ],
             )
             .pick_file()
             .await;
@@ -110,13 +112,29 @@ fn pick_image(tasks: Tasks, budget: u64) {
         };
         let name = file.file_name();
         let bytes = file.read().await;
-        tasks.send(decode(bytes, name, budget));
+        tasks.send(decode(bytes, name, budget).await);
     });
 }
 
+#[path = "web_avif.rs"]
+mod avif;
+
+/// Decodes bytes the user handed over off the event handler; the result
+/// comes as a task result. Always true (a future is always started).
+pub fn decode_in_background(tasks: &Tasks, bytes: Vec<u8>, name: String, budget: u64) -> bool {
+    let tasks = tasks.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        tasks.send(decode(bytes, name, budget).await);
+    });
+    true
+}
+
 /// Decodes a file's bytes for the editor within `budget` bytes; autosave
-/// keeps a copy of the bytes.
-pub fn decode(bytes: Vec<u8>, name: String, budget: u64) -> TaskResult {
+/// keeps a copy of the bytes. AVIF goes to the browser's decoder.
+pub async fn decode(bytes: Vec<u8>, name: String, budget: u64) -> TaskResult {
+    if crate::io::heif::is_avif(&bytes) {
+        return avif::decode_avif(bytes, name, budget).await;
+    }
     crate::tasks::decode_task(
         bytes,
         name,
@@ -168,6 +186,7 @@ pub fn deliver(target: &ExportTarget, bytes: &[u8]) -> Result<(), String> {
             let mime = match name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()) {
                 Some(e) if e == "jpg" || e == "jpeg" => "image/jpeg",
                 Some(e) if e == "webp" => "image/webp",
+                Some(e) if e == "avif" => "image/avif",
                 _ => "image/png",
             };
             download(name, bytes, mime)
@@ -247,7 +266,7 @@ pub fn take_dropped(file: egui::DroppedFileHandle, tasks: &Tasks, budget: u64) -
     wasm_bindgen_futures::spawn_local(async move {
         let name = crate::app::display_name(file.path());
         match file.bytes_async().await {
-            Ok(bytes) => tasks.send(decode(bytes.to_vec(), name, budget)),
+            Ok(bytes) => tasks.send(decode(bytes.to_vec(), name, budget).await),
             Err(e) => tasks.send(TaskResult::Failed(format!("{name}: {e}"))),
         }
     });
