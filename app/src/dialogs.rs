@@ -11,10 +11,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// The image file extensions the editor opens.
-pub const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "webp", "gif", "bmp", "tif", "tiff"];
+pub const IMAGE_EXTENSIONS: &[&str] = &[
+    "png", "jpg", "jpeg", "webp", "avif", "jxl", "gif", "bmp", "tif", "tiff",
+];
 
 /// The file extensions of exports.
-pub const EXPORT_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "webp"];
+pub const EXPORT_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "webp", "avif"];
 
 /// Recipe file extensions.
 pub const RECIPE_EXTENSIONS: &[&str] = &["json"];

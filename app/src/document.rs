@@ -24,6 +24,8 @@ pub struct Document {
     pub path: Option<std::path::PathBuf>,
     /// Where the last export went, reused by a plain Save.
     pub export_path: Option<std::path::PathBuf>,
+    /// The source file's EXIF, XMP and IPTC, carried into exports.
+    pub metadata: crate::metadata::Metadata,
     /// The live recipe; differs from the history's current entry only while
     /// an edit is in progress (a slider drag), until [`Document::commit`].
     recipe: Recipe,
@@ -44,6 +46,7 @@ impl Document {
             name: name.into(),
             path: None,
             export_path: None,
+            metadata: crate::metadata::Metadata::default(),
             recipe: Recipe::default(),
             pending_label: None,
             pending_step: None,

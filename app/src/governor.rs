@@ -165,9 +165,17 @@ pub fn probe_from<R: BufRead + Seek>(reader: R) -> Option<Probe> {
     })
 }
 
-/// [`Probe`] of an image file held in memory.
+/// [`Probe`] of an image file held in memory. Formats the image crate
+/// cannot read (AVIF, JPEG XL) are probed by [`crate::io::probe_size`],
+/// assuming the largest decoder buffer they use (16-bit RGBA).
 pub fn probe(bytes: &[u8]) -> Option<Probe> {
-    probe_from(Cursor::new(bytes))
+    probe_from(Cursor::new(bytes)).or_else(|| {
+        crate::io::probe_size(bytes).map(|(width, height)| Probe {
+            width,
+            height,
+            decoder_bytes_per_px: 8,
+        })
+    })
 }
 
 /// The image's size from its header alone, without decoding it; `None`

@@ -8,6 +8,7 @@ pub mod autosave;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 pub mod dialogs;
+pub mod color;
 pub mod document;
 pub mod export;
 pub mod filters_doc;
@@ -17,6 +18,7 @@ pub mod history_label;
 pub mod io;
 pub mod keys;
 pub mod logging;
+pub mod metadata;
 pub mod platform;
 pub mod render;
 pub mod tasks;

@@ -121,6 +121,9 @@ pub struct Renderer {
     error: Option<String>,
     budget_bytes: usize,
     memory_budget: u64,
+    /// The user cancelled the full-resolution render of the current
+    /// request; the next request starts again.
+    cancelled: bool,
 }
 
 impl Renderer {
@@ -142,6 +145,7 @@ impl Renderer {
             error: None,
             budget_bytes: DEFAULT_CACHE_BUDGET_BYTES,
             memory_budget: crate::governor::default_budget(),
+            cancelled: false,
         }
     }
 
@@ -216,6 +220,7 @@ impl Renderer {
             return;
         }
         self.wanted = chain;
+        self.cancelled = false;
         self.error = self.full.source.as_ref().and_then(|src| {
             crate::governor::check_chain(
                 src.width(),
@@ -290,8 +295,8 @@ impl Renderer {
                 return;
             }
         }
-        if self.error.is_some() {
-            return; // refused by the memory governor
+        if self.error.is_some() || self.cancelled {
+            return; // refused by the memory governor, or cancelled
         }
         Self::submit(self.executor.as_mut(), &mut self.full, &self.wanted);
     }
@@ -436,9 +441,24 @@ impl Renderer {
     }
 
     /// True while the current request is not fully rendered (and no error
-    /// stopped it).
+    /// or cancel stopped it).
     pub fn is_busy(&self) -> bool {
-        self.error.is_none() && self.full_result().is_none()
+        self.error.is_none() && !self.cancelled && self.full_result().is_none()
+    }
+
+    /// Stops the full-resolution render of the current request (the
+    /// preview stays); the next change of the recipe renders again.
+    pub fn cancel_full(&mut self) {
+        if let Some(job) = self.full.job.take() {
+            self.executor.cancel(job.id);
+        }
+        self.progress = None;
+        self.cancelled = self.full_result().is_none();
+    }
+
+    /// True when the user cancelled the current request's full render.
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled
     }
 
     /// Fraction done of the running full-resolution job.

@@ -33,6 +33,8 @@ pub enum TaskResult {
     Loaded {
         /// The pixels.
         image: RgbaImage,
+        /// Its metadata, for exports.
+        metadata: crate::io::Metadata,
         /// Display name.
         name: String,
         /// Where it came from (autosave keeps this reference).
@@ -74,8 +76,9 @@ pub enum TaskResult {
         /// The JSON text.
         text: String,
     },
-    /// An export was written.
-    Exported(ExportTarget),
+    /// An export was written; the notes say what metadata it could not
+    /// hold.
+    Exported(ExportTarget, Vec<String>),
     /// A message to show, not an error.
     Info(String),
     /// Something failed; the message says what.
@@ -157,9 +160,10 @@ pub fn decode_task(
             }
         }
     }
-    match crate::io::decode(&bytes, &name) {
-        Ok(image) => TaskResult::Loaded {
+    match crate::io::decode_photo(&bytes, &name) {
+        Ok(crate::io::Decoded { image, metadata }) => TaskResult::Loaded {
             image,
+            metadata,
             name,
             source,
             keep: keep.then_some(bytes),
@@ -186,12 +190,18 @@ pub fn decode_downscaled(big: TooBig) -> TaskResult {
         method: ResizeMethod::Box,
         linear_light: false,
     });
-    let result = crate::io::decode(&bytes, &name)
+    let result = crate::io::decode_photo(&bytes, &name)
         .map_err(|e| e.to_string())
-        .and_then(|full| resize.apply(&full).map_err(|e| format!("{name}: {e}")));
+        .and_then(|full| {
+            let image = resize
+                .apply(&full.image)
+                .map_err(|e| format!("{name}: {e}"))?;
+            Ok((image, full.metadata))
+        });
     match result {
-        Ok(image) => TaskResult::Loaded {
+        Ok((image, metadata)) => TaskResult::Loaded {
             image,
+            metadata,
             name,
             source,
             keep: keep.then_some(bytes),

@@ -22,11 +22,12 @@ impl LumenApp {
         match result {
             TaskResult::Loaded {
                 image,
+                metadata,
                 name,
                 source,
                 keep,
-            } => self.loaded(image, name, source, keep),
-            TaskResult::Exported(target) => self.exported(target),
+            } => self.loaded(image, metadata, name, source, keep),
+            TaskResult::Exported(target, notes) => self.exported(target, &notes),
             TaskResult::Picked { request, path } => self.picked(request, path),
             TaskResult::RecipeText { name, text } => self.apply_recipe_text(&name, &text),
             TaskResult::Info(msg) => self.set_notice(msg, false),
@@ -55,12 +56,20 @@ impl LumenApp {
 
     /// A decoded image: becomes the open document (with a restored
     /// session's history, and the start-up recipe, when there are any).
-    fn loaded(&mut self, image: RgbaImage, name: String, source: SourceRef, keep: Option<Vec<u8>>) {
+    fn loaded(
+        &mut self,
+        image: RgbaImage,
+        metadata: crate::io::Metadata,
+        name: String,
+        source: SourceRef,
+        keep: Option<Vec<u8>>,
+    ) {
         if let (Some(store), Some(bytes)) = (&self.store, &keep) {
             store.save_source(bytes);
         }
         let image = Arc::new(image);
         let mut doc = Document::new(image.clone(), name.clone());
+        doc.metadata = metadata;
         if let SourceRef::File { path, .. } = &source {
             doc.path = Some(path.clone());
         }

@@ -326,11 +326,9 @@ impl SessionStore {
         let name = orphan.session.name.clone();
         wasm_bindgen_futures::spawn_local(async move {
             match read(&file).await {
-                Ok(bytes) => tasks.send(crate::platform::decode(
-                    bytes,
-                    name,
-                    crate::governor::default_budget(),
-                )),
+                Ok(bytes) => tasks.send(
+                    crate::platform::decode(bytes, name, crate::governor::default_budget()).await,
+                ),
                 Err(e) => tasks.send(TaskResult::Failed(format!(
                     "the stored copy of {name} could not be read: {e}"
                 ))),

@@ -25,12 +25,15 @@ pub fn read_recipe(path: &Path) -> Result<Recipe, CliError> {
     })
 }
 
-fn output_format(path: &Path, quality: u8) -> Result<ExportFormat, CliError> {
-    match ExportFormat::from_path(&path.to_string_lossy()) {
-        Some(ExportFormat::Jpeg { .. }) => Ok(ExportFormat::Jpeg { quality }),
-        Some(f) => Ok(f),
-        None => Err(usage_err(format!(
-            "{}: unknown output format; use .png, .jpg/.jpeg or .webp",
+/// The output format from the file name; `--quality` sets the quality of
+/// lossy formats and turns a `.webp` output lossy.
+fn output_format(path: &Path, quality: Option<u8>) -> Result<ExportFormat, CliError> {
+    match (ExportFormat::from_path(&path.to_string_lossy()), quality) {
+        (Some(ExportFormat::WebP), Some(quality)) => Ok(ExportFormat::WebPLossy { quality }),
+        (Some(f), Some(q)) => Ok(f.with_quality(q)),
+        (Some(f), None) => Ok(f),
+        (None, _) => Err(usage_err(format!(
+            "{}: unknown output format; use .png, .jpg/.jpeg, .webp or .avif",
             path.display()
         ))),
     }
@@ -90,7 +93,10 @@ impl Plan<'_> {
             name: name.clone(),
             message,
         };
-        let mut image = io::load(&job.input, &name)?;
+        let io::Decoded {
+            mut image,
+            metadata,
+        } = io::load_photo(&job.input, &name)?;
         let control = JobControl::new();
         for (spec, &index) in self.specs.iter().zip(&self.numbers) {
             let started = Instant::now();
@@ -114,10 +120,14 @@ impl Plan<'_> {
                 .pop()
                 .ok_or_else(|| render_err(step("produced no image")))?;
         }
-        let encoded = io::encode(&image, format).map_err(|e| render_err(e.to_string()))?;
+        let encoded = io::encode_photo(&image, format, &metadata, self.args.metadata)
+            .map_err(|e| render_err(e.to_string()))?;
         drop(image);
+        for note in &encoded.notes {
+            eprintln!("{}: {note}", job.output.display());
+        }
         io::write_atomic_opts(&job.output, job.links, &mut |f| {
-            std::io::Write::write_all(f, &encoded)
+            std::io::Write::write_all(f, &encoded.bytes)
         })?;
         Ok(())
     }

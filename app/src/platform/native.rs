@@ -146,3 +146,22 @@ pub fn data_dir() -> Option<std::path::PathBuf> {
 
 /// Nothing to add on the desktop: the window gets every key.
 pub fn take_stray_keys(_raw: &mut egui::RawInput) {}
+
+/// Decodes bytes the user handed over (not from a file) within `budget`
+/// bytes; autosave is given a copy.
+pub fn decode(bytes: Vec<u8>, name: String, budget: u64) -> TaskResult {
+    crate::tasks::decode_task(bytes, name, SourceRef::Stored, true, budget)
+}
+
+/// Decodes bytes the user handed over on a background thread; the result
+/// comes as a task result. False if no thread could be started.
+pub fn decode_in_background(tasks: &Tasks, bytes: Vec<u8>, name: String, budget: u64) -> bool {
+    let tasks = tasks.clone();
+    spawn_task("decode", move || tasks.send(decode(bytes, name, budget)))
+}
+
+/// Files pasted into a page: none on the desktop (images pasted with
+/// Ctrl+V arrive as egui events).
+pub fn take_pasted_files() -> Vec<(String, Vec<u8>)> {
+    Vec::new()
+}
