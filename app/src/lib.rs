@@ -7,8 +7,8 @@ pub mod app;
 pub mod autosave;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
-pub mod dialogs;
 pub mod color;
+pub mod dialogs;
 pub mod document;
 pub mod export;
 pub mod filters_doc;

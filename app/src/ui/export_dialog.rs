@@ -54,11 +54,14 @@ pub fn export_dialog_ui(
                 ui.label("Background for transparent pixels");
             });
         }
-        ui.checkbox(&mut exporter.strip_metadata, "Remove location and camera data")
-            .on_hover_text(
-                "Exports leave out the EXIF, XMP and IPTC of the opened file \
+        ui.checkbox(
+            &mut exporter.strip_metadata,
+            "Remove location and camera data",
+        )
+        .on_hover_text(
+            "Exports leave out the EXIF, XMP and IPTC of the opened file \
                  (camera, date, GPS position, captions); the colour profile stays",
-            );
+        );
         ui.add_space(6.0);
         ui.horizontal(|ui| {
             let verb = if is_web { "Download" } else { "Export…" };
