@@ -12,6 +12,7 @@ pub mod curve;
 pub mod denoise;
 pub mod edges;
 pub mod geometry;
+pub mod hsl_mixer;
 pub mod median;
 pub mod resize;
 mod resize_passes;

@@ -6,6 +6,7 @@ pub mod blur;
 pub mod geometry;
 pub mod geometry2;
 pub mod neighbour;
+pub mod photo;
 pub mod point;
 pub mod stylize;
 pub mod tone;
@@ -25,6 +26,7 @@ pub fn apply(spec: &FilterSpec, src: &RgbaImage) -> Result<RgbaImage> {
         FilterSpec::Exposure(p) => point::exposure(p, src),
         FilterSpec::Gamma(p) => point::gamma(p, src),
         FilterSpec::Hsl(p) => point::hsl(p, src),
+        FilterSpec::HslMixer(p) => photo::hsl_mixer(p, src),
         FilterSpec::Levels(p) => tone::levels(p, src),
         FilterSpec::Curves(p) => tone::curves(p, src),
         FilterSpec::Vibrance(p) => tone::vibrance(p, src),

@@ -37,6 +37,8 @@ crate::define_filters! {
     Gamma(GammaParams),
     /// Hue, saturation, lightness.
     Hsl(HslParams),
+    /// Hue, saturation and lightness per hue range.
+    HslMixer(crate::ops::hsl_mixer::HslMixerParams),
     /// Input black/white points, mid-tone gamma, output range.
     Levels(LevelsParams),
     /// Monotone tone curves per channel and for all three.
