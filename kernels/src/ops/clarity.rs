@@ -131,27 +131,36 @@ pub fn clarity_rows(
     let mean = plan
         .mean
         .weighted(&luma, alpha.as_ref(), src.height, out_rows.clone());
+    let mut deltas = vec![0i32; src.width as usize];
     for (y, out) in out_rows.zip(dst.chunks_exact_mut(stride)) {
-        clarity_row(plan, src.row(y), luma.row(y), mean.row(y), out);
+        clarity_row(plan, src.row(y), luma.row(y), mean.row(y), &mut deltas, out);
     }
 }
 
-/// One row: `src` pixels, their luma and its local average.
-fn clarity_row(plan: &ClarityPlan, src: &[u8], luma: &[u16], mean: &[u16], out: &mut [u8]) {
+/// One row: `src` pixels, their luma and its local average; `deltas` is
+/// scratch space, one entry per pixel.
+fn clarity_row(
+    plan: &ClarityPlan,
+    src: &[u8],
+    luma: &[u16],
+    mean: &[u16],
+    deltas: &mut [i32],
+    out: &mut [u8],
+) {
     let half = 1 << (WEIGHT_BITS - 1);
-    for (((o, s), &y), &m) in out
-        .chunks_exact_mut(CHANNELS)
-        .zip(src.chunks_exact(CHANNELS))
-        .zip(luma)
-        .zip(mean)
-    {
-        if s[3] == 0 {
-            o.copy_from_slice(s);
-            continue;
-        }
+    // The luma change of each pixel, in 1/256 levels (a table lookup per
+    // pixel), then the same added to R, G and B in a loop without lookups
+    // or branches.
+    for ((delta, &y), &m) in deltas.iter_mut().zip(luma).zip(mean) {
         let d = i32::from(y) - i32::from(m);
         let weight = plan.weights[usize::from(y >> WEIGHT_STEP_SHIFT)];
-        let delta = (d * weight + half) >> WEIGHT_BITS;
+        *delta = (d * weight + half) >> WEIGHT_BITS;
+    }
+    let (src_px, _) = src.as_chunks::<CHANNELS>();
+    let (out_px, _) = out.as_chunks_mut::<CHANNELS>();
+    for ((o, s), &delta) in out_px.iter_mut().zip(src_px).zip(deltas.iter()) {
+        // Fully transparent pixels keep their (hidden) colour.
+        let delta = if s[3] == 0 { 0 } else { delta };
         for c in 0..3 {
             let v = (i32::from(s[c]) << 8) + delta;
             o[c] = ((v + 128) >> 8).clamp(0, 255) as u8;

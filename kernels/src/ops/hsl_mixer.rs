@@ -129,30 +129,71 @@ pub fn hsl_mixer(p: &HslMixerParams, src: &[u8], dst: &mut [u8]) {
         return;
     }
     let slices = slices(p);
-    let (src_px, _) = src.as_chunks::<4>();
-    let (dst_px, _) = dst.as_chunks_mut::<4>();
-    for (d, s) in dst_px.iter_mut().zip(src_px) {
-        let rgb = mix_pixel(&slices, [s[0], s[1], s[2]].map(|v| f32::from(v) / 255.0));
-        for c in 0..3 {
-            // `as u8` saturates: rounds halves up and clamps.
-            d[c] = (rgb[c] * 255.0 + 0.5) as u8;
-        }
-        d[3] = s[3];
+    let (src_blocks, src_tail) = src.as_chunks::<{ 4 * LANES }>();
+    let (dst_blocks, dst_tail) = dst.as_chunks_mut::<{ 4 * LANES }>();
+    for (d, s) in dst_blocks.iter_mut().zip(src_blocks) {
+        mix_block(&slices, s, d);
+    }
+    // The last partial block: pad to a whole one and copy back.
+    if !src_tail.is_empty() {
+        let mut s = [0u8; 4 * LANES];
+        let mut d = [0u8; 4 * LANES];
+        s[..src_tail.len()].copy_from_slice(src_tail);
+        mix_block(&slices, &s, &mut d);
+        let n = dst_tail.len();
+        dst_tail.copy_from_slice(&d[..n]);
     }
 }
 
-/// One pixel, channels in and out in `0..=1`.
+/// Pixels per block of [`mix_block`].
+const LANES: usize = 8;
+
+/// [`hsl_mixer`] on `LANES` pixels: every step but the per-pixel slice
+/// lookup runs over all lanes in turn, with selects instead of branches,
+/// which the compiler turns into SIMD.
 #[inline]
-fn mix_pixel(slices: &[Slice; 12], [r, g, b]: [f32; 3]) -> [f32; 3] {
+fn mix_block(slices: &[Slice; 12], src: &[u8; 4 * LANES], dst: &mut [u8; 4 * LANES]) {
+    const INV_255: f32 = 1.0 / 255.0;
+    let mut hsl = [[0f32; LANES]; 4];
+    for i in 0..LANES {
+        let rgb = [0, 1, 2].map(|c| f32::from(src[4 * i + c]) * INV_255);
+        let [h, s, l, d] = to_hsl(rgb);
+        hsl[0][i] = h;
+        hsl[1][i] = s;
+        hsl[2][i] = l;
+        hsl[3][i] = d;
+    }
+    let mut adjust = [[0f32; LANES]; 3];
+    for i in 0..LANES {
+        let h = hsl[0][i];
+        let slice = &slices[((h * 2.0) as usize).min(11)];
+        for k in 0..3 {
+            adjust[k][i] = slice.base[k] + slice.slope[k] * h;
+        }
+    }
+    for i in 0..LANES {
+        let [h, s, l, delta] = [hsl[0][i], hsl[1][i], hsl[2][i], hsl[3][i]];
+        let rgb = mixed_rgb(h, s, l, delta, [adjust[0][i], adjust[1][i], adjust[2][i]]);
+        for c in 0..3 {
+            // `as u8` saturates: rounds halves up and clamps.
+            dst[4 * i + c] = (rgb[c] * 255.0 + 0.5) as u8;
+        }
+        dst[4 * i + 3] = src[4 * i + 3];
+    }
+}
+
+/// `[hue in sextants 0..6, saturation, lightness, chroma]` of an RGB
+/// colour in `0..=1` (hue and saturation 0 for greys), without branches.
+#[inline(always)]
+fn to_hsl([r, g, b]: [f32; 3]) -> [f32; 4] {
     let max = r.max(g).max(b);
     let min = r.min(g).min(b);
     let sum = max + min;
     let l = 0.5 * sum;
     let delta = max - min;
-    if delta == 0.0 {
-        return [r, g, b];
-    }
-    let s = delta / if l <= 0.5 { sum } else { 2.0 - sum };
+    // For greys delta is 0; the `max` guards only keep 0 / 0 out.
+    let denom = if l <= 0.5 { sum } else { 2.0 - sum };
+    let s = delta / denom.max(f32::MIN_POSITIVE);
     let numer = if max == r {
         g - b
     } else if max == g {
@@ -160,13 +201,16 @@ fn mix_pixel(slices: &[Slice; 12], [r, g, b]: [f32; 3]) -> [f32; 3] {
     } else {
         (r - g) + 4.0 * delta
     };
-    // Hue in sextants, 0..6.
-    let h = numer / delta;
+    let h = numer / delta.max(f32::MIN_POSITIVE);
     let h = if h < 0.0 { h + 6.0 } else { h };
-    let slice = &slices[((h * 2.0) as usize).min(11)];
-    let at = |k: usize| slice.base[k] + slice.slope[k] * h;
-    let (dh, ds, dl) = (at(0), at(1), at(2));
+    [h, s, l, delta]
+}
 
+/// The adjusted colour of one pixel in HSL (`h` in sextants, `delta` its
+/// chroma) with `[dh, ds, dl]` (hue shift in sextants), channels out in
+/// `0..=1`.
+#[inline(always)]
+fn mixed_rgb(h: f32, s: f32, l: f32, delta: f32, [dh, ds, dl]: [f32; 3]) -> [f32; 3] {
     let h = h + dh;
     let h = if h < 0.0 {
         h + 6.0
@@ -182,8 +226,7 @@ fn mix_pixel(slices: &[Slice; 12], [r, g, b]: [f32; 3]) -> [f32; 3] {
     } else {
         l * (1.0 + d)
     };
-
-    // HSL -> RGB (the chroma form, as in `hsl`).
+    // HSL -> RGB (the chroma form, as in `hsl`); greys have s = 0.
     let a = s * l.min(1.0 - l);
     let h2 = 2.0 * h;
     let channel = |n: f32| {

@@ -30,6 +30,10 @@ pub const MAX_LOCAL_RADIUS_PX: f32 = 500.0;
 /// Box passes along each axis.
 const PASSES: u32 = 3;
 
+/// Columns per strip of the column passes: a strip of every row held stays
+/// close to the core through the three passes.
+const STRIP: usize = 64;
+
 /// The value of full alpha in a weight plane (255 levels in 1/256).
 const ALPHA_ONE: u32 = 255 << 8;
 
@@ -167,16 +171,32 @@ impl LocalMean {
         }
         let mut pad = Vec::with_capacity(width + 2 * self.radius as usize);
         let (mut a, mut b) = (vec![0u16; width], vec![0u16; width]);
-        let mut current = Plane::from_rows(width, plane.rows(), |y, out| {
+        let current = Plane::from_rows(width, plane.rows(), |y, out| {
             self.row_pass(plane.row(y), &mut pad, &mut a);
             self.row_pass(&a, &mut pad, &mut b);
             self.row_pass(&b, &mut pad, out);
         });
-        for k in (0..PASSES).rev() {
-            let rows = halo_rows(k * self.radius, height, out_rows.clone());
-            current = self.column_pass(&current, height, rows);
+        let rows = current.rows();
+        let mut out = Plane::from_rows(width, out_rows.clone(), |_, _| {});
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        for x0 in (0..width).step_by(STRIP) {
+            let sw = STRIP.min(width - x0);
+            a.clear();
+            for y in rows.clone() {
+                a.extend_from_slice(&current.row(y)[x0..x0 + sw]);
+            }
+            let mut held = rows.clone();
+            for k in (0..PASSES).rev() {
+                let next = halo_rows(k * self.radius, height, out_rows.clone());
+                self.column_pass(&a, held.clone(), sw, height, next.clone(), &mut b);
+                std::mem::swap(&mut a, &mut b);
+                held = next;
+            }
+            for (o, v) in out.values.chunks_exact_mut(width).zip(a.chunks_exact(sw)) {
+                o[x0..x0 + sw].copy_from_slice(v);
+            }
         }
-        current
+        out
     }
 
     /// [`Self::average`] of `signal` weighted by `alpha` (from
@@ -222,28 +242,42 @@ impl LocalMean {
         pad.extend(std::iter::repeat_n(last, r));
         let mut sum: u32 = pad[..=2 * r].iter().map(|&v| u32::from(v)).sum();
         out[0] = self.mean(sum);
-        for (x, o) in out.iter_mut().enumerate().skip(1) {
-            sum += u32::from(pad[x + 2 * r]);
-            sum -= u32::from(pad[x - 1]);
+        // Output x adds pad[x + 2r] and drops pad[x - 1].
+        for ((o, &add), &drop) in out[1..].iter_mut().zip(&pad[2 * r + 1..]).zip(pad.iter()) {
+            sum += u32::from(add);
+            sum -= u32::from(drop);
             *o = self.mean(sum);
         }
     }
 
-    /// One box pass down the columns of `input` for rows `rows`, edges
-    /// replicated; `input` holds every row within the radius (clamped).
-    fn column_pass(&self, input: &Plane, height: u32, rows: Range<u32>) -> Plane {
-        let width = input.width;
+    /// One box pass down a strip of `sw` columns: `input` holds rows
+    /// `held` (every row within the radius of `rows`, clamped), `out`
+    /// receives rows `rows`; edges replicated.
+    fn column_pass(
+        &self,
+        input: &[u16],
+        held: Range<u32>,
+        sw: usize,
+        height: u32,
+        rows: Range<u32>,
+        out: &mut Vec<u16>,
+    ) {
         let r = i64::from(self.radius);
         let last = i64::from(height) - 1;
-        let at = |y: i64| input.row(y.clamp(0, last) as u32);
-        let mut sums = vec![0u32; width];
+        let at = |y: i64| {
+            let i = (y.clamp(0, last) as u32 - held.start) as usize * sw;
+            &input[i..i + sw]
+        };
+        let mut sums = [0u32; STRIP];
         let start = i64::from(rows.start);
         for j in -r..=r {
             for (s, &v) in sums.iter_mut().zip(at(start + j)) {
                 *s += u32::from(v);
             }
         }
-        Plane::from_rows(width, rows, |y, out| {
+        out.clear();
+        out.resize(rows.len() * sw, 0);
+        for (y, o) in rows.zip(out.chunks_exact_mut(sw)) {
             let y = i64::from(y);
             if y > start {
                 let (add, sub) = (at(y + r), at(y - r - 1));
@@ -251,10 +285,10 @@ impl LocalMean {
                     *s = *s + u32::from(a) - u32::from(b);
                 }
             }
-            for (o, &s) in out.iter_mut().zip(&sums) {
+            for (o, &s) in o.iter_mut().zip(&sums) {
                 *o = self.mean(s);
             }
-        })
+        }
     }
 }
 

@@ -100,6 +100,9 @@ pub fn smoothstep(lo: f64, hi: f64, t: f64) -> f64 {
     u * u * (3.0 - 2.0 * u)
 }
 
+/// Columns per strip of [`min_filter`]'s pass down the columns.
+const STRIP: usize = 64;
+
 /// The minimum of `input` over the `(2r + 1)²` square around each pixel of
 /// output rows `rows` (edges replicated; `input` holds every row within `r`
 /// of them, clamped to `0..height`). Exact, so any band agrees; runs in
@@ -111,81 +114,82 @@ pub fn min_filter(input: &Plane, height: u32, r: u32, rows: Range<u32>) -> Plane
         return Plane::from_rows(width, rows, |y, out| out.copy_from_slice(input.row(y)));
     }
     let k = 2 * r as usize + 1;
-    // Along rows, in place on a copy.
-    let mut across = Plane::from_rows(width, input.rows(), |_, _| {});
-    let mut pad = Vec::new();
-    let (mut g, mut h) = (Vec::new(), Vec::new());
-    for y in input.rows() {
-        let start = (y - across.y0) as usize * width;
-        let out = &mut across.values[start..start + width];
+    let (mut pad, mut g, mut h) = (Vec::new(), Vec::new(), Vec::new());
+    let across = Plane::from_rows(width, input.rows(), |y, out| {
         let row = input.row(y);
         pad.clear();
         pad.extend(std::iter::repeat_n(row[0], r as usize));
         pad.extend_from_slice(row);
         pad.extend(std::iter::repeat_n(row[width - 1], r as usize));
-        block_minima(&pad, k, &mut g, &mut h);
+        block_minima(&pad, 1, k, &mut g, &mut h);
         for (x, o) in out.iter_mut().enumerate() {
             *o = h[x].min(g[x + k - 1]);
         }
-    }
-    // Down columns: the same on whole rows at a time.
+    });
+    // Down the columns, a strip at a time: virtual rows `first..` (edge
+    // rows repeated), the same block minima on whole strip rows.
     let last = i64::from(height) - 1;
     let first = i64::from(rows.start) - i64::from(r);
     let virt = rows.len() + k - 1;
-    let at = |i: usize| across.row((first + i as i64).clamp(0, last) as u32);
-    let mut g = vec![0u16; virt * width];
-    let mut h = vec![0u16; virt * width];
-    for i in 0..virt {
-        let row = at(i);
-        let (done, rest) = g.split_at_mut(i * width);
-        let gi = &mut rest[..width];
-        if i % k == 0 {
-            gi.copy_from_slice(row);
-        } else {
-            let prev = &done[(i - 1) * width..];
-            for ((o, &a), &b) in gi.iter_mut().zip(prev).zip(row) {
+    let mut out = Plane::from_rows(width, rows.clone(), |_, _| {});
+    let mut strip = Vec::new();
+    for x0 in (0..width).step_by(STRIP) {
+        let sw = STRIP.min(width - x0);
+        strip.clear();
+        for i in 0..virt {
+            let y = (first + i as i64).clamp(0, last) as u32;
+            strip.extend_from_slice(&across.row(y)[x0..x0 + sw]);
+        }
+        block_minima(&strip, sw, k, &mut g, &mut h);
+        for (i, o) in out.values.chunks_exact_mut(width).enumerate() {
+            let hi = &h[i * sw..(i + 1) * sw];
+            let gi = &g[(i + k - 1) * sw..(i + k) * sw];
+            for ((o, &a), &b) in o[x0..x0 + sw].iter_mut().zip(hi).zip(gi) {
                 *o = a.min(b);
             }
         }
     }
-    for i in (0..virt).rev() {
-        let row = at(i);
-        let (head, tail) = h.split_at_mut((i + 1) * width);
-        let hi = &mut head[i * width..];
-        if i % k == k - 1 || i == virt - 1 {
-            hi.copy_from_slice(row);
-        } else {
-            for ((o, &a), &b) in hi.iter_mut().zip(&tail[..width]).zip(row) {
-                *o = a.min(b);
-            }
-        }
-    }
-    Plane::from_rows(width, rows.clone(), |y, out| {
-        let i = (y - rows.start) as usize;
-        let hi = &h[i * width..(i + 1) * width];
-        let gi = &g[(i + k - 1) * width..(i + k) * width];
-        for ((o, &a), &b) in out.iter_mut().zip(hi).zip(gi) {
-            *o = a.min(b);
-        }
-    })
+    out
 }
 
-/// Running minima of `v` within blocks of `k` from the block's start (`g`)
-/// and from its end (`h`).
-fn block_minima(v: &[u16], k: usize, g: &mut Vec<u16>, h: &mut Vec<u16>) {
+/// Running minima of the rows of `v` (each `lanes` values, compared lane
+/// by lane) within blocks of `k` rows, from each block's start (`g`) and
+/// from its end (`h`).
+fn block_minima(v: &[u16], lanes: usize, k: usize, g: &mut Vec<u16>, h: &mut Vec<u16>) {
     g.clear();
+    g.extend_from_slice(v);
     h.clear();
-    g.resize(v.len(), 0);
-    h.resize(v.len(), 0);
-    for (i, &x) in v.iter().enumerate() {
-        g[i] = if i % k == 0 { x } else { g[i - 1].min(x) };
+    h.extend_from_slice(v);
+    let block = k * lanes;
+    for chunk in g.chunks_mut(block) {
+        running_min(chunk.chunks_exact_mut(lanes));
     }
-    for i in (0..v.len()).rev() {
-        h[i] = if i % k == k - 1 || i == v.len() - 1 {
-            v[i]
-        } else {
-            h[i + 1].min(v[i])
-        };
+    for chunk in h.chunks_mut(block) {
+        running_min(chunk.chunks_exact_mut(lanes).rev());
+    }
+}
+
+/// Replaces each row by the minimum of it and every row before it, lane by
+/// lane.
+fn running_min<'a>(mut rows: impl Iterator<Item = &'a mut [u16]>) {
+    let Some(first) = rows.next() else {
+        return;
+    };
+    if first.len() == 1 {
+        // One lane: keep the running minimum in a register.
+        let mut m = first[0];
+        for row in rows {
+            m = m.min(row[0]);
+            row[0] = m;
+        }
+        return;
+    }
+    let mut prev: &mut [u16] = first;
+    for row in rows {
+        for (c, &p) in row.iter_mut().zip(prev.iter()) {
+            *c = (*c).min(p);
+        }
+        prev = row;
     }
 }
 

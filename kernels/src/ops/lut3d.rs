@@ -106,13 +106,22 @@ struct Place {
     frac: i32,
 }
 
+/// Where one channel level sits in the table: the offset of its cell's
+/// lower corner along that channel's axis (index times the axis stride)
+/// and the fraction.
+#[derive(Clone, Copy, Debug, Default)]
+struct Step {
+    offset: u32,
+    frac: i32,
+}
+
 /// A prepared `lut3d` step.
 #[derive(Clone, Debug)]
 pub struct LutPlan {
     size: usize,
     /// Colours in 1/256 levels, `[r, g, b]` per lattice point.
     table: Vec<[i32; 3]>,
-    places: [[Place; 256]; 3],
+    steps: [[Step; 256]; 3],
     interpolation: LutInterpolation,
     /// `amount` in 1/4096.
     amount: i32,
@@ -128,43 +137,46 @@ impl LutPlan {
             .chunks_exact(3)
             .map(|c| [0, 1, 2].map(|k| (f64::from(c[k]).clamp(0.0, 1.0) * 65280.0).round() as i32))
             .collect();
-        let places = std::array::from_fn(|c| {
+        let steps = std::array::from_fn(|c| {
             let lo = f64::from(lut.domain_min[c]);
             let span = f64::from(lut.domain_max[c]) - lo;
+            let stride = n.pow(c as u32);
             std::array::from_fn(|v| {
                 let t = ((v as f64 / 255.0 - lo) / span).clamp(0.0, 1.0);
                 let t = if t.is_nan() { 0.0 } else { t };
-                lattice_place(t, n)
+                let place = lattice_place(t, n);
+                Step {
+                    offset: place.index * stride,
+                    frac: place.frac,
+                }
             })
         });
         Self {
             size: n as usize,
             table,
-            places,
+            steps,
             interpolation: p.interpolation,
             amount: (f64::from(p.amount).clamp(0.0, 1.0) * f64::from(FRAC_ONE)).round() as i32,
         }
     }
 
-    /// The colour at lattice point `(r, g, b)`.
-    #[inline(always)]
-    fn at(&self, r: usize, g: usize, b: usize) -> [i32; 3] {
-        self.table
-            .get(r + self.size * (g + self.size * b))
-            .copied()
-            .unwrap_or_default()
-    }
-
     /// The table's colour for one pixel, in 1/256 levels.
     #[inline(always)]
     fn lookup(&self, rgb: [u8; 3]) -> [i32; 3] {
-        let [pr, pg, pb] = [0, 1, 2].map(|c| self.places[c][usize::from(rgb[c])]);
-        let (r, g, b) = (pr.index as usize, pg.index as usize, pb.index as usize);
-        let (fr, fg, fb) = (pr.frac, pg.frac, pb.frac);
-        let c = |dr: usize, dg: usize, db: usize| self.at(r + dr, g + dg, b + db);
+        let [sr, sg, sb] = [0, 1, 2].map(|c| self.steps[c][usize::from(rgb[c])]);
+        let base = (sr.offset + sg.offset + sb.offset) as usize;
+        let (n, nn) = (self.size, self.size * self.size);
+        // The cell's corners lie within the table: each index is at most
+        // `size - 2` along its axis.
+        let c = |dr: usize, dg: usize, db: usize| {
+            self.table
+                .get(base + dr + dg * n + db * nn)
+                .copied()
+                .unwrap_or_default()
+        };
         match self.interpolation {
-            LutInterpolation::Tetrahedral => tetrahedral(c, fr, fg, fb),
-            LutInterpolation::Trilinear => trilinear(c, fr, fg, fb),
+            LutInterpolation::Tetrahedral => tetrahedral(c, sr.frac, sg.frac, sb.frac),
+            LutInterpolation::Trilinear => trilinear(c, sr.frac, sg.frac, sb.frac),
         }
     }
 }
