@@ -21,7 +21,6 @@ pub mod local_tone;
 pub mod lut3d;
 pub mod median;
 pub mod resize;
-mod resize_passes;
 pub mod rotate_free;
 pub mod shadows_highlights;
 pub mod simd;
