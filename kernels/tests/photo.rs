@@ -507,3 +507,42 @@ proptest! {
         }
     }
 }
+
+// ------------------------------------------------- white balance pick
+
+#[test]
+fn a_picked_grey_becomes_neutral() {
+    use lumen_kernels::ops::tone::neutral_temperature_tint;
+    use lumen_kernels::spec::TemperatureTintParams;
+    // Warm, cool, green and magenta casts of mid and light greys.
+    for rgb in [
+        [180u8, 160, 130],
+        [120, 130, 160],
+        [150, 165, 150],
+        [190, 176, 192],
+        [90, 90, 90],
+        [60, 52, 45],
+    ] {
+        let pick = neutral_temperature_tint(rgb.map(f64::from)).unwrap();
+        assert!(pick.exact, "{rgb:?}: {pick:?}");
+        let spec = FilterSpec::TemperatureTint(pick.params);
+        let out = spec.apply(&row_image(&[[rgb[0], rgb[1], rgb[2], 255]])).unwrap();
+        let p = out.pixel(0, 0).unwrap();
+        let spread = p[..3].iter().max().unwrap() - p[..3].iter().min().unwrap();
+        assert!(spread <= 1, "{rgb:?} -> {p:?} with {:?}", pick.params);
+    }
+    // A neutral grey needs nothing.
+    let pick = neutral_temperature_tint([128.0; 3]).unwrap();
+    assert_eq!(
+        pick.params,
+        TemperatureTintParams {
+            temperature: 0.0,
+            tint: 0.0
+        }
+    );
+    // Too dark to judge, and a cast beyond the parameters' reach.
+    assert_eq!(neutral_temperature_tint([3.0, 9.0, 2.0]), None);
+    let far = neutral_temperature_tint([250.0, 20.0, 20.0]).unwrap();
+    assert!(!far.exact);
+    assert!(far.params.temperature == -1.0 || far.params.tint == -1.0);
+}
