@@ -30,6 +30,7 @@ mod files;
 mod menus;
 mod recovery;
 mod results;
+mod step_tools;
 
 /// The sample photo shown when no file is given.
 pub const SAMPLE_PNG: &[u8] = include_bytes!("../../assets/sample.png");
@@ -99,6 +100,8 @@ pub struct LumenApp {
     /// What to do once the running export is written (the unsaved-changes
     /// prompt's Export).
     after_export: Option<Pending>,
+    /// The `temperature_tint` step whose eyedropper is on.
+    picking: Option<usize>,
 }
 
 /// How the editor starts.
@@ -204,6 +207,7 @@ impl LumenApp {
             builtin_dialogs: false,
             last_dir: None,
             after_export: None,
+            picking: None,
         };
         if let Some(dir) = &options.data_dir {
             match SessionStore::open(dir) {
@@ -500,6 +504,7 @@ impl LumenApp {
             self.confirm = Some(Pending::Close);
         }
         self.shortcuts(ctx);
+        self.step_tool_logic(ctx);
         if let Some(doc) = self.doc.as_mut() {
             if !ctx.input(|i| i.pointer.any_down()) {
                 doc.commit();

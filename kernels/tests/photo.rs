@@ -526,7 +526,9 @@ fn a_picked_grey_becomes_neutral() {
         let pick = neutral_temperature_tint(rgb.map(f64::from)).unwrap();
         assert!(pick.exact, "{rgb:?}: {pick:?}");
         let spec = FilterSpec::TemperatureTint(pick.params);
-        let out = spec.apply(&row_image(&[[rgb[0], rgb[1], rgb[2], 255]])).unwrap();
+        let out = spec
+            .apply(&row_image(&[[rgb[0], rgb[1], rgb[2], 255]]))
+            .unwrap();
         let p = out.pixel(0, 0).unwrap();
         let spread = p[..3].iter().max().unwrap() - p[..3].iter().min().unwrap();
         assert!(spread <= 1, "{rgb:?} -> {p:?} with {:?}", pick.params);

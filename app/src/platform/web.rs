@@ -83,6 +83,7 @@ pub fn start_file_dialog(
     match request {
         FileRequest::OpenImage => pick_image(tasks, budget),
         FileRequest::LoadRecipe => pick_recipe(tasks),
+        FileRequest::ImportCube { step } => pick_cube(tasks, step),
         FileRequest::SaveRecipe { json } => save_recipe(&tasks, &json),
         FileRequest::ExportImage { default_name } => {
             tasks.send(TaskResult::Failed(format!(
@@ -148,6 +149,33 @@ fn pick_recipe(tasks: Tasks) {
             Ok(text) => TaskResult::RecipeText { name, text },
             Err(_) => TaskResult::Failed(format!("{name}: not a text file")),
         });
+    });
+}
+
+/// Opens the file picker for a `.cube` file and reports its table for
+/// step `step` (or why it could not be read).
+fn pick_cube(tasks: Tasks, step: usize) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let Some(file) = rfd::AsyncFileDialog::new()
+            .add_filter("3D LUT (.cube)", crate::dialogs::CUBE_EXTENSIONS)
+            .pick_file()
+            .await
+        else {
+            tasks.send(TaskResult::Nothing);
+            return;
+        };
+        let name = file.file_name();
+        let size = file.inner().size();
+        if size > crate::dialogs::MAX_CUBE_FILE_BYTES as f64 {
+            tasks.send(TaskResult::Failed(format!(
+                "{name}: {} MB is larger than a .cube file Lumen reads ({} MB)",
+                (size as u64) >> 20,
+                crate::dialogs::MAX_CUBE_FILE_BYTES >> 20
+            )));
+            return;
+        }
+        let bytes = file.read().await;
+        tasks.send(crate::tasks::cube_task(&bytes, name, step));
     });
 }
 
@@ -232,6 +260,11 @@ pub fn read_image(path: PathBuf, _budget: u64) -> TaskResult {
     ))
 }
 
+/// A page cannot read a file by its path.
+pub fn read_cube(path: &Path, _step: usize) -> TaskResult {
+    read_recipe(path)
+}
+
 /// A page cannot write a file by its path.
 pub fn write_file(path: &Path, _bytes: &[u8]) -> Result<(), String> {
     Err(format!(
@@ -260,6 +293,11 @@ pub fn read_recipe(path: &Path) -> TaskResult {
         "{}: the browser cannot open a file by its path",
         path.display()
     ))
+}
+
+/// A page cannot read a file by its path.
+pub fn read_cube(path: &Path, _step: usize) -> TaskResult {
+    read_recipe(path)
 }
 
 /// A page cannot write a file by its path.

@@ -75,6 +75,11 @@ pub struct CanvasState {
     pub last_image_rect: Rect,
     /// Full-resolution size of the last result shown (not the original).
     after_size: Option<Vec2>,
+    /// True while a tool picks a pixel: a crosshair, and clicks are kept.
+    pub picking: bool,
+    /// Where the image was last clicked, in full-resolution pixels of the
+    /// result, until taken.
+    clicked: Option<(f32, f32)>,
 }
 
 impl Default for CanvasState {
@@ -89,6 +94,8 @@ impl Default for CanvasState {
             last_rect: Rect::NOTHING,
             last_image_rect: Rect::NOTHING,
             after_size: None,
+            picking: false,
+            clicked: None,
         }
     }
 }
@@ -113,6 +120,11 @@ impl CanvasState {
     pub fn actual_size(&mut self, pixels_per_point: f32) {
         self.zoom = 1.0 / pixels_per_point;
         self.pan = Vec2::ZERO;
+    }
+
+    /// The last click on the result, in its full-resolution pixels, once.
+    pub fn take_click(&mut self) -> Option<(f32, f32)> {
+        self.clicked.take()
     }
 
     /// Forgets all textures (a new document).
@@ -193,6 +205,17 @@ impl CanvasState {
         self.navigate(ui, rect, &response);
         let (zoom, pan) = (self.zoom, self.pan);
         self.draw(ui, rect, &shown, full_size, zoom, pan);
+        if self.picking && response.hovered() {
+            ui.ctx().set_cursor_icon(egui::CursorIcon::Crosshair);
+        }
+        if response.clicked()
+            && let Some(p) = response.interact_pointer_pos()
+        {
+            let at = (p - self.last_image_rect.min) / zoom;
+            if at.x >= 0.0 && at.y >= 0.0 && at.x < full_size.x && at.y < full_size.y {
+                self.clicked = Some((at.x, at.y));
+            }
+        }
     }
 
     /// Zoom (wheel, pinch) and pan (drag); double-click fits.

@@ -6,5 +6,7 @@ pub mod histogram;
 pub mod palette;
 pub mod panels;
 pub mod params;
+pub mod params_photo;
 pub mod params_tone;
+pub mod step_tools;
 pub mod widgets;

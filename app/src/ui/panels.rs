@@ -100,6 +100,7 @@ pub fn steps_ui(
                         });
                     });
                     let hist = input_hists.get(i).copied().flatten();
+                    super::step_tools::set_editing_step(ui.ctx(), i);
                     if i < doc.steps().len() && params_ui(ui, &mut spec, input_size, hist) {
                         doc.edit_step(i, spec);
                     }
