@@ -153,7 +153,8 @@ fn pick_recipe(tasks: Tasks) {
 }
 
 /// Opens the file picker for a `.cube` file and reports its table for
-/// step `step` (or why it could not be read).
+/// step `step` (or why it could not be read, including a file above
+/// [`MAX_CUBE_FILE_BYTES`](crate::dialogs::MAX_CUBE_FILE_BYTES)).
 fn pick_cube(tasks: Tasks, step: usize) {
     wasm_bindgen_futures::spawn_local(async move {
         let Some(file) = rfd::AsyncFileDialog::new()
@@ -165,15 +166,7 @@ fn pick_cube(tasks: Tasks, step: usize) {
             return;
         };
         let name = file.file_name();
-        let size = file.inner().size();
-        if size > crate::dialogs::MAX_CUBE_FILE_BYTES as f64 {
-            tasks.send(TaskResult::Failed(format!(
-                "{name}: {} MB is larger than a .cube file Lumen reads ({} MB)",
-                (size as u64) >> 20,
-                crate::dialogs::MAX_CUBE_FILE_BYTES >> 20
-            )));
-            return;
-        }
+        // The size limit is checked on the bytes the browser read.
         let bytes = file.read().await;
         tasks.send(crate::tasks::cube_task(&bytes, name, step));
     });
@@ -293,11 +286,6 @@ pub fn read_recipe(path: &Path) -> TaskResult {
         "{}: the browser cannot open a file by its path",
         path.display()
     ))
-}
-
-/// A page cannot read a file by its path.
-pub fn read_cube(path: &Path, _step: usize) -> TaskResult {
-    read_recipe(path)
 }
 
 /// A page cannot write a file by its path.

@@ -167,8 +167,8 @@ fn mix_block(slices: &[Slice; 12], src: &[u8; 4 * LANES], dst: &mut [u8; 4 * LAN
     for i in 0..LANES {
         let h = hsl[0][i];
         let slice = &slices[((h * 2.0) as usize).min(11)];
-        for k in 0..3 {
-            adjust[k][i] = slice.base[k] + slice.slope[k] * h;
+        for ((a, base), slope) in adjust.iter_mut().zip(slice.base).zip(slice.slope) {
+            a[i] = base + slope * h;
         }
     }
     for i in 0..LANES {

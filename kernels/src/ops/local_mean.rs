@@ -222,11 +222,9 @@ impl LocalMean {
         let weight = self.average(alpha, height, out_rows);
         for (m, &w) in mean.values.iter_mut().zip(&weight.values) {
             let w = u32::from(w);
-            *m = if w == 0 {
-                0
-            } else {
-                ((u32::from(*m) * ALPHA_ONE + w / 2) / w).min(u32::from(u16::MAX)) as u16
-            };
+            *m = (u32::from(*m) * ALPHA_ONE + w / 2)
+                .checked_div(w)
+                .map_or(0, |v| v.min(u32::from(u16::MAX)) as u16);
         }
         mean
     }
