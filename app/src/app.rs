@@ -31,6 +31,7 @@ mod menus;
 mod recovery;
 mod results;
 mod status;
+mod step_tools;
 
 /// The sample photo shown when no file is given.
 pub const SAMPLE_PNG: &[u8] = include_bytes!("../../assets/sample.png");
@@ -108,6 +109,8 @@ pub struct LumenApp {
     export_dialog_open: bool,
     /// True while the list of shortcuts is shown.
     show_help: bool,
+    /// The `temperature_tint` step whose eyedropper is on.
+    picking: Option<usize>,
 }
 
 /// How the editor starts.
@@ -215,6 +218,7 @@ impl LumenApp {
             after_export: None,
             export_dialog_open: false,
             show_help: false,
+            picking: None,
         };
         if let Some(dir) = &options.data_dir {
             match SessionStore::open(dir) {
@@ -464,6 +468,7 @@ impl LumenApp {
             self.confirm = Some(Pending::Close);
         }
         self.shortcuts(ctx);
+        self.step_tool_logic(ctx);
         if let Some(doc) = self.doc.as_mut() {
             if !ctx.input(|i| i.pointer.any_down()) {
                 doc.commit();

@@ -76,6 +76,15 @@ pub enum TaskResult {
         /// The JSON text.
         text: String,
     },
+    /// A `.cube` file was read for a `lut3d` step.
+    CubeLoaded {
+        /// The step's index in the recipe.
+        step: usize,
+        /// The file's name.
+        name: String,
+        /// The table.
+        lut: Box<lumen_kernels::ops::cube::CubeLut>,
+    },
     /// An export was written; the notes say what metadata it could not
     /// hold.
     Exported(ExportTarget, Vec<String>),
@@ -227,5 +236,30 @@ impl Tasks {
     pub fn send(&self, result: TaskResult) {
         self.tx.send(result).ok();
         self.ctx.request_repaint();
+    }
+}
+
+/// Reads a `.cube` file's text (at most
+/// [`MAX_CUBE_FILE_BYTES`](crate::dialogs::MAX_CUBE_FILE_BYTES)) into a
+/// table for step `step`; errors name the file and the line.
+pub fn cube_task(bytes: &[u8], name: String, step: usize) -> TaskResult {
+    let limit = crate::dialogs::MAX_CUBE_FILE_BYTES;
+    if bytes.len() as u64 > limit {
+        return TaskResult::Failed(format!(
+            "{name}: {} MB is larger than a .cube file Lumen reads ({} MB)",
+            bytes.len() >> 20,
+            limit >> 20
+        ));
+    }
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return TaskResult::Failed(format!("{name}: not a text file (.cube files are text)"));
+    };
+    match lumen_kernels::ops::cube::CubeLut::parse_cube(text) {
+        Ok(lut) => TaskResult::CubeLoaded {
+            step,
+            name,
+            lut: Box::new(lut),
+        },
+        Err(e) => TaskResult::Failed(format!("{e}")),
     }
 }

@@ -7,6 +7,11 @@
 
 use std::ops::Range;
 
+use lumen_kernels::ops::clarity::ClarityParams;
+use lumen_kernels::ops::cube::CubeLut;
+use lumen_kernels::ops::dehaze::DehazeParams;
+use lumen_kernels::ops::lut3d::{Lut3dParams, LutInterpolation};
+use lumen_kernels::ops::shadows_highlights::ShadowsHighlightsParams;
 use lumen_kernels::spec::{
     Anchor, BlackWhiteParams, BoxBlurParams, BrightnessContrastParams, CanvasSizeParams,
     ChannelMixerParams, ConvolveParams, CropParams, CurvesParams, DenoiseParams, EmbossParams,
@@ -90,6 +95,19 @@ fn tone_specs() -> Vec<FilterSpec> {
             green: vec![[0.2, 0.0], [0.3, 1.0]],
             blue: vec![[0.0, 0.3], [0.4, 0.35], [0.6, 0.9], [1.0, 0.95]],
         }),
+        FilterSpec::ShadowsHighlights(ShadowsHighlightsParams {
+            shadows: 1.0,
+            highlights: -1.0,
+            radius_px: 2.0,
+        }),
+        FilterSpec::Clarity(ClarityParams {
+            amount: -0.7,
+            radius_px: 6.0,
+        }),
+        FilterSpec::Dehaze(DehazeParams {
+            amount: 1.0,
+            radius_px: 3.0,
+        }),
         FilterSpec::Vibrance(VibranceParams { amount: -1.0 }),
         FilterSpec::Vibrance(VibranceParams { amount: 1.0 }),
         FilterSpec::TemperatureTint(TemperatureTintParams {
@@ -101,6 +119,16 @@ fn tone_specs() -> Vec<FilterSpec> {
             green: [-2.0, 2.0, 1.0],
             blue: [0.1, 0.2, -0.3],
             offset: [-40.0, 12.5, 255.0],
+        }),
+        // The default table is the identity: a curved one.
+        FilterSpec::Lut3d(Lut3dParams {
+            lut: CubeLut {
+                size: 3,
+                table: (0..81).map(|i| ((i * 37) % 11) as f32 / 10.0).collect(),
+                ..CubeLut::identity(3)
+            },
+            interpolation: LutInterpolation::Trilinear,
+            amount: 0.7,
         }),
         FilterSpec::BlackWhite(BlackWhiteParams {
             red: 1.5,

@@ -30,6 +30,7 @@ impl LumenApp {
             TaskResult::Exported(target, notes) => self.exported(target, &notes),
             TaskResult::Picked { request, path } => self.picked(request, path),
             TaskResult::RecipeText { name, text } => self.apply_recipe_text(&name, &text),
+            TaskResult::CubeLoaded { step, name, lut } => self.cube_loaded(step, &name, *lut),
             TaskResult::Info(msg) => self.set_notice(msg, false),
             TaskResult::Failed(msg) => self.failed(msg),
             TaskResult::Histogram { key, hist } => self.histogram.finish(key, *hist),

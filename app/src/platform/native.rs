@@ -74,6 +74,28 @@ pub fn read_recipe(path: &Path) -> TaskResult {
     }
 }
 
+/// Reads a `.cube` file for step `step` (the body of a background task);
+/// a file larger than a table can be is refused before it is read.
+pub fn read_cube(path: &Path, step: usize) -> TaskResult {
+    let name = crate::app::display_name(path);
+    let limit = crate::dialogs::MAX_CUBE_FILE_BYTES;
+    match std::fs::metadata(path) {
+        Ok(m) if m.len() > limit => {
+            return TaskResult::Failed(format!(
+                "{name}: {} MB is larger than a .cube file Lumen reads ({} MB)",
+                m.len() >> 20,
+                limit >> 20
+            ));
+        }
+        Ok(_) => {}
+        Err(e) => return TaskResult::Failed(format!("{}: {e}", path.display())),
+    }
+    match std::fs::read(path) {
+        Ok(bytes) => crate::tasks::cube_task(&bytes, name, step),
+        Err(e) => TaskResult::Failed(format!("{}: {e}", path.display())),
+    }
+}
+
 /// Writes a recipe file atomically (the body of a background task).
 pub fn write_recipe(path: &Path, json: &str) -> TaskResult {
     match crate::io::write_atomic(path, json.as_bytes()) {

@@ -83,6 +83,7 @@ pub fn start_file_dialog(
     match request {
         FileRequest::OpenImage => pick_image(tasks, budget),
         FileRequest::LoadRecipe => pick_recipe(tasks),
+        FileRequest::ImportCube { step } => pick_cube(tasks, step),
         FileRequest::SaveRecipe { json } => save_recipe(&tasks, &json),
         FileRequest::ExportImage { default_name } => {
             tasks.send(TaskResult::Failed(format!(
@@ -169,6 +170,26 @@ fn pick_recipe(tasks: Tasks) {
     });
 }
 
+/// Opens the file picker for a `.cube` file and reports its table for
+/// step `step` (or why it could not be read, including a file above
+/// [`MAX_CUBE_FILE_BYTES`](crate::dialogs::MAX_CUBE_FILE_BYTES)).
+fn pick_cube(tasks: Tasks, step: usize) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let Some(file) = rfd::AsyncFileDialog::new()
+            .add_filter("3D LUT (.cube)", crate::dialogs::CUBE_EXTENSIONS)
+            .pick_file()
+            .await
+        else {
+            tasks.send(TaskResult::Nothing);
+            return;
+        };
+        let name = file.file_name();
+        // The size limit is checked on the bytes the browser read.
+        let bytes = file.read().await;
+        tasks.send(crate::tasks::cube_task(&bytes, name, step));
+    });
+}
+
 /// Downloads the recipe as `recipe.json`.
 fn save_recipe(tasks: &Tasks, json: &str) {
     tasks.send(
@@ -249,6 +270,11 @@ pub fn read_image(path: PathBuf, _budget: u64) -> TaskResult {
         "{}: the browser cannot open a file by its path",
         path.display()
     ))
+}
+
+/// A page cannot read a file by its path.
+pub fn read_cube(path: &Path, _step: usize) -> TaskResult {
+    read_recipe(path)
 }
 
 /// A page cannot write a file by its path.

@@ -126,6 +126,7 @@ fn step_ui(
     if !step.enabled {
         ui.multiply_opacity(DISABLED_OPACITY);
     }
+    super::step_tools::set_editing_step(ui.ctx(), i);
     if params_ui(ui, &mut spec, input_size, hist) {
         doc.edit_step(i, spec);
     }

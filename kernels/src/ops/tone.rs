@@ -125,6 +125,45 @@ pub fn temperature_tint_gains(p: &TemperatureTintParams) -> [f64; 3] {
     ]
 }
 
+/// Linear light below which a channel of a picked colour is too dark to
+/// judge its cast (about level 10 of 255).
+pub const MIN_PICK_LINEAR: f64 = 0.003;
+
+/// What [`neutral_temperature_tint`] found for a picked colour.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct WhiteBalancePick {
+    /// The parameters that make the colour neutral (as far as they reach).
+    pub params: TemperatureTintParams,
+    /// False when a parameter had to stop at its limit, so the colour is
+    /// only closer to neutral.
+    pub exact: bool,
+}
+
+/// The `temperature_tint` that turns the colour `rgb` (sRGB levels,
+/// `0..=255`, e.g. the mean of a few pixels) neutral: in linear light the
+/// gains of [`temperature_tint_gains`] must bring the channels level,
+/// `(1 + 0.4 t) R = (1 - 0.4 t) B`, so `t = (B - R) / (0.4 (R + B))`, and
+/// `(1 - 0.3 m) G = (1 + 0.4 t) R`, so `m = (1 - (1 + 0.4 t) R / G) / 0.3`;
+/// each clamped to `-1..=1`. `None` when a channel is too dark to judge
+/// ([`MIN_PICK_LINEAR`]).
+pub fn neutral_temperature_tint(rgb: [f64; 3]) -> Option<WhiteBalancePick> {
+    let [r, g, b] = rgb.map(|v| srgb_to_linear((v / 255.0).clamp(0.0, 1.0)));
+    if r.min(g).min(b) < MIN_PICK_LINEAR {
+        return None;
+    }
+    let t = (b - r) / (TEMPERATURE_GAIN * (r + b));
+    let tc = t.clamp(-1.0, 1.0);
+    let m = (1.0 - (1.0 + TEMPERATURE_GAIN * tc) * r / g) / TINT_GAIN;
+    let mc = m.clamp(-1.0, 1.0);
+    Some(WhiteBalancePick {
+        params: TemperatureTintParams {
+            temperature: tc as f32,
+            tint: mc as f32,
+        },
+        exact: t == tc && m == mc,
+    })
+}
+
 /// Temperature and tint: each channel `v` is scaled in linear light by its
 /// gain `g` ([`temperature_tint_gains`]):
 /// `v' = round(255 * srgb(min(1, linear(v / 255) * g)))` with the sRGB

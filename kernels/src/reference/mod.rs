@@ -5,7 +5,9 @@
 pub mod blur;
 pub mod geometry;
 pub mod geometry2;
+pub mod local;
 pub mod neighbour;
+pub mod photo;
 pub mod point;
 pub mod stylize;
 pub mod tone;
@@ -25,11 +27,16 @@ pub fn apply(spec: &FilterSpec, src: &RgbaImage) -> Result<RgbaImage> {
         FilterSpec::Exposure(p) => point::exposure(p, src),
         FilterSpec::Gamma(p) => point::gamma(p, src),
         FilterSpec::Hsl(p) => point::hsl(p, src),
+        FilterSpec::HslMixer(p) => photo::hsl_mixer(p, src),
         FilterSpec::Levels(p) => tone::levels(p, src),
         FilterSpec::Curves(p) => tone::curves(p, src),
+        FilterSpec::ShadowsHighlights(p) => local::shadows_highlights(p, src),
+        FilterSpec::Clarity(p) => local::clarity(p, src),
+        FilterSpec::Dehaze(p) => local::dehaze(p, src),
         FilterSpec::Vibrance(p) => tone::vibrance(p, src),
         FilterSpec::TemperatureTint(p) => tone::temperature_tint(p, src),
         FilterSpec::ChannelMixer(p) => tone::channel_mixer(p, src),
+        FilterSpec::Lut3d(p) => photo::lut3d(p, src),
         FilterSpec::BlackWhite(p) => tone::black_white(p, src),
         FilterSpec::Sepia(p) => tone::sepia(p, src),
         FilterSpec::Posterize(p) => tone::posterize(p, src),

@@ -11,12 +11,12 @@ use crate::image::RgbaImage;
 use crate::spec::{BrightnessContrastParams, ExposureParams, GammaParams, HslParams};
 
 /// Rounds to the nearest level and clamps to `0..=255`.
-fn level(v: f64) -> u8 {
+pub(crate) fn level(v: f64) -> u8 {
     v.round().clamp(0.0, 255.0) as u8
 }
 
 /// A copy of `src` with `f` applied to R, G and B of every pixel.
-fn map_rgb(src: &RgbaImage, f: impl Fn([u8; 3]) -> [u8; 3]) -> RgbaImage {
+pub(crate) fn map_rgb(src: &RgbaImage, f: impl Fn([u8; 3]) -> [u8; 3]) -> RgbaImage {
     let mut out = src.clone();
     for px in out.pixels_mut().chunks_exact_mut(4) {
         let [r, g, b] = f([px[0], px[1], px[2]]);
@@ -92,7 +92,7 @@ pub fn gamma(p: &GammaParams, src: &RgbaImage) -> RgbaImage {
 }
 
 /// RGB in `0..=1` to (hue in degrees `0..360`, saturation, lightness).
-fn rgb_to_hsl(r: f64, g: f64, b: f64) -> (f64, f64, f64) {
+pub(crate) fn rgb_to_hsl(r: f64, g: f64, b: f64) -> (f64, f64, f64) {
     let max = r.max(g).max(b);
     let min = r.min(g).min(b);
     let l = (max + min) / 2.0;
@@ -126,7 +126,7 @@ fn hue_to_channel(p: f64, q: f64, t: f64) -> f64 {
 }
 
 /// (hue in degrees, saturation, lightness) to RGB in `0..=1`.
-fn hsl_to_rgb(h: f64, s: f64, l: f64) -> (f64, f64, f64) {
+pub(crate) fn hsl_to_rgb(h: f64, s: f64, l: f64) -> (f64, f64, f64) {
     if s == 0.0 {
         return (l, l, l);
     }
