@@ -118,14 +118,7 @@ pub fn decode_task(
     use crate::governor::{OpenPlan, plan_open_probe, probe};
     // Only sizes the decoder accepts can be offered downscaled; a header
     // beyond its limits is left to `io::decode`, which says why.
-    let decodable = |w: u32, h: u32| {
-        w <= lumen_kernels::image::MAX_SIDE_PX
-            && h <= lumen_kernels::image::MAX_SIDE_PX
-            && u64::from(w) * u64::from(h) <= lumen_kernels::image::MAX_PIXELS
-    };
-    if let Some(p) = probe(&bytes)
-        && decodable(p.width, p.height)
-    {
+    if let Some(p) = probe(&bytes).filter(crate::governor::Probe::decodable) {
         match plan_open_probe(&p, budget) {
             OpenPlan::Fits => {}
             OpenPlan::Downscale {
