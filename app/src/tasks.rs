@@ -206,6 +206,12 @@ impl Tasks {
         Self { tx, ctx }
     }
 
+    /// Asks for a frame soon without reporting anything (a background
+    /// thread changed state the UI polls, such as autosave's health).
+    pub fn wake(&self) {
+        self.ctx.request_repaint();
+    }
+
     /// Reports a result (exactly one per started task).
     pub fn send(&self, result: TaskResult) {
         self.tx.send(result).ok();
