@@ -28,6 +28,7 @@ mod exporting;
 mod files;
 mod input;
 mod menus;
+mod notices;
 mod recovery;
 mod results;
 mod status;
@@ -70,7 +71,7 @@ pub struct LumenApp {
     exporter: Exporter,
     confirm: Option<Pending>,
     close_confirmed: bool,
-    notice: Option<Notice>,
+    notices: notices::Notices,
     show_before: bool,
     /// The last full-resolution result announced in the log.
     announced: Option<Arc<RgbaImage>>,
@@ -79,6 +80,11 @@ pub struct LumenApp {
     startup_recipe: Option<String>,
     /// Where sessions are autosaved; `None` when autosave is off.
     store: Option<SessionStore>,
+    /// Why autosave is off, when it was asked for and could not start.
+    autosave_off: Option<String>,
+    /// A restored session whose source has changed, waiting for the user
+    /// to decide, with what changed.
+    mismatch: Option<(Orphan, String)>,
     autosaver: Autosaver,
     /// Where the open document's source came from.
     source: SourceRef,
@@ -196,11 +202,13 @@ impl LumenApp {
             exporter: Exporter::default(),
             confirm: None,
             close_confirmed: false,
-            notice: None,
+            notices: notices::Notices::default(),
             show_before: false,
             announced: None,
             startup_recipe: options.recipe,
             store: None,
+            autosave_off: None,
+            mismatch: None,
             autosaver: Autosaver::default(),
             source: SourceRef::Sample,
             recoverable: Vec::new(),
@@ -221,13 +229,16 @@ impl LumenApp {
             picking: None,
         };
         if let Some(dir) = &options.data_dir {
-            match SessionStore::open(dir) {
+            match SessionStore::open(dir, &app.tasks) {
                 Ok(store) => {
                     app.tasks_running += 1;
                     store.find_orphans(&app.tasks);
                     app.store = Some(store);
                 }
-                Err(e) => app.set_notice(e, true),
+                Err(e) => {
+                    log::warn!("autosave is off: {e}");
+                    app.autosave_off = Some(e);
+                }
             }
         }
         match options.image {
@@ -259,11 +270,6 @@ impl LumenApp {
         self.show_before
     }
 
-    /// The current message for the user.
-    pub fn notice(&self) -> Option<&Notice> {
-        self.notice.as_ref()
-    }
-
     /// True when nothing is loading, rendering or exporting.
     pub fn is_idle(&self) -> bool {
         self.tasks_running == 0
@@ -282,13 +288,6 @@ impl LumenApp {
     /// The full-resolution result of the current recipe, once rendered.
     pub fn full_result(&self) -> Option<Arc<RgbaImage>> {
         self.renderer.full_result()
-    }
-
-    fn set_notice(&mut self, text: impl Into<String>, is_error: bool) {
-        self.notice = Some(Notice {
-            text: text.into(),
-            is_error,
-        });
     }
 
     // ----- background tasks -----
@@ -469,6 +468,7 @@ impl LumenApp {
         }
         self.shortcuts(ctx);
         self.step_tool_logic(ctx);
+        self.watch_autosave();
         if let Some(doc) = self.doc.as_mut() {
             if !ctx.input(|i| i.pointer.any_down()) {
                 doc.commit();
@@ -476,7 +476,7 @@ impl LumenApp {
             if let Some(store) = &self.store {
                 let now = ctx.input(|i| i.time);
                 match self.autosaver.check(doc, &self.source, now) {
-                    SaveAction::Save(session) => store.save(&session),
+                    SaveAction::Save(save) => store.save(&save),
                     SaveAction::Later(s) => {
                         ctx.request_repaint_after(std::time::Duration::from_secs_f64(s));
                     }
@@ -499,6 +499,7 @@ impl LumenApp {
     /// Draws the editor; `eframe`'s `App::ui`.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui));
+        self.banners_ui(ui);
         egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
         self.side_panel_ui(ui);
         egui::CentralPanel::default()

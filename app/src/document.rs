@@ -240,6 +240,25 @@ impl Document {
         (entries, self.current)
     }
 
+    /// How many entries the history has.
+    pub fn history_len(&self) -> usize {
+        self.history.len()
+    }
+
+    /// History entry `index`: its id (never reused within this document,
+    /// so a changed id at an index means the entry was replaced), label
+    /// and recipe.
+    pub fn history_entry(&self, index: usize) -> Option<(u64, &str, &Recipe)> {
+        self.history
+            .get(index)
+            .map(|e| (e.id, e.label.as_str(), &e.recipe))
+    }
+
+    /// The index of the current history entry.
+    pub fn current_index(&self) -> usize {
+        self.current
+    }
+
     /// A counter that changes whenever the history changes (an edit, undo,
     /// redo or jump); with the live recipe it tells autosave what is new.
     pub fn revision(&self) -> (u64, usize) {

@@ -136,6 +136,13 @@ impl Probe {
         u64::from(self.width) * u64::from(self.height)
     }
 
+    /// Whether its size is within what Lumen decodes at all (beyond it,
+    /// decoding refuses the file and says why; nothing to estimate).
+    pub fn decodable(&self) -> bool {
+        use lumen_kernels::image::{MAX_PIXELS, MAX_SIDE_PX};
+        self.width <= MAX_SIDE_PX && self.height <= MAX_SIDE_PX && self.pixels() <= MAX_PIXELS
+    }
+
     /// Memory to decode it: the decoder's buffer, and the 8-bit RGBA
     /// image it is converted into.
     pub fn decode_bytes(&self) -> u64 {

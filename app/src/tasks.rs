@@ -130,14 +130,7 @@ pub fn decode_task(
     use crate::governor::{OpenPlan, plan_open_probe, probe};
     // Only sizes the decoder accepts can be offered downscaled; a header
     // beyond its limits is left to `io::decode`, which says why.
-    let decodable = |w: u32, h: u32| {
-        w <= lumen_kernels::image::MAX_SIDE_PX
-            && h <= lumen_kernels::image::MAX_SIDE_PX
-            && u64::from(w) * u64::from(h) <= lumen_kernels::image::MAX_PIXELS
-    };
-    if let Some(p) = probe(&bytes)
-        && decodable(p.width, p.height)
-    {
+    if let Some(p) = probe(&bytes).filter(crate::governor::Probe::decodable) {
         match plan_open_probe(&p, budget) {
             OpenPlan::Fits => {}
             OpenPlan::Downscale {
@@ -230,6 +223,12 @@ impl Tasks {
     /// A handle sending to `tx` and waking `ctx`.
     pub fn new(tx: Sender<TaskResult>, ctx: egui::Context) -> Self {
         Self { tx, ctx }
+    }
+
+    /// Asks for a frame soon without reporting anything (a background
+    /// thread changed state the UI polls, such as autosave's health).
+    pub fn wake(&self) {
+        self.ctx.request_repaint();
     }
 
     /// Reports a result (exactly one per started task).

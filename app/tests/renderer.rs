@@ -252,7 +252,10 @@ fn a_failed_job_is_reported_and_the_renderer_stops_waiting() {
             message: "gamma: parameter `gamma` is not a number".to_owned(),
         }));
     r.poll();
-    assert_eq!(r.error(), Some("gamma: parameter `gamma` is not a number"));
+    assert_eq!(
+        r.error(),
+        Some("step 2 (Gamma): gamma: parameter `gamma` is not a number")
+    );
     assert!(!r.is_busy());
     assert!(take_submitted(&script).is_empty(), "no retry of a failure");
 
@@ -262,4 +265,41 @@ fn a_failed_job_is_reported_and_the_renderer_stops_waiting() {
     let job = take_submitted(&script).pop().unwrap();
     finish(&mut r, &script, &job);
     assert!(r.full_result().is_some());
+}
+
+/// A failure names the step by its place in the recipe: not by its place
+/// in the job (which starts after the cached steps), nor among the enabled
+/// steps only.
+#[test]
+fn a_failure_names_the_step_by_its_place_in_the_recipe() {
+    use lumen_kernels::{Recipe, Step};
+    let (mut r, script) = renderer();
+    r.set_source(picture(8, 8));
+    let mut off = Step::new(blur(1.0));
+    off.enabled = false;
+    let mut recipe = Recipe {
+        steps: vec![off, Step::new(invert())],
+    };
+    r.request_recipe(&recipe);
+    let job = take_submitted(&script).pop().unwrap();
+    finish(&mut r, &script, &job);
+
+    // Step 3 is added; the job starts from the cached invert, so the
+    // failure is at the job's step 0.
+    recipe.steps.push(Step::new(gamma(f32::NAN)));
+    r.request_recipe(&recipe);
+    let job = take_submitted(&script).pop().unwrap();
+    assert_eq!(job.steps.len(), 1, "only the new step is rendered");
+    script
+        .lock()
+        .unwrap()
+        .events
+        .push(JobEvent::Failed(JobError {
+            id: job.id,
+            step: Some(0),
+            message: "gamma: parameter `gamma` is not a number".to_owned(),
+        }));
+    r.poll();
+    let error = r.error().unwrap();
+    assert!(error.starts_with("step 3 (Gamma): "), "{error}");
 }

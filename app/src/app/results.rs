@@ -44,7 +44,8 @@ impl LumenApp {
                 self.too_big = Some(big);
             }
             TaskResult::Recoverable { orphans, problems } => {
-                if let Some(p) = problems.into_iter().next() {
+                for p in problems {
+                    log::warn!("{p}");
                     self.set_notice(p, true);
                 }
                 // Logged even when none is found: the scan is over.

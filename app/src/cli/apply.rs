@@ -61,8 +61,9 @@ impl Plan<'_> {
     /// `Ok(None)` when the header cannot be read (loading will say why).
     fn estimate(&self, job: &Job) -> Result<Option<u64>, CliError> {
         let (file, meta) = io::open_regular(&job.input, "an image file")?;
-        let Some(probe) = governor::probe_from(std::io::BufReader::new(file)) else {
-            return Ok(None);
+        let probe = governor::probe_from(std::io::BufReader::new(file));
+        let Some(probe) = probe.filter(governor::Probe::decodable) else {
+            return Ok(None); // decoding says what is wrong
         };
         if lumen_kernels::image::checked_byte_len(probe.width, probe.height).is_err() {
             // Past Lumen's size limits: loading refuses it, naming the file.
