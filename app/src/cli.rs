@@ -3,10 +3,11 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Instant;
 
 use lumen_kernels::{FilterSpec, Recipe};
-use lumen_worker::{JobControl, default_threads, render_steps};
+use lumen_worker::frames::FramePool;
+use lumen_worker::sys::process_cpu_ms;
+use lumen_worker::{JobControl, UnitDone, default_threads, render_chain_owned};
 
 use crate::io::{self, ExportFormat};
 
@@ -27,7 +28,9 @@ Options for apply:
   --out-dir DIR    write each INPUT to DIR under its own name (several inputs run in parallel)
   --threads N      worker threads (default: all cores)
   --quality Q      JPEG quality 1-100 (default 90)
-  --timings        print `timing <filter> <milliseconds>` per step to stderr (compute only)
+  --timings        print `timing <filter> <milliseconds>` (wall clock) and
+                   `timing_cpu <filter> <milliseconds>` (process CPU time) per step to
+                   stderr, compute only; fused point steps print as one, `a+b+c`
   -h, --help       this text
 ";
 
@@ -166,26 +169,29 @@ fn process(
 ) -> Result<(), CliError> {
     let format = output_format(output, a.quality)?;
     let name = input.display().to_string();
-    let mut image = io::load(input, &name).map_err(|e| fail(e.to_string()))?;
+    let image = io::load(input, &name).map_err(|e| fail(e.to_string()))?;
     let control = JobControl::new();
-    for spec in specs {
-        let started = Instant::now();
-        let mut out = render_steps(
-            &image,
-            std::slice::from_ref(spec),
-            threads,
-            &control,
-            &|_| {},
-        )
-        .map_err(|e| fail(format!("{name}: {e}")))?;
-        let ms = started.elapsed().as_secs_f64() * 1000.0;
+    // The frame a step reads is reused by the step after it; point steps
+    // render in place.
+    let frames = FramePool::new(2, usize::MAX);
+    let mut cpu_before = process_cpu_ms();
+    let mut on_unit = |done: &UnitDone| {
+        let cpu_now = process_cpu_ms();
         if a.timings {
-            eprintln!("timing {} {ms:.3}", spec.name());
+            let label = specs[done.steps.clone()]
+                .iter()
+                .map(FilterSpec::name)
+                .collect::<Vec<_>>()
+                .join("+");
+            eprintln!("timing {label} {:.3}", done.wall_ms);
+            if let (Some(before), Some(now)) = (cpu_before, cpu_now) {
+                eprintln!("timing_cpu {label} {:.3}", now - before);
+            }
         }
-        image = out
-            .pop()
-            .ok_or_else(|| fail(format!("{name}: {} produced no image", spec.name())))?;
-    }
+        cpu_before = cpu_now;
+    };
+    let image = render_chain_owned(image, specs, threads, &control, &frames, &mut on_unit)
+        .map_err(|e| fail(format!("{name}: {e}")))?;
     let encoded = io::encode(&image, format).map_err(|e| fail(format!("{name}: {e}")))?;
     io::write_atomic(output, &encoded).map_err(|e| fail(e.to_string()))
 }

@@ -5,7 +5,8 @@
 //! unchanged.
 
 use super::simd::{CpuLevel, with_avx2};
-use crate::spec::HslParams;
+use crate::registry::PointStage;
+use crate::spec::{GrayscaleParams, HslParams};
 
 /// Rec. 709 red weight in 16-bit fixed point (`0.2126 * 65536`, rounded).
 pub const LUMA_R_Q16: u32 = 13_933;
@@ -64,6 +65,35 @@ fn gray_word(w: u32) -> u32 {
     // In 0..=255: the same value as the plain Q16 sum shifted down.
     let y = (g + (t >> 16)) as u32;
     (y | (y << 8) | (y << 16)) | (w & 0xFF00_0000)
+}
+
+/// [`grayscale`] as a point stage, for fused runs: the Rec. 709 luma of
+/// the unrounded levels.
+pub fn grayscale_stage(_: &GrayscaleParams) -> PointStage {
+    PointStage::per_pixel(|[r, g, b]| {
+        let y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+        [y, y, y]
+    })
+}
+
+/// [`hsl`] as a point stage, for fused runs (the same `f32` formula on
+/// unrounded levels).
+pub fn hsl_stage(p: &HslParams) -> PointStage {
+    let hue_shift = p.hue_deg / 60.0;
+    let sat_scale = (1.0 + p.saturation).max(0.0);
+    let light = p.lightness;
+    PointStage::per_pixel(move |[r, g, b]| {
+        const INV_255: f32 = 1.0 / 255.0;
+        hsl_pixel(
+            r * INV_255,
+            g * INV_255,
+            b * INV_255,
+            hue_shift,
+            sat_scale,
+            light,
+        )
+        .map(|c| c * 255.0)
+    })
 }
 
 /// Hue rotation, saturation and lightness, in the HSL model (hexcone, as in

@@ -11,6 +11,7 @@ pub mod convolve;
 pub mod curve;
 pub mod denoise;
 pub mod edges;
+pub mod fused;
 pub mod geometry;
 pub mod median;
 pub mod resize;
