@@ -89,6 +89,18 @@ const CASES: &[(&str, &str)] = &[
         r#"{"filter":"convolve","params":{"kernel":[1,2,3,2,1,2,4,6,4,2,3,6,9,6,3,2,4,6,4,2,1,2,3,2,1],"divisor":81.0,"bias":0.0}}"#,
     ),
     (
+        "median_r1",
+        r#"{"filter":"median","params":{"radius_px":1}}"#,
+    ),
+    (
+        "median_r4",
+        r#"{"filter":"median","params":{"radius_px":4}}"#,
+    ),
+    (
+        "median_r40",
+        r#"{"filter":"median","params":{"radius_px":40}}"#,
+    ),
+    (
         "median_r10",
         r#"{"filter":"median","params":{"radius_px":10}}"#,
     ),

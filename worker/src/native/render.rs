@@ -370,6 +370,9 @@ fn render_in_place(
     )
 }
 
+/// Renders output rows into their slice of the output.
+type BandWork<'a> = dyn Fn(Range<u32>, &mut [u8]) -> Result<(), KernelError> + Sync + 'a;
+
 /// Runs `band(rows, slice)` for every band of `buf` on up to
 /// `opts.threads` scoped threads; stops at the first failure or panic and
 /// when the job is cancelled.
@@ -379,7 +382,7 @@ fn run_bands(
     stride: usize,
     opts: &Options<'_>,
     report: &mut dyn FnMut(usize, usize),
-    band: &(dyn Fn(Range<u32>, &mut [u8]) -> Result<(), KernelError> + Sync),
+    band: &BandWork<'_>,
 ) -> Result<(), StepFailure> {
     let control = opts.control;
     let slots = split_bands(buf, bands, stride);
