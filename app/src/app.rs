@@ -514,8 +514,7 @@ impl LumenApp {
                     SaveAction::Nothing => {}
                 }
             }
-            let chain = doc.recipe().enabled_specs().cloned().collect();
-            self.renderer.request(chain);
+            self.renderer.request_recipe(doc.recipe());
         }
         self.renderer.poll();
         self.request_histogram();

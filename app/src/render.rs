@@ -163,6 +163,9 @@ pub struct Renderer {
     proxy: Tier,
     proxy_source_job: Option<JobId>,
     wanted: Vec<FilterSpec>,
+    /// The place in the recipe of each wanted step (disabled steps count),
+    /// for messages; empty when the chain was given without a recipe.
+    numbers: Vec<usize>,
     shown: Option<Displayed>,
     generation: u64,
     progress: Option<f32>,
@@ -183,6 +186,7 @@ impl Renderer {
             proxy: Tier::default(),
             proxy_source_job: None,
             wanted: Vec::new(),
+            numbers: Vec::new(),
             shown: None,
             generation: 0,
             progress: None,
@@ -246,6 +250,24 @@ impl Renderer {
     /// Asks for the result of `chain` (the enabled steps, in order). The
     /// newest request wins: an outdated full-resolution job is cancelled.
     pub fn request(&mut self, chain: Vec<FilterSpec>) {
+        self.request_numbered(chain, Vec::new());
+    }
+
+    /// Asks for the result of a recipe's enabled steps; messages name each
+    /// step by its place in the recipe.
+    pub fn request_recipe(&mut self, recipe: &lumen_kernels::Recipe) {
+        let (numbers, chain) = recipe
+            .steps
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.enabled)
+            .map(|(i, s)| (i, s.spec.clone()))
+            .unzip();
+        self.request_numbered(chain, numbers);
+    }
+
+    fn request_numbered(&mut self, chain: Vec<FilterSpec>, numbers: Vec<usize>) {
+        self.numbers = numbers;
         if chain == self.wanted {
             return;
         }
@@ -255,6 +277,7 @@ impl Renderer {
                 src.width(),
                 src.height(),
                 &self.wanted,
+                &self.numbers,
                 self.memory_budget,
             )
             .err()
@@ -397,6 +420,7 @@ impl Renderer {
                         self.proxy_source_job,
                     ];
                     if ours.contains(&Some(err.id)) {
+                        let message = self.describe_failure(&err);
                         if self.full.job.as_ref().is_some_and(|j| j.id == err.id) {
                             self.full.job = None;
                             self.progress = None;
@@ -410,7 +434,7 @@ impl Renderer {
                         if self.proxy_source_job == Some(err.id) {
                             self.proxy_source_job = None;
                         }
-                        self.error = Some(err.message);
+                        self.error = Some(message);
                     }
                 }
                 JobEvent::Cancelled(_) => {}
@@ -420,6 +444,25 @@ impl Renderer {
             self.schedule();
         }
         self.refresh_shown();
+    }
+
+    /// A failed job's message, naming the step by its place in the recipe
+    /// (a job starts at its tier's cached prefix, so its own step numbers
+    /// are not the recipe's).
+    fn describe_failure(&self, err: &lumen_worker::JobError) -> String {
+        let job = [&self.full.job, &self.proxy.job]
+            .into_iter()
+            .flatten()
+            .find(|j| j.id == err.id);
+        let (Some(job), Some(step)) = (job, err.step) else {
+            return err.message.clone();
+        };
+        let at = job.prefix + step;
+        let number = self.numbers.get(at).copied().unwrap_or(at) + 1;
+        match job.chain.get(at) {
+            Some(spec) => format!("step {number} ({}): {}", spec.label(), err.message),
+            None => err.message.clone(),
+        }
     }
 
     fn refresh_shown(&mut self) {

@@ -15,7 +15,6 @@ pub mod fused;
 pub mod geometry;
 pub mod median;
 pub mod resize;
-mod resize_passes;
 pub mod rotate_free;
 pub mod simd;
 pub mod stylize;

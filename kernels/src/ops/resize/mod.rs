@@ -46,10 +46,12 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use super::adjust::{linear_to_srgb, srgb_to_linear};
-use super::resize_passes::{horizontal, vertical};
-use super::simd::{CpuLevel, avx2_call};
+mod passes;
+
 use crate::image::{CHANNELS, SourceBand};
+use crate::ops::simd::{CpuLevel, avx2_call};
 use crate::spec::{ResizeMethod, ResizeParams};
+use passes::{horizontal, vertical};
 
 /// Per-output-index taps along one axis, for a range of output indices.
 #[derive(Clone, Debug, Default)]
@@ -308,7 +310,7 @@ impl Transfer {
                 // SAFETY: `finish_srgb` only needs AVX2, detected just above.
                 #[allow(unsafe_code)]
                 unsafe {
-                    done = super::resize_passes::avx2::finish_srgb(acc, dst);
+                    done = passes::avx2::finish_srgb(acc, dst);
                 }
             }
         }

@@ -1,11 +1,11 @@
-//! The two passes of the filtered resize ([`super::resize`]): vertical
+//! The two passes of the filtered resize ([`super`], the parent module): vertical
 //! (weighted sums of whole rows) and horizontal (weighted sums of
 //! neighbouring pixels of one row, with an AVX2 build on x86_64 that
 //! computes exactly the same sums).
 
-use super::resize::PaddedTaps;
-use super::simd::CpuLevel;
+use super::PaddedTaps;
 use crate::image::CHANNELS;
+use crate::ops::simd::CpuLevel;
 
 /// Floats of a chunk of the vertical pass.
 const VCHUNK: usize = 32;
@@ -138,7 +138,7 @@ pub(super) mod avx2 {
         _mm256_storeu_ps, _mm256_sub_epi32,
     };
 
-    use super::super::resize::MAGIC;
+    use super::super::MAGIC;
     use super::{CHANNELS, HGROUP, PaddedTaps};
 
     /// `Transfer::finish` for sRGB values, two pixels at a time: the same
