@@ -411,8 +411,8 @@ impl LumenApp {
             .map(|(k, _)| k)
             .collect();
         for k in wanted {
-            if let Some((image, quality)) = self.renderer.step_input(k)
-                && let Some(task) = self.histogram.start_input(&chain[..k], image, quality)
+            if let Some(input) = self.renderer.step_input(k)
+                && let Some(task) = self.histogram.start_input(&chain[..k], input)
             {
                 self.spawn("histogram", task);
             }

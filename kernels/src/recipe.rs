@@ -189,14 +189,12 @@ impl Recipe {
         self.steps.iter().filter(|s| s.enabled).map(|s| &s.spec)
     }
 
-    /// Applies the enabled steps one after another on the calling thread.
-    /// The executors in `lumen_worker` do the same work in parallel and give
-    /// bit-identical results.
+    /// Applies the enabled steps one after another on the calling thread,
+    /// runs of point steps fused into one pass that rounds once
+    /// ([`crate::registry::apply_chain`]). The executors in `lumen_worker`
+    /// do the same work in parallel and give bit-identical results.
     pub fn apply(&self, src: &crate::RgbaImage) -> Result<crate::RgbaImage> {
-        let mut img = src.clone();
-        for spec in self.enabled_specs() {
-            img = spec.apply(&img)?;
-        }
-        Ok(img)
+        let specs: Vec<FilterSpec> = self.enabled_specs().cloned().collect();
+        crate::registry::apply_chain(&specs, src)
     }
 }

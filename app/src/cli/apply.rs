@@ -3,10 +3,11 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, PoisonError};
-use std::time::Instant;
 
 use lumen_kernels::{FilterSpec, Recipe};
-use lumen_worker::{JobControl, StepError, default_threads, render_steps};
+use lumen_worker::frames::FramePool;
+use lumen_worker::sys::process_cpu_ms;
+use lumen_worker::{JobControl, StepError, UnitDone, default_threads, render_chain_owned};
 
 use super::{ApplyArgs, CliError, read_recipe_text};
 use crate::governor;
@@ -94,33 +95,38 @@ impl Plan<'_> {
             name: name.clone(),
             message,
         };
-        let io::Decoded {
-            mut image,
-            metadata,
-        } = io::load_photo(&job.input, &name)?;
+        let io::Decoded { image, metadata } = io::load_photo(&job.input, &name)?;
         let control = JobControl::new();
-        for (spec, &index) in self.specs.iter().zip(&self.numbers) {
-            let started = Instant::now();
-            let step = |message: &str| format!("step {} ({}): {message}", index + 1, spec.label());
-            let mut out = render_steps(
-                &image,
-                std::slice::from_ref(spec),
-                threads,
-                &control,
-                &|_| {},
-            )
-            .map_err(|e| match e {
-                StepError::Failed { message, .. } => render_err(step(&message)),
-                StepError::Cancelled => render_err(step("cancelled")),
-            })?;
-            let ms = started.elapsed().as_secs_f64() * 1000.0;
-            if self.args.timings {
-                eprintln!("timing {} {ms:.3}", spec.name());
+        // The frame a step reads is reused by the step after it; point
+        // steps (and fused runs of them) render in place.
+        let frames = FramePool::new(2, usize::MAX);
+        let timings = self.args.timings;
+        let mut cpu_before = process_cpu_ms();
+        let mut on_unit = |done: &UnitDone| {
+            let cpu_now = process_cpu_ms();
+            if timings {
+                let label = self.specs[done.steps.clone()]
+                    .iter()
+                    .map(FilterSpec::name)
+                    .collect::<Vec<_>>()
+                    .join("+");
+                eprintln!("timing {label} {:.3}", done.wall_ms);
+                if let (Some(before), Some(now)) = (cpu_before, cpu_now) {
+                    eprintln!("timing_cpu {label} {:.3}", now - before);
+                }
             }
-            image = out
-                .pop()
-                .ok_or_else(|| render_err(step("produced no image")))?;
-        }
+            cpu_before = cpu_now;
+        };
+        let image = render_chain_owned(image, &self.specs, threads, &control, &frames, &mut on_unit)
+            .map_err(|e| {
+                let (at, message) = match e {
+                    StepError::Failed { step, message, .. } => (step, message),
+                    StepError::Cancelled => (0, "cancelled".to_owned()),
+                };
+                let index = self.numbers.get(at).copied().unwrap_or(at);
+                let label = self.specs.get(at).map_or("?", FilterSpec::label);
+                render_err(format!("step {} ({label}): {message}", index + 1))
+            })?;
         let encoded = io::encode_photo(&image, format, &metadata, self.args.metadata)
             .map_err(|e| render_err(e.to_string()))?;
         drop(image);

@@ -81,8 +81,10 @@ pub struct ApplyArgs {
     /// keeps only the colour profile.
     #[arg(long, value_name = "keep|strip", default_value = "keep", value_parser = parse_metadata)]
     pub metadata: crate::io::MetadataPolicy,
-    /// Print `timing <filter> <milliseconds>` per step to stderr (compute
-    /// only).
+    /// Print `timing <filter> <milliseconds>` (wall clock) and `timing_cpu
+    /// <filter> <milliseconds>` (process CPU time) per step to stderr,
+    /// compute only; point steps fused into one pass print as one,
+    /// `a+b+c`.
     #[arg(long)]
     pub timings: bool,
     /// The memory lumen apply may use, e.g. 512M or 2G [default: three

@@ -14,6 +14,7 @@ pub mod curve;
 pub mod dehaze;
 pub mod denoise;
 pub mod edges;
+pub mod fused;
 pub mod geometry;
 pub mod hsl_mixer;
 pub mod local_mean;
