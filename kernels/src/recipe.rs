@@ -5,11 +5,16 @@
 //!   "steps": [ { "filter": "gaussian_blur", "enabled": true, "params": { "sigma_px": 3.0 } } ] }
 //! ```
 //! `enabled` defaults to true, a missing parameter takes its default, and an
-//! unknown filter or parameter is an error that names it.
+//! unknown filter or parameter is an error that names it. A step may carry
+//! a `mask` ([`crate::mask`]); absent means the whole image, and it is
+//! omitted when writing. A mask on a geometry step is an error naming the
+//! step.
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{KernelError, Result};
+use crate::mask::Mask;
+use crate::render_step::RenderStep;
 use crate::spec::{FILTER_NAMES, FilterSpec};
 
 /// The recipe format version this build writes and the newest it reads.
@@ -22,14 +27,25 @@ pub struct Step {
     pub spec: FilterSpec,
     /// Disabled steps are kept in the recipe but skipped when rendering.
     pub enabled: bool,
+    /// Where the step applies; `None`: the whole image.
+    pub mask: Option<Mask>,
 }
 
 impl Step {
-    /// An enabled step.
+    /// An enabled step without a mask.
     pub fn new(spec: FilterSpec) -> Self {
         Self {
             spec,
             enabled: true,
+            mask: None,
+        }
+    }
+
+    /// What an executor renders for this step.
+    pub fn render_step(&self) -> RenderStep {
+        match &self.mask {
+            Some(mask) => RenderStep::masked(self.spec.clone(), mask.clone()),
+            None => RenderStep::from(self.spec.clone()),
         }
     }
 }
@@ -49,6 +65,8 @@ struct RawStep {
     enabled: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     params: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    mask: Option<serde_json::Value>,
 }
 
 fn default_true() -> bool {
@@ -76,10 +94,23 @@ impl Step {
         let spec: FilterSpec =
             serde_json::from_value(tagged).map_err(|e| at(format!("{}: {e}", raw.filter)))?;
         spec.validate().map_err(|e| at(e.to_string()))?;
-        Ok(Self {
+        let mask = match raw.mask {
+            None => None,
+            Some(value) => {
+                let mask: Mask = serde_json::from_value(value)
+                    .map_err(|e| at(format!("{}: mask: {e}", raw.filter)))?;
+                Some(mask)
+            }
+        };
+        let step = Self {
             spec,
             enabled: raw.enabled,
-        })
+            mask,
+        };
+        step.render_step()
+            .validate()
+            .map_err(|e| at(e.to_string()))?;
+        Ok(step)
     }
 
     fn to_raw(&self) -> RawStep {
@@ -89,6 +120,10 @@ impl Step {
             filter: self.spec.name().to_owned(),
             enabled: self.enabled,
             params,
+            mask: self
+                .mask
+                .as_ref()
+                .and_then(|m| serde_json::to_value(m).ok()),
         }
     }
 }
@@ -134,9 +169,19 @@ impl Recipe {
         serde_json::to_string_pretty(&raw).unwrap_or_default()
     }
 
-    /// The enabled steps' filters, in order.
+    /// The enabled steps' filters, in order (without their masks).
     pub fn enabled_specs(&self) -> impl Iterator<Item = &FilterSpec> {
         self.steps.iter().filter(|s| s.enabled).map(|s| &s.spec)
+    }
+
+    /// The enabled steps as executors render them (filters with their
+    /// masks), in order.
+    pub fn render_steps(&self) -> Vec<RenderStep> {
+        self.steps
+            .iter()
+            .filter(|s| s.enabled)
+            .map(Step::render_step)
+            .collect()
     }
 
     /// Applies the enabled steps one after another on the calling thread.
@@ -144,8 +189,8 @@ impl Recipe {
     /// bit-identical results.
     pub fn apply(&self, src: &crate::RgbaImage) -> Result<crate::RgbaImage> {
         let mut img = src.clone();
-        for spec in self.enabled_specs() {
-            img = spec.apply(&img)?;
+        for step in self.render_steps() {
+            img = step.apply(&img)?;
         }
         Ok(img)
     }

@@ -5,6 +5,7 @@
 pub mod blur;
 pub mod geometry;
 pub mod geometry2;
+pub mod mask;
 pub mod neighbour;
 pub mod point;
 pub mod stylize;
