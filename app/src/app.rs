@@ -14,17 +14,18 @@ use lumen_kernels::{FilterSpec, Recipe, RgbaImage};
 use crate::autosave::{Autosaver, Orphan, SaveAction, SessionStore, SourceRef};
 use crate::dialogs::{DialogBackend, FileRequest, SystemDialogs};
 use crate::document::Document;
-use crate::export::{Exporter, Ready};
+use crate::export::Exporter;
 use crate::histogram_job::HistogramJob;
-use crate::io::{self, ExportFormat};
+use crate::io;
 use crate::platform::{self, Dropped};
 use crate::render::Renderer;
-use crate::tasks::{ExportTarget, TaskResult, Tasks};
+use crate::tasks::{TaskResult, Tasks};
 use crate::ui::canvas::{CanvasImage, CanvasState};
 use crate::ui::palette::Palette;
 use crate::ui::panels::{self, StepAction};
 use crate::ui::params::initial_spec;
 
+mod exporting;
 mod files;
 mod menus;
 mod recovery;
@@ -95,6 +96,9 @@ pub struct LumenApp {
     builtin_dialogs: bool,
     /// The folder of the last file chosen.
     last_dir: Option<PathBuf>,
+    /// What to do once the running export is written (the unsaved-changes
+    /// prompt's Export).
+    after_export: Option<Pending>,
 }
 
 /// How the editor starts.
@@ -199,6 +203,7 @@ impl LumenApp {
             file_browser: None,
             builtin_dialogs: false,
             last_dir: None,
+            after_export: None,
         };
         if let Some(dir) = &options.data_dir {
             match SessionStore::open(dir) {
@@ -227,6 +232,16 @@ impl LumenApp {
     /// The open document, mutable.
     pub fn document_mut(&mut self) -> Option<&mut Document> {
         self.doc.as_mut()
+    }
+
+    /// The canvas: zoom, pan and where the image was drawn.
+    pub fn canvas(&self) -> &CanvasState {
+        &self.canvas
+    }
+
+    /// True while the original is shown instead of the result.
+    pub fn showing_before(&self) -> bool {
+        self.show_before
     }
 
     /// The current message for the user.
@@ -308,59 +323,6 @@ impl LumenApp {
             }
             Pending::OpenDialog => self.ask_file(FileRequest::OpenImage),
             Pending::OpenPath(path) => self.load_path(path),
-        }
-    }
-
-    /// Exports the full-resolution result to `path`; waits for the render
-    /// if it is not finished. The file is written atomically.
-    pub fn export_to(&mut self, path: PathBuf, format: ExportFormat) {
-        self.export(ExportTarget::Path(path), format);
-    }
-
-    fn export(&mut self, target: ExportTarget, format: ExportFormat) {
-        if self.doc.is_none() {
-            return;
-        }
-        self.exporter.request(target, format);
-        self.set_notice("Exporting…", false);
-        self.try_export();
-    }
-
-    fn try_export(&mut self) {
-        match self.exporter.take_ready(&self.renderer) {
-            Ready::Waiting => {}
-            Ready::Stopped(msg) => self.set_notice(msg, true),
-            Ready::Go(job) => self.spawn("export", move || job.run()),
-        }
-    }
-
-    fn default_export_name(&self) -> Option<String> {
-        let doc = self.doc.as_ref()?;
-        Some(self.exporter.default_name(&doc.name))
-    }
-
-    fn export_dialog(&mut self) {
-        let Some(default) = self.default_export_name() else {
-            return;
-        };
-        if let Some(target) = platform::default_export_target(&default) {
-            let format = self.exporter.format_for(Path::new(&default));
-            self.export(target, format);
-        } else {
-            self.ask_file(FileRequest::ExportImage {
-                default_name: default,
-            });
-        }
-    }
-
-    fn save(&mut self) {
-        let target = self.doc.as_ref().and_then(|d| d.export_path.clone());
-        match target {
-            Some(path) => {
-                let format = self.exporter.format_for(&path);
-                self.export_to(path, format);
-            }
-            None => self.export_dialog(),
         }
     }
 
@@ -577,7 +539,8 @@ impl LumenApp {
                 .show(ui, |ui| {
                     egui::Panel::bottom("history")
                         .resizable(true)
-                        .default_size(160.0)
+                        .default_size(220.0)
+                        .min_size(90.0)
                         .show(ui, |ui| panels::history_ui(ui, doc));
                     crate::ui::histogram::histogram_ui(ui, self.histogram.get());
                     ui.separator();
@@ -626,6 +589,10 @@ impl LumenApp {
 impl eframe::App for LumenApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         LumenApp::logic(self, ctx);
+    }
+
+    fn raw_input_hook(&mut self, _ctx: &egui::Context, raw_input: &mut egui::RawInput) {
+        platform::take_stray_keys(raw_input);
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {

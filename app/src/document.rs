@@ -28,6 +28,8 @@ pub struct Document {
     /// an edit is in progress (a slider drag), until [`Document::commit`].
     recipe: Recipe,
     pending_label: Option<String>,
+    /// The step the in-progress edit changes.
+    pending_step: Option<usize>,
     history: Vec<Entry>,
     current: usize,
     next_id: u64,
@@ -44,6 +46,7 @@ impl Document {
             export_path: None,
             recipe: Recipe::default(),
             pending_label: None,
+            pending_step: None,
             history: vec![Entry {
                 id: 0,
                 label: "Open".into(),
@@ -67,6 +70,7 @@ impl Document {
 
     fn push(&mut self, label: String) {
         self.pending_label = None;
+        self.pending_step = None;
         self.history.truncate(self.current + 1);
         self.history.push(Entry {
             id: self.next_id,
@@ -79,9 +83,18 @@ impl Document {
 
     /// Records any in-progress edit as one history entry.
     pub fn commit(&mut self) {
+        let step = self.pending_step.take();
         if let Some(label) = self.pending_label.take()
             && self.recipe != self.history[self.current].recipe
         {
+            // Name the values an edit of one step changed.
+            let old = &self.history[self.current].recipe.steps;
+            let label = step
+                .and_then(|i| Some((old.get(i)?, self.recipe.steps.get(i)?)))
+                .filter(|(a, b)| a.spec.name() == b.spec.name() && old.len() == self.steps().len())
+                .map_or(label, |(a, b)| {
+                    crate::history_label::edit_label(&a.spec, &b.spec)
+                });
             self.push(label);
         }
     }
@@ -98,6 +111,9 @@ impl Document {
     /// a slider drag): the live recipe changes at once, and the history gets
     /// one entry for the whole edit on [`Document::commit`].
     pub fn edit_step(&mut self, index: usize, spec: FilterSpec) {
+        if self.pending_step.is_some_and(|i| i != index) {
+            self.commit(); // another step's edit is its own entry
+        }
         let Some(step) = self.recipe.steps.get_mut(index) else {
             return;
         };
@@ -107,6 +123,7 @@ impl Document {
         let label = format!("Edit {}", spec.label());
         step.spec = spec;
         self.pending_label = Some(label);
+        self.pending_step = Some(index);
     }
 
     /// Turns a step on or off.
@@ -251,6 +268,7 @@ impl Document {
         self.next_id = self.history.len() as u64;
         self.current = current;
         self.pending_label = (live != self.history[current].recipe).then(|| "Restored edit".into());
+        self.pending_step = None;
         self.recipe = live;
         self.saved_id = None;
         Some(())
@@ -297,7 +315,8 @@ mod tests {
         }
         d.commit();
         let (labels, cur) = d.history();
-        assert_eq!(labels, ["Open", "Add Gaussian blur", "Edit Gaussian blur"]);
+        assert_eq!(labels[..2], ["Open", "Add Gaussian blur"]);
+        assert!(labels[2].ends_with("1.0 -> 19.0"), "{}", labels[2]);
         assert_eq!(cur, 2);
         assert!(d.undo());
         assert_eq!(d.steps()[0].spec, blur(1.0));

@@ -111,15 +111,29 @@ impl Exporter {
         }
     }
 
-    /// The suggested export name for a document named `doc_name`.
-    pub fn default_name(&self, doc_name: &str) -> String {
-        let stem = doc_name.rsplit_once('.').map_or(doc_name, |(s, _)| s);
+    /// The suggested export name for a document named `doc_name`: the
+    /// file it was last exported to (`last`), else `<stem>-edited.<ext>`.
+    /// Downloads take the chosen download format's extension.
+    pub fn default_name(&self, doc_name: &str, last: Option<&Path>) -> String {
         let ext = match self.web_format {
             WebFormat::Png => "png",
             WebFormat::Jpeg => "jpg",
             WebFormat::WebP => "webp",
         };
-        format!("{stem}-edited.{ext}")
+        let last_name = last
+            .and_then(Path::file_name)
+            .map(|n| n.to_string_lossy().into_owned());
+        match last_name {
+            Some(name) if !platform::IS_WEB => name,
+            Some(name) => {
+                let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s);
+                format!("{stem}.{ext}")
+            }
+            None => {
+                let stem = doc_name.rsplit_once('.').map_or(doc_name, |(s, _)| s);
+                format!("{stem}-edited.{ext}")
+            }
+        }
     }
 
     /// The format for a file name, with the chosen JPEG quality (PNG when
@@ -142,9 +156,11 @@ mod tests {
     #[test]
     fn names_and_formats() {
         let mut e = Exporter::default();
-        assert_eq!(e.default_name("photo.jpg"), "photo-edited.png");
+        assert_eq!(e.default_name("photo.jpg", None), "photo-edited.png");
+        let last = Path::new("/out/final.webp");
+        assert_eq!(e.default_name("photo.jpg", Some(last)), "final.webp");
         e.web_format = WebFormat::Jpeg;
-        assert_eq!(e.default_name("noext"), "noext-edited.jpg");
+        assert_eq!(e.default_name("noext", None), "noext-edited.jpg");
         e.jpeg_quality = 70;
         assert_eq!(
             e.format_for(Path::new("a.JPEG")),

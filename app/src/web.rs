@@ -34,6 +34,10 @@ pub fn start() {
             show_status("Lumen could not start: the page has no canvas.", false);
             return;
         };
+        if let Err(e) = crate::platform::install_page_keys(&canvas) {
+            log::warn!("{e}");
+        }
+        let focus_target = canvas.clone();
         let result = eframe::WebRunner::new()
             .start(
                 canvas,
@@ -42,7 +46,11 @@ pub fn start() {
             )
             .await;
         match result {
-            Ok(()) => show_status("", true),
+            Ok(()) => {
+                show_status("", true);
+                // Keys work at once, without a click on the canvas first.
+                focus_target.focus().ok();
+            }
             Err(e) => show_status(&format!("Lumen could not start: {e:?}"), false),
         }
     });

@@ -54,17 +54,17 @@ fn assert_still_works(ex: &mut NativeExecutor, after: &str) {
     }
 }
 
+/// Parameters every filter must refuse, with the parameter the error must
+/// name.
 fn bad_specs() -> Vec<(FilterSpec, &'static str)> {
+    let mut specs = bad_point_specs();
+    specs.extend(bad_neighbour_and_geometry_specs());
+    specs
+}
+
+fn bad_point_specs() -> Vec<(FilterSpec, &'static str)> {
     let nan = f32::NAN;
     let inf = f32::INFINITY;
-    let blur = |sigma_px| FilterSpec::GaussianBlur(GaussianBlurParams { sigma_px });
-    let unsharp = |sigma_px, amount, threshold| {
-        FilterSpec::UnsharpMask(UnsharpMaskParams {
-            sigma_px,
-            amount,
-            threshold,
-        })
-    };
     vec![
         (FilterSpec::Gamma(GammaParams { gamma: nan }), "gamma"),
         (FilterSpec::Gamma(GammaParams { gamma: inf }), "gamma"),
@@ -116,6 +116,21 @@ fn bad_specs() -> Vec<(FilterSpec, &'static str)> {
             }),
             "lightness",
         ),
+    ]
+}
+
+fn bad_neighbour_and_geometry_specs() -> Vec<(FilterSpec, &'static str)> {
+    let nan = f32::NAN;
+    let inf = f32::INFINITY;
+    let blur = |sigma_px| FilterSpec::GaussianBlur(GaussianBlurParams { sigma_px });
+    let unsharp = |sigma_px, amount, threshold| {
+        FilterSpec::UnsharpMask(UnsharpMaskParams {
+            sigma_px,
+            amount,
+            threshold,
+        })
+    };
+    vec![
         (blur(nan), "sigma_px"),
         (blur(-1.0), "sigma_px"),
         (blur(inf), "sigma_px"),

@@ -44,7 +44,16 @@ fn specs_for(w: u32, h: u32) -> Vec<FilterSpec> {
         .iter()
         .map(|name| FilterSpec::from_name(name).unwrap())
         .collect();
-    specs.extend([
+    specs.extend(tone_specs());
+    specs.extend(neighbour_specs());
+    specs.extend(geometry_specs(w, h));
+    specs.extend(position_specs());
+    specs
+}
+
+/// Per-pixel adjustments at non-default and extreme parameters.
+fn tone_specs() -> Vec<FilterSpec> {
+    vec![
         FilterSpec::BrightnessContrast(BrightnessContrastParams {
             brightness: 0.2,
             contrast: -0.4,
@@ -103,6 +112,12 @@ fn specs_for(w: u32, h: u32) -> Vec<FilterSpec> {
         FilterSpec::Posterize(PosterizeParams { levels: 7 }),
         FilterSpec::Threshold(ThresholdParams { level: 0 }),
         FilterSpec::Threshold(ThresholdParams { level: 200 }),
+    ]
+}
+
+/// Neighbourhood filters, radii from zero to larger than small images.
+fn neighbour_specs() -> Vec<FilterSpec> {
+    vec![
         FilterSpec::GaussianBlur(GaussianBlurParams { sigma_px: 0.0 }),
         FilterSpec::GaussianBlur(GaussianBlurParams { sigma_px: 0.5 }),
         FilterSpec::GaussianBlur(GaussianBlurParams { sigma_px: 3.0 }),
@@ -158,6 +173,13 @@ fn specs_for(w: u32, h: u32) -> Vec<FilterSpec> {
             divisor: 2.5,
             bias: -10.0,
         }),
+    ]
+}
+
+/// Geometry sized for a `w` x `h` source: flips, crops inside and past
+/// the edges, every rotation, resizes up and down, canvas sizes.
+fn geometry_specs(w: u32, h: u32) -> Vec<FilterSpec> {
+    let mut specs = vec![
         FilterSpec::Flip(FlipParams {
             axis: FlipAxis::Horizontal,
         }),
@@ -178,7 +200,7 @@ fn specs_for(w: u32, h: u32) -> Vec<FilterSpec> {
             width: w + 5,
             height: h + 5,
         }),
-    ]);
+    ];
     for quarter_turns in 0..=3 {
         specs.push(FilterSpec::Rotate(RotateParams { quarter_turns }));
     }
@@ -228,6 +250,12 @@ fn specs_for(w: u32, h: u32) -> Vec<FilterSpec> {
             fill: [10, 200, 30, 128],
         }));
     }
+    specs
+}
+
+/// Position-dependent effects: pixelate, vignette, seeded noise.
+fn position_specs() -> Vec<FilterSpec> {
+    let mut specs = Vec::new();
     for block_px in [1, 2, 3, 7, 16, 1000] {
         specs.push(FilterSpec::Pixelate(PixelateParams { block_px }));
     }
@@ -265,17 +293,6 @@ fn render_from_copied_bands(spec: &FilterSpec, img: &RgbaImage, bands: &[Range<u
         out.extend_from_slice(&dst);
     }
     out
-}
-
-#[test]
-fn every_filter_name_is_covered() {
-    let specs = specs_for(13, 7);
-    for name in FILTER_NAMES {
-        assert!(
-            specs.iter().any(|s| s.name() == *name),
-            "no test case for {name}"
-        );
-    }
 }
 
 #[test]

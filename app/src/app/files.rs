@@ -61,7 +61,12 @@ impl LumenApp {
     /// The answer to a file request: `None` if the user cancelled.
     pub(super) fn picked(&mut self, request: FileRequest, path: Option<PathBuf>) {
         self.dialog_open = false;
-        let Some(path) = path else { return };
+        let Some(path) = path else {
+            if matches!(request, FileRequest::ExportImage { .. }) {
+                self.after_export = None; // not exported: the held action waits
+            }
+            return;
+        };
         self.last_dir = path.parent().map(PathBuf::from);
         match request {
             FileRequest::OpenImage => self.load_path(path),

@@ -88,8 +88,15 @@ impl LumenApp {
     pub(super) fn status_ui(&mut self, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
             if let Some(d) = self.renderer.displayed() {
-                let w = (d.image.width() as f32 / d.scale).round();
-                let h = (d.image.height() as f32 / d.scale).round();
+                // Full-resolution sizes, exact even while the preview shows.
+                let (w, h) = match &self.doc {
+                    Some(doc) if self.show_before => (doc.source.width(), doc.source.height()),
+                    Some(doc) => crate::ui::panels::step_input_sizes(doc)
+                        .last()
+                        .copied()
+                        .unwrap_or((0, 0)),
+                    None => (d.image.width(), d.image.height()),
+                };
                 ui.label(format!("{w}×{h} px"));
                 ui.separator();
                 let q = if self.show_before {
@@ -140,7 +147,7 @@ impl LumenApp {
             return;
         };
         let mut choice = None;
-        egui::Modal::new(egui::Id::unique("unsaved")).show(ui.ctx(), |ui| {
+        let modal = egui::Modal::new(egui::Id::unique("unsaved")).show(ui.ctx(), |ui| {
             ui.heading("Unsaved changes");
             ui.label("Your edits have not been exported. Discard them?");
             ui.horizontal(|ui| {
@@ -155,10 +162,13 @@ impl LumenApp {
                 }
             });
         });
+        if choice.is_none() && modal.should_close() {
+            choice = Some(2); // Escape or a click beside the prompt: Cancel
+        }
         match choice {
             Some(0) => {
                 self.confirm = None;
-                self.export_dialog();
+                self.export_then(action);
             }
             Some(1) => {
                 self.confirm = None;

@@ -7,7 +7,7 @@ use lumen_kernels::RgbaImage;
 use super::LumenApp;
 use crate::autosave::SourceRef;
 use crate::document::Document;
-use crate::tasks::{ExportTarget, TaskResult};
+use crate::tasks::TaskResult;
 
 impl LumenApp {
     /// Drains the task channel and acts on each result.
@@ -85,18 +85,9 @@ impl LumenApp {
             .send_viewport_cmd(egui::ViewportCommand::Title(format!("{name} — Lumen")));
     }
 
-    fn exported(&mut self, target: ExportTarget) {
-        if let Some(doc) = self.doc.as_mut() {
-            doc.mark_saved();
-            if let ExportTarget::Path(path) = &target {
-                doc.export_path = Some(path.clone());
-            }
-        }
-        log::info!("exported {target}");
-        self.set_notice(format!("Exported {target}"), false);
-    }
-
     fn failed(&mut self, msg: String) {
+        // An export that failed does not go on to the action it held back.
+        self.after_export = None;
         let msg = match self.restoring.take() {
             Some(o) => format!(
                 "Could not restore the session: {msg}. It is kept in {}",

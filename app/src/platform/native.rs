@@ -143,3 +143,6 @@ pub fn startup_recipe() -> Option<String> {
 pub fn data_dir() -> Option<std::path::PathBuf> {
     crate::autosave::default_data_dir()
 }
+
+/// Nothing to add on the desktop: the window gets every key.
+pub fn take_stray_keys(_raw: &mut egui::RawInput) {}

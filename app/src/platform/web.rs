@@ -269,3 +269,78 @@ pub fn write_recipe(path: &Path, _json: &str) -> TaskResult {
         path.display()
     ))
 }
+
+thread_local! {
+    /// Key presses that reached the page while nothing had the focus,
+    /// waiting for the editor's next frame.
+    static STRAY_KEYS: std::cell::RefCell<Vec<egui::Event>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Watches every key press on the page (capture phase, before eframe):
+///
+/// - the browser's own action is blocked for the shortcuts the editor owns
+///   ([`crate::keys::owned_by_app`]: Ctrl+K would also focus the address
+///   bar, Ctrl+0 reset the page zoom);
+/// - a key pressed while nothing has the focus (the page was never
+///   clicked, or was clicked before the editor had started, when the canvas
+///   could not take the focus) gives the canvas the focus and is handed to
+///   the editor, which would otherwise never see it: eframe listens on the
+///   canvas only. This made Ctrl+O right after loading open nothing.
+pub fn install_page_keys(canvas: &web_sys::HtmlCanvasElement) -> Result<(), String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let document = window.document().ok_or("no document")?;
+    let canvas = canvas.clone();
+    let on_key = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(
+        move |event: web_sys::KeyboardEvent| {
+            let Some(key) =
+                egui::Key::from_name(&event.key()).or_else(|| egui::Key::from_name(&event.code()))
+            else {
+                return;
+            };
+            let command = event.ctrl_key() || event.meta_key();
+            if crate::keys::owned_by_app(key, command) {
+                event.prevent_default();
+            }
+            let body = document.body().map(web_sys::Element::from);
+            let root = document.document_element();
+            let stray = match document.active_element() {
+                None => true,
+                Some(el) => Some(&el) == body.as_ref() || Some(&el) == root.as_ref(),
+            };
+            if !stray {
+                return;
+            }
+            canvas.focus().ok();
+            let modifiers = egui::Modifiers {
+                alt: event.alt_key(),
+                ctrl: event.ctrl_key(),
+                shift: event.shift_key(),
+                mac_cmd: event.meta_key(),
+                command,
+            };
+            STRAY_KEYS.with(|keys| {
+                let mut keys = keys.borrow_mut();
+                for pressed in [true, false] {
+                    keys.push(egui::Event::Key {
+                        key,
+                        physical_key: None,
+                        pressed,
+                        repeat: false,
+                        modifiers,
+                    });
+                }
+            });
+        },
+    );
+    window
+        .add_event_listener_with_callback_and_bool("keydown", on_key.as_ref().unchecked_ref(), true)
+        .map_err(|_| "could not listen to key presses".to_owned())?;
+    on_key.forget(); // lives as long as the page
+    Ok(())
+}
+
+/// Hands the editor the key presses [`install_page_keys`] caught.
+pub fn take_stray_keys(raw: &mut egui::RawInput) {
+    STRAY_KEYS.with(|keys| raw.events.append(&mut keys.borrow_mut()));
+}

@@ -71,6 +71,10 @@ pub struct CanvasState {
     checker: Option<TextureHandle>,
     /// The canvas rectangle of the last frame.
     pub last_rect: Rect,
+    /// Where the image was drawn in the last frame, in points.
+    pub last_image_rect: Rect,
+    /// Full-resolution size of the last result shown (not the original).
+    after_size: Option<Vec2>,
 }
 
 impl Default for CanvasState {
@@ -83,6 +87,8 @@ impl Default for CanvasState {
             before: None,
             checker: None,
             last_rect: Rect::NOTHING,
+            last_image_rect: Rect::NOTHING,
+            after_size: None,
         }
     }
 }
@@ -113,6 +119,7 @@ impl CanvasState {
     pub fn reset(&mut self) {
         self.after = None;
         self.before = None;
+        self.after_size = None;
         self.fit_pending = true;
     }
 
@@ -166,13 +173,30 @@ impl CanvasState {
             shown.image.width() as f32 / shown.scale,
             shown.image.height() as f32 / shown.scale,
         );
-        if self.fit_pending && rect.width() > 1.0 {
-            let fit = (rect.width() / full_size.x).min(rect.height() / full_size.y) * 0.95;
-            self.zoom = fit.clamp(MIN_ZOOM, MAX_ZOOM);
+        // The original of a recipe that changes the size (crop, rotate,
+        // resize) is shown fitted in its own geometry, not at the
+        // result's zoom; the result's view is kept for when it returns.
+        if !shown.is_before {
+            self.after_size = Some(full_size);
+        }
+        let own_view = shown.is_before && self.after_size.is_some_and(|s| s != full_size);
+        if self.fit_pending && rect.width() > 1.0 && !own_view {
+            self.zoom = fit_zoom(rect, full_size);
             self.pan = Vec2::ZERO;
             self.fit_pending = false;
         }
+        if own_view {
+            let zoom = fit_zoom(rect, full_size);
+            self.draw(ui, rect, &shown, full_size, zoom, Vec2::ZERO);
+            return;
+        }
+        self.navigate(ui, rect, &response);
+        let (zoom, pan) = (self.zoom, self.pan);
+        self.draw(ui, rect, &shown, full_size, zoom, pan);
+    }
 
+    /// Zoom (wheel, pinch) and pan (drag); double-click fits.
+    fn navigate(&mut self, ui: &egui::Ui, rect: Rect, response: &egui::Response) {
         // Zoom about the pointer: pinch or ctrl+wheel (zoom_delta), or wheel.
         if response.hovered() {
             let (zoom_delta, scroll) = ui.input(|i| (i.zoom_delta(), i.smooth_scroll_delta.y));
@@ -196,9 +220,22 @@ impl CanvasState {
         if response.double_clicked() {
             self.fit_pending = true;
         }
+    }
 
-        let img_size = full_size * self.zoom;
-        let img_rect = Rect::from_center_size(rect.center() + self.pan, img_size);
+    /// Draws `shown` (of `full_size` full-resolution pixels) at `zoom`
+    /// screen points per pixel, its centre `pan` from the canvas centre.
+    fn draw(
+        &mut self,
+        ui: &egui::Ui,
+        rect: Rect,
+        shown: &CanvasImage<'_>,
+        full_size: Vec2,
+        zoom: f32,
+        pan: Vec2,
+    ) {
+        let img_size = full_size * zoom;
+        let img_rect = Rect::from_center_size(rect.center() + pan, img_size);
+        self.last_image_rect = img_rect;
         let painter = ui.painter_at(rect);
 
         // Checkerboard in screen space (8-point squares) behind the image.
@@ -213,7 +250,6 @@ impl CanvasState {
         }
 
         let scale = shown.scale;
-        let zoom = self.zoom;
         let tiles = self.tiles_for(ui.ctx(), shown.image, shown.is_before);
         for (tile_rect, tex) in &tiles.tiles {
             let screen = Rect::from_min_max(
@@ -226,24 +262,30 @@ impl CanvasState {
             }
         }
 
-        if self.zoom >= PIXEL_GRID_MIN_ZOOM && scale == 1.0 {
-            self.pixel_grid(&painter, img_rect, visible);
+        if zoom >= PIXEL_GRID_MIN_ZOOM && scale == 1.0 {
+            pixel_grid(&painter, img_rect, visible, zoom);
         }
     }
+}
 
-    fn pixel_grid(&self, painter: &egui::Painter, img_rect: Rect, visible: Rect) {
-        let stroke = egui::Stroke::new(1.0, Color32::from_black_alpha(60));
-        let first_x = ((visible.min.x - img_rect.min.x) / self.zoom).floor();
-        let last_x = ((visible.max.x - img_rect.min.x) / self.zoom).ceil();
-        for i in first_x as i64..=last_x as i64 {
-            let x = img_rect.min.x + i as f32 * self.zoom;
-            painter.vline(x, visible.y_range(), stroke);
-        }
-        let first_y = ((visible.min.y - img_rect.min.y) / self.zoom).floor();
-        let last_y = ((visible.max.y - img_rect.min.y) / self.zoom).ceil();
-        for i in first_y as i64..=last_y as i64 {
-            let y = img_rect.min.y + i as f32 * self.zoom;
-            painter.hline(visible.x_range(), y, stroke);
-        }
+/// The zoom that fits an image of `size` pixels into `rect` with a margin.
+fn fit_zoom(rect: Rect, size: Vec2) -> f32 {
+    let fit = (rect.width() / size.x).min(rect.height() / size.y) * 0.95;
+    fit.clamp(MIN_ZOOM, MAX_ZOOM)
+}
+
+fn pixel_grid(painter: &egui::Painter, img_rect: Rect, visible: Rect, zoom: f32) {
+    let stroke = egui::Stroke::new(1.0, Color32::from_black_alpha(60));
+    let first_x = ((visible.min.x - img_rect.min.x) / zoom).floor();
+    let last_x = ((visible.max.x - img_rect.min.x) / zoom).ceil();
+    for i in first_x as i64..=last_x as i64 {
+        let x = img_rect.min.x + i as f32 * zoom;
+        painter.vline(x, visible.y_range(), stroke);
+    }
+    let first_y = ((visible.min.y - img_rect.min.y) / zoom).floor();
+    let last_y = ((visible.max.y - img_rect.min.y) / zoom).ceil();
+    for i in first_y as i64..=last_y as i64 {
+        let y = img_rect.min.y + i as f32 * zoom;
+        painter.hline(visible.x_range(), y, stroke);
     }
 }

@@ -94,8 +94,12 @@ impl Palette {
             return None;
         }
         let mut chosen = None;
+        // The list scrolls within what the window leaves, so the search
+        // field and every filter stay reachable on a small screen.
+        let screen = ui.ctx().content_rect();
+        let list_height = (screen.height() - 150.0).max(80.0);
         let modal = egui::Modal::new(egui::Id::unique("command_palette")).show(ui.ctx(), |ui| {
-            ui.set_width(360.0);
+            ui.set_width((screen.width() - 48.0).clamp(200.0, 420.0));
             ui.heading("Add a filter");
             let edit = ui.add(
                 egui::TextEdit::singleline(&mut self.query)
@@ -120,16 +124,23 @@ impl Palette {
             if up {
                 self.selected = self.selected.saturating_sub(1);
             }
-            for (i, name) in found.iter().enumerate() {
-                let text = format!("{}   ({name})", label_of(name));
-                if ui
-                    .selectable_label(i == self.selected, text)
-                    .on_hover_text(description_of(name))
-                    .clicked()
-                {
-                    chosen = Some(*name);
-                }
-            }
+            egui::ScrollArea::vertical()
+                .max_height(list_height)
+                .auto_shrink([false, true])
+                .show(ui, |ui| {
+                    for (i, name) in found.iter().enumerate() {
+                        let text = format!("{}   ({name})", label_of(name));
+                        let item = ui
+                            .selectable_label(i == self.selected, text)
+                            .on_hover_text(description_of(name));
+                        if i == self.selected && (up || down) {
+                            item.scroll_to_me(None);
+                        }
+                        if item.clicked() {
+                            chosen = Some(*name);
+                        }
+                    }
+                });
             if found.is_empty() {
                 ui.weak("No filter matches");
             }

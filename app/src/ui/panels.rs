@@ -113,14 +113,20 @@ pub fn steps_ui(
     action
 }
 
-/// The history list: click an entry to go back (or forward) to it.
+/// The history list: click an entry to go back (or forward) to it. It
+/// fills its panel, and scrolls to the current entry whenever that changes
+/// (an edit, undo or redo).
 pub fn history_ui(ui: &mut Ui, doc: &mut Document) {
     ui.heading("History");
     ui.separator();
     let (labels, current) = doc.history();
     let labels: Vec<String> = labels.into_iter().map(str::to_owned).collect();
+    let seen_id = egui::Id::unique("history-current");
+    let moved = ui.data(|d| d.get_temp::<(usize, usize)>(seen_id)) != Some((current, labels.len()));
+    ui.data_mut(|d| d.insert_temp(seen_id, (current, labels.len())));
     egui::ScrollArea::vertical()
         .id_salt("history")
+        .auto_shrink([false, false])
         .show(ui, |ui| {
             for (i, label) in labels.iter().enumerate() {
                 let text = if i > current {
@@ -128,7 +134,11 @@ pub fn history_ui(ui: &mut Ui, doc: &mut Document) {
                 } else {
                     egui::RichText::new(label)
                 };
-                if ui.selectable_label(i == current, text).clicked() {
+                let row = ui.selectable_label(i == current, text);
+                if i == current && moved {
+                    row.scroll_to_me(Some(egui::Align::Center));
+                }
+                if row.clicked() {
                     doc.jump_to(i);
                 }
             }

@@ -59,3 +59,29 @@ pub fn step_until(h: &mut Harness<'_, State>, what: &str, done: impl Fn(&LumenAp
 pub fn settle(h: &mut Harness<'_, State>) {
     step_until(h, "the editor to settle", LumenApp::is_idle);
 }
+
+/// A machine without system file dialogs: the editor uses its own browser.
+pub struct NoDialogs;
+
+impl lumen_app::dialogs::SystemDialogs for NoDialogs {
+    fn available(&self) -> bool {
+        false
+    }
+    fn ask(
+        &self,
+        _: &lumen_app::dialogs::FileRequest,
+        _: Option<&std::path::Path>,
+    ) -> Option<std::path::PathBuf> {
+        panic!("asked for a system dialog that is not available");
+    }
+}
+
+/// Options for an editor without system file dialogs.
+pub fn builtin_dialogs() -> Options {
+    Options {
+        dialogs: Some(lumen_app::dialogs::DialogBackend(std::sync::Arc::new(
+            NoDialogs,
+        ))),
+        ..Default::default()
+    }
+}

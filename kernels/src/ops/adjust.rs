@@ -7,7 +7,7 @@
 //! then maps R, G and B of every pixel through it. The formulas are the same
 //! as the ones in [`crate::reference::point`].
 
-use super::simd::with_avx2;
+use super::simd::{CpuLevel, with_avx2};
 use crate::spec::{BrightnessContrastParams, ExposureParams, GammaParams};
 
 /// Largest contrast factor: `contrast = 1` gives a hard threshold at 127.5.
@@ -100,8 +100,8 @@ impl Affine {
         ((v as i32 * self.a + self.b) >> self.shift).clamp(0, 255) as u32
     }
 
-    fn apply(self, src: &[u8], dst: &mut [u8]) {
-        with_avx2(|| {
+    fn apply(self, level: CpuLevel, src: &[u8], dst: &mut [u8]) {
+        with_avx2(level, || {
             let (src_px, _) = src.as_chunks::<4>();
             let (dst_px, _) = dst.as_chunks_mut::<4>();
             for (d, s) in dst_px.iter_mut().zip(src_px) {
@@ -216,7 +216,12 @@ impl ShiftedLut {
 
 /// Inverts R, G and B: `v' = 255 - v`; alpha is kept.
 pub fn invert(src: &[u8], dst: &mut [u8]) {
-    with_avx2(|| {
+    invert_with_level(CpuLevel::detected(), src, dst);
+}
+
+/// [`invert`] at a given [`CpuLevel`] (same result at every level).
+pub fn invert_with_level(level: CpuLevel, src: &[u8], dst: &mut [u8]) {
+    with_avx2(level, || {
         let (src_px, _) = src.as_chunks::<4>();
         let (dst_px, _) = dst.as_chunks_mut::<4>();
         for (d, s) in dst_px.iter_mut().zip(src_px) {
@@ -246,11 +251,22 @@ pub fn contrast_factor(contrast: f32) -> f64 {
 /// gives flat grey (128 at brightness 0), `contrast = 1` a threshold
 /// (0..=127 to 0, 128..=255 to 255). Alpha is kept.
 pub fn brightness_contrast(p: &BrightnessContrastParams, src: &[u8], dst: &mut [u8]) {
+    brightness_contrast_with_level(CpuLevel::detected(), p, src, dst);
+}
+
+/// [`brightness_contrast`] at a given [`CpuLevel`] (same result at every
+/// level).
+pub fn brightness_contrast_with_level(
+    level: CpuLevel,
+    p: &BrightnessContrastParams,
+    src: &[u8],
+    dst: &mut [u8],
+) {
     let f = contrast_factor(p.contrast);
     let offset = 127.5 + 255.0 * f64::from(p.brightness);
     let lut = build_lut(|v| (v - 127.5) * f + offset);
     match Affine::fit(&lut, f, offset - 127.5 * f) {
-        Some(line) => line.apply(src, dst),
+        Some(line) => line.apply(level, src, dst),
         None => apply_lut(&lut, src, dst),
     }
 }

@@ -4,7 +4,7 @@
 //! the sRGB-encoded values as they are (no linearisation) and keep alpha
 //! unchanged.
 
-use super::simd::with_avx2;
+use super::simd::{CpuLevel, with_avx2};
 use crate::spec::HslParams;
 
 /// Rec. 709 red weight in 16-bit fixed point (`0.2126 * 65536`, rounded).
@@ -26,7 +26,12 @@ const _: () = assert!(LUMA_R_Q16 + LUMA_G_Q16 + LUMA_B_Q16 == 1 << 16);
 /// [`LUMA_B_Q16`]); the result is within one level of the exact formula
 /// for every colour, and exact for greys.
 pub fn grayscale(src: &[u8], dst: &mut [u8]) {
-    with_avx2(|| {
+    grayscale_with_level(CpuLevel::detected(), src, dst);
+}
+
+/// [`grayscale`] at a given [`CpuLevel`] (same result at every level).
+pub fn grayscale_with_level(level: CpuLevel, src: &[u8], dst: &mut [u8]) {
+    with_avx2(level, || {
         let (src_px, _) = src.as_chunks::<4>();
         let (dst_px, _) = dst.as_chunks_mut::<4>();
         // A straight loop over whole pixel words, free of byte shuffles,

@@ -14,7 +14,6 @@ pub mod edges;
 pub mod geometry;
 pub mod median;
 pub mod resize;
-mod resize_passes;
 pub mod rotate_free;
 pub mod simd;
 pub mod stylize;
