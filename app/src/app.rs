@@ -9,7 +9,7 @@ use std::sync::mpsc::{Receiver, channel};
 
 use egui::{Key, KeyboardShortcut, Modifiers};
 use lumen_kernels::histogram::Histogram;
-use lumen_kernels::{FilterSpec, Recipe, RgbaImage};
+use lumen_kernels::{FilterSpec, Recipe, RenderStep, RgbaImage};
 
 use crate::autosave::{Autosaver, Orphan, SaveAction, SessionStore, SourceRef};
 use crate::dialogs::{DialogBackend, FileRequest, SystemDialogs};
@@ -425,7 +425,7 @@ impl LumenApp {
             self.spawn("histogram", task);
         }
         let Some(doc) = &self.doc else { return };
-        let chain: Vec<FilterSpec> = doc.recipe().enabled_specs().cloned().collect();
+        let chain: Vec<RenderStep> = doc.recipe().render_steps();
         let wanted: Vec<usize> = step_input_positions(doc)
             .into_iter()
             .zip(doc.steps())
@@ -446,7 +446,8 @@ impl LumenApp {
     pub fn step_input_histogram(&self, index: usize) -> Option<&Histogram> {
         let doc = self.doc.as_ref()?;
         let k = *step_input_positions(doc).get(index)?;
-        let chain: Vec<FilterSpec> = doc.recipe().enabled_specs().take(k).cloned().collect();
+        let mut chain: Vec<RenderStep> = doc.recipe().render_steps();
+        chain.truncate(k);
         self.histogram.input(&chain)
     }
 
@@ -514,8 +515,7 @@ impl LumenApp {
                     SaveAction::Nothing => {}
                 }
             }
-            let chain = doc.recipe().enabled_specs().cloned().collect();
-            self.renderer.request(chain);
+            self.renderer.request(doc.recipe().render_steps());
         }
         self.renderer.poll();
         self.request_histogram();
@@ -544,7 +544,7 @@ impl LumenApp {
                         .show(ui, |ui| panels::history_ui(ui, doc));
                     crate::ui::histogram::histogram_ui(ui, self.histogram.get());
                     ui.separator();
-                    let chain: Vec<FilterSpec> = doc.recipe().enabled_specs().cloned().collect();
+                    let chain: Vec<RenderStep> = doc.recipe().render_steps();
                     let inputs: Vec<Option<&Histogram>> = step_input_positions(doc)
                         .into_iter()
                         .map(|k| self.histogram.input(&chain[..k]))

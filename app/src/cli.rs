@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-use lumen_kernels::{FilterSpec, Recipe};
+use lumen_kernels::{Recipe, RenderStep};
 use lumen_worker::{JobControl, default_threads, render_steps};
 
 use crate::io::{self, ExportFormat};
@@ -160,7 +160,7 @@ fn output_format(path: &Path, quality: u8) -> Result<ExportFormat, CliError> {
 fn process(
     input: &Path,
     output: &Path,
-    specs: &[FilterSpec],
+    specs: &[RenderStep],
     a: &ApplyArgs,
     threads: usize,
 ) -> Result<(), CliError> {
@@ -194,7 +194,7 @@ fn process(
 pub fn run_apply(args: &[String]) -> Result<(), CliError> {
     let a = parse_apply(args)?;
     let recipe = read_recipe(&a.recipe)?;
-    let specs: Vec<FilterSpec> = recipe.enabled_specs().cloned().collect();
+    let specs: Vec<RenderStep> = recipe.render_steps();
     if let Some(output) = &a.output {
         let input = a
             .inputs

@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use lumen_kernels::histogram::Histogram;
-use lumen_kernels::{FilterSpec, RgbaImage};
+use lumen_kernels::{RenderStep, RgbaImage};
 
 use crate::render::{Displayed, Quality};
 use crate::tasks::TaskResult;
@@ -22,7 +22,7 @@ pub enum HistogramKey {
     /// The displayed result of this render generation.
     Displayed(u64),
     /// The image after these (enabled) steps, at this quality.
-    StepInput(Vec<FilterSpec>, Quality),
+    StepInput(Vec<RenderStep>, Quality),
 }
 
 /// The most pixels the histogram reads; larger images are sampled every
@@ -49,9 +49,9 @@ pub struct HistogramJob {
     /// The generation being computed.
     pending: Option<u64>,
     /// Histograms of step inputs, newest last.
-    inputs: Vec<(Vec<FilterSpec>, Quality, Histogram)>,
+    inputs: Vec<(Vec<RenderStep>, Quality, Histogram)>,
     /// Step inputs being counted.
-    inputs_pending: Vec<(Vec<FilterSpec>, Quality)>,
+    inputs_pending: Vec<(Vec<RenderStep>, Quality)>,
 }
 
 fn task(key: HistogramKey, image: Arc<RgbaImage>) -> impl FnOnce() -> TaskResult + use<> {
@@ -85,7 +85,7 @@ impl HistogramJob {
 
     /// The histogram of the image after `chain` (the input of the step
     /// that follows it), if counted.
-    pub fn input(&self, chain: &[FilterSpec]) -> Option<&Histogram> {
+    pub fn input(&self, chain: &[RenderStep]) -> Option<&Histogram> {
         self.inputs
             .iter()
             .rev()
@@ -98,7 +98,7 @@ impl HistogramJob {
     /// pending and returns the task that counts it.
     pub fn start_input(
         &mut self,
-        chain: &[FilterSpec],
+        chain: &[RenderStep],
         image: Arc<RgbaImage>,
         quality: Quality,
     ) -> Option<impl FnOnce() -> TaskResult + use<>> {
@@ -154,7 +154,9 @@ mod tests {
     #[test]
     fn a_full_count_is_never_replaced_by_a_preview() {
         let mut job = HistogramJob::default();
-        let chain = vec![FilterSpec::from_name("invert").unwrap()];
+        let chain = vec![RenderStep::from(
+            lumen_kernels::FilterSpec::from_name("invert").unwrap(),
+        )];
         let img = Arc::new(RgbaImage::new(2, 2).unwrap());
         assert!(
             job.start_input(&chain, img.clone(), Quality::Proxy)

@@ -7,12 +7,13 @@
 //! render starts only once the proxy is current, so it never delays the
 //! preview, and it is cancelled as soon as the recipe changes again. Each
 //! tier caches the image after every step, so changing step k re-renders
-//! from k. Results of stale jobs are dropped by id.
+//! from k. Results of stale jobs are dropped by id. Masks are fractions of
+//! the image, so the proxy renders them unscaled.
 
 use std::sync::Arc;
 
 use lumen_kernels::spec::{ResizeMethod, ResizeParams};
-use lumen_kernels::{FilterSpec, RgbaImage};
+use lumen_kernels::{FilterSpec, RenderStep, RgbaImage};
 use lumen_worker::{Executor, Job, JobEvent, JobId};
 
 /// The longest side of the proxy source, in pixels.
@@ -23,7 +24,7 @@ pub const DEFAULT_CACHE_BUDGET_BYTES: usize = 1 << 30;
 
 #[derive(Clone)]
 struct CacheEntry {
-    spec: FilterSpec,
+    spec: RenderStep,
     image: Option<Arc<RgbaImage>>,
 }
 
@@ -32,7 +33,7 @@ struct InFlight {
     /// Number of cached steps the job starts after.
     prefix: usize,
     /// The whole chain the job renders towards.
-    chain: Vec<FilterSpec>,
+    chain: Vec<RenderStep>,
 }
 
 #[derive(Default)]
@@ -45,19 +46,22 @@ struct Tier {
 }
 
 impl Tier {
-    fn chain_for(&self, wanted: &[FilterSpec]) -> Vec<FilterSpec> {
+    fn chain_for(&self, wanted: &[RenderStep]) -> Vec<RenderStep> {
         if self.scale == 1.0 {
             wanted.to_vec()
         } else {
             wanted
                 .iter()
-                .map(|s| s.scaled_for_proxy(self.scale))
+                .map(|s| RenderStep {
+                    spec: s.spec.scaled_for_proxy(self.scale),
+                    mask: s.mask.clone(),
+                })
                 .collect()
         }
     }
 
     /// How many leading steps of `chain` the cache holds an image for.
-    fn usable_prefix(&self, chain: &[FilterSpec]) -> usize {
+    fn usable_prefix(&self, chain: &[RenderStep]) -> usize {
         let matching = self
             .cache
             .iter()
@@ -70,7 +74,7 @@ impl Tier {
             .unwrap_or(0)
     }
 
-    fn result(&self, chain: &[FilterSpec]) -> Option<Arc<RgbaImage>> {
+    fn result(&self, chain: &[RenderStep]) -> Option<Arc<RgbaImage>> {
         let source = self.source.as_ref()?;
         if chain.is_empty() {
             return Some(source.clone());
@@ -111,7 +115,7 @@ pub struct Renderer {
     full: Tier,
     proxy: Tier,
     proxy_source_job: Option<JobId>,
-    wanted: Vec<FilterSpec>,
+    wanted: Vec<RenderStep>,
     shown: Option<Displayed>,
     generation: u64,
     progress: Option<f32>,
@@ -174,12 +178,12 @@ impl Renderer {
             self.executor.submit(Job {
                 id,
                 input: source,
-                steps: vec![FilterSpec::Resize(ResizeParams {
+                steps: vec![RenderStep::from(FilterSpec::Resize(ResizeParams {
                     width: pw,
                     height: ph,
                     method: ResizeMethod::Bilinear,
                     linear_light: false,
-                })],
+                }))],
             });
             self.proxy_source_job = Some(id);
             self.proxy.scale = pw as f32 / w as f32;
@@ -187,22 +191,20 @@ impl Renderer {
         self.refresh_shown();
     }
 
-    /// Asks for the result of `chain` (the enabled steps, in order). The
-    /// newest request wins: an outdated full-resolution job is cancelled.
-    pub fn request(&mut self, chain: Vec<FilterSpec>) {
+    /// Asks for the result of `chain` (the enabled steps with their masks,
+    /// in order). The newest request wins: an outdated full-resolution job
+    /// is cancelled.
+    pub fn request<S: Into<RenderStep>>(&mut self, chain: impl IntoIterator<Item = S>) {
+        let chain: Vec<RenderStep> = chain.into_iter().map(Into::into).collect();
         if chain == self.wanted {
             return;
         }
         self.wanted = chain;
         self.error = self.full.source.as_ref().and_then(|src| {
-            crate::governor::check_chain(
-                src.width(),
-                src.height(),
-                &self.wanted,
-                self.memory_budget,
-            )
-            .err()
-            .map(|e| format!("Not rendered at full size: {e}"))
+            let specs: Vec<FilterSpec> = self.wanted.iter().map(|s| s.spec.clone()).collect();
+            crate::governor::check_chain(src.width(), src.height(), &specs, self.memory_budget)
+                .err()
+                .map(|e| format!("Not rendered at full size: {e}"))
         });
         if let Some(job) = &self.full.job
             && job.chain != self.wanted
@@ -229,7 +231,7 @@ impl Renderer {
         self.progress = None;
     }
 
-    fn submit(executor: &mut dyn Executor, tier: &mut Tier, wanted: &[FilterSpec]) {
+    fn submit(executor: &mut dyn Executor, tier: &mut Tier, wanted: &[RenderStep]) {
         let Some(source) = tier.source.clone() else {
             return;
         };
@@ -415,7 +417,7 @@ impl Renderer {
         if index > self.wanted.len() {
             return None;
         }
-        let cached = |tier: &Tier, chain: &[FilterSpec]| -> Option<Arc<RgbaImage>> {
+        let cached = |tier: &Tier, chain: &[RenderStep]| -> Option<Arc<RgbaImage>> {
             if index == 0 {
                 return tier.source.clone();
             }

@@ -26,5 +26,5 @@ pub use image::{RgbaImage, SourceBand};
 pub use mask::Mask;
 pub use recipe::{Recipe, Step};
 pub use registry::{Filter, PreparedStep};
-pub use render_step::RenderStep;
+pub use render_step::{PrepareStep, RenderStep};
 pub use spec::FilterSpec;

@@ -23,7 +23,7 @@ use std::thread::{self, JoinHandle};
 use std::time::Instant;
 
 use lumen_kernels::image::CHANNELS;
-use lumen_kernels::{FilterSpec, KernelError, PreparedStep, RgbaImage, SourceBand};
+use lumen_kernels::{KernelError, PrepareStep, PreparedStep, RgbaImage, SourceBand};
 
 use crate::executor::{Executor, Waker};
 use crate::protocol::{Job, JobError, JobEvent, JobId, JobOutput};
@@ -86,16 +86,19 @@ pub enum StepError {
 
 /// Renders `steps` one after another on `input`, each tiled across
 /// `threads` scoped threads (0 counts as 1), and returns the image after
-/// each step. Bit-identical to applying each [`FilterSpec::apply`] in turn.
+/// each step. Bit-identical to applying each step's
+/// [`FilterSpec::apply`](lumen_kernels::FilterSpec::apply) (or
+/// [`RenderStep::apply`](lumen_kernels::RenderStep::apply)) in turn; `steps`
+/// are bare filters or [`RenderStep`](lumen_kernels::RenderStep)s.
 ///
 /// Blocks until done. Checks `control` before every band and stops with
 /// [`StepError::Cancelled`] once it is cancelled. `on_progress` is called on
 /// the calling thread with the fraction of the whole pipeline done, at most
 /// about once per percent. A panic inside a filter is caught and reported
 /// as [`StepError::Failed`].
-pub fn render_steps(
+pub fn render_steps<S: PrepareStep>(
     input: &RgbaImage,
-    steps: &[FilterSpec],
+    steps: &[S],
     threads: usize,
     control: &JobControl,
     on_progress: &dyn Fn(f32),
@@ -105,9 +108,9 @@ pub fn render_steps(
 
 /// [`render_steps`], also returning each step's wall-clock compute time in
 /// milliseconds.
-pub fn render_steps_timed(
+pub fn render_steps_timed<S: PrepareStep>(
     input: &RgbaImage,
-    steps: &[FilterSpec],
+    steps: &[S],
     threads: usize,
     control: &JobControl,
     on_progress: &dyn Fn(f32),
@@ -119,10 +122,10 @@ pub fn render_steps_timed(
 /// except in tests.
 type BandFn = fn(&PreparedStep, &SourceBand<'_>, Range<u32>, &mut [u8]) -> Result<(), KernelError>;
 
-fn render_steps_with(
+fn render_steps_with<S: PrepareStep>(
     band_fn: BandFn,
     input: &RgbaImage,
-    steps: &[FilterSpec],
+    steps: &[S],
     threads: usize,
     control: &JobControl,
     on_progress: &dyn Fn(f32),
@@ -161,8 +164,8 @@ enum StepFailure {
 }
 
 impl StepFailure {
-    fn into_step_error(self, step: usize, spec: &FilterSpec) -> StepError {
-        let filter = spec.name();
+    fn into_step_error(self, step: usize, spec: &dyn PrepareStep) -> StepError {
+        let filter = spec.step_name();
         let message = match self {
             Self::Kernel(KernelError::Param { param, problem, .. }) => {
                 format!("{filter}: parameter `{param}` {problem}")
@@ -219,14 +222,14 @@ fn split_bands<'a>(
 /// band.
 fn render_step(
     band_fn: BandFn,
-    spec: &FilterSpec,
+    spec: &dyn PrepareStep,
     src: &RgbaImage,
     threads: usize,
     control: &JobControl,
     report: &mut dyn FnMut(usize, usize),
 ) -> Result<RgbaImage, StepFailure> {
     let step = spec
-        .prepare(src.width(), src.height())
+        .prepare_step(src.width(), src.height())
         .map_err(StepFailure::Kernel)?;
     let (ow, oh) = step.output_size();
     let mut out = RgbaImage::new(ow, oh).map_err(StepFailure::Kernel)?;

@@ -232,7 +232,7 @@ fn cancel_after_finish_but_before_drain_still_cancels() {
 fn empty_pipeline_is_done_with_no_images() {
     let (waker, _) = counting_waker();
     let mut ex = NativeExecutor::new(2, waker);
-    let job = Job::new(Arc::new(noise(2, 2, 6)), Vec::new());
+    let job = Job::new(Arc::new(noise(2, 2, 6)), Vec::<FilterSpec>::new());
     let id = job.id;
     ex.submit(job);
     let events = drain_until_done(&mut ex, &[id]);

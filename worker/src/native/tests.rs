@@ -2,6 +2,7 @@
 //! injected band function (panics, counted bands) and its shared state.
 
 use super::*;
+use lumen_kernels::FilterSpec;
 use std::time::Duration;
 
 use crate::scheduler::plan_bands;

@@ -3,7 +3,8 @@
 //! Request (posted to the worker's job port):
 //! `{ id, funcName, args, bufferKeys }`. `funcName` is a filter's stable name
 //! (`"gaussian_blur"`); `args` holds `params` (the filter's parameters as in
-//! a recipe), the band geometry (`width`, `height` of the whole source, `y0`
+//! a recipe), optionally `mask` (the step's mask as in a recipe, an object
+//! or its JSON text; absent or null: no mask), the band geometry (`width`, `height` of the whole source, `y0`
 //! the band's first source row, `outStart`, `outEnd` the output rows to
 //! render) and the buffers named in `bufferKeys` (the band is `src`).
 //!
@@ -24,7 +25,7 @@
 use std::cell::RefCell;
 
 use js_sys::{Array, Float32Array, Int32Array, Object, Uint8Array, Uint8ClampedArray};
-use lumen_kernels::{FilterSpec, SourceBand};
+use lumen_kernels::{FilterSpec, Mask, RenderStep, SourceBand};
 use wasm_bindgen::JsCast as _;
 use wasm_bindgen::JsValue;
 use wasm_bindgen::closure::Closure;
@@ -150,7 +151,7 @@ pub fn memory_bytes() -> f64 {
 
 /// The parsed request, before the filter runs.
 struct Request {
-    spec: FilterSpec,
+    step: RenderStep,
     width: u32,
     height: u32,
     y0: u32,
@@ -192,15 +193,45 @@ fn parse(func_name: &str, args: &JsValue) -> Result<Request, String> {
         }
     }
     spec.validate().map_err(|e| e.to_string())?;
+    let mask = parse_mask(func_name, &get(args, "mask"))?;
+    let step = RenderStep {
+        spec,
+        mask: mask.map(std::sync::Arc::new),
+    };
+    step.validate().map_err(|e| e.to_string())?;
     let out_start = number(args, "outStart")?;
     let out_end = number(args, "outEnd")?;
     Ok(Request {
-        spec,
+        step,
         width: number(args, "width")?,
         height: number(args, "height")?,
         y0: number(args, "y0")?,
         out_rows: out_start..out_end,
     })
+}
+
+/// Reads `args.mask`: absent or null is no mask; an object or JSON text is
+/// read strictly (an unknown field is an error naming it).
+fn parse_mask(func_name: &str, value: &JsValue) -> Result<Option<Mask>, String> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    let text = if let Some(text) = value.as_string() {
+        text
+    } else if value.is_object() {
+        js_sys::JSON::stringify(value)
+            .ok()
+            .and_then(|s| s.as_string())
+            .ok_or_else(|| format!("{func_name}: mask: could not be read as JSON"))?
+    } else {
+        return Err(format!(
+            "{func_name}: mask must be an object or JSON text, got {}",
+            describe(value)
+        ));
+    };
+    serde_json::from_str(&text)
+        .map(Some)
+        .map_err(|e| format!("{func_name}: mask: {e}"))
 }
 
 /// Handles one request; returns the response and the buffers to transfer.
@@ -289,7 +320,7 @@ fn run(data: &JsValue, id: &JsValue) -> Result<Outcome, String> {
     let band = SourceBand::new(request.width, request.height, request.y0, src)
         .map_err(|e| e.to_string())?;
     let step = request
-        .spec
+        .step
         .prepare(request.width, request.height)
         .map_err(|e| e.to_string())?;
     let (out_w, out_h) = step.output_size();

@@ -2,9 +2,9 @@
 //!
 //! It runs one job at a time like the native executor: each step is split
 //! into output row bands by [`plan_bands`], each band's source rows (and no
-//! more, per [`FilterSpec::source_rows`]) are copied into a fresh typed
-//! array and transferred to an idle worker, and each answer is copied into
-//! its slice of the output image. A worker that crashes is replaced and the
+//! more, per [`RenderStep::source_rows`]) are copied into a fresh typed
+//! array and transferred to an idle worker with the step's parameters and
+//! mask, and each answer is copied into its slice of the output image. A worker that crashes is replaced and the
 //! job whose band it held fails with an error; the pool keeps working.
 
 use std::cell::RefCell;
@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use gloo_worker::{Spawnable as _, WorkerBridge};
 use js_sys::{Array, Object, Uint8Array};
-use lumen_kernels::{FilterSpec, RgbaImage};
+use lumen_kernels::{RenderStep, RgbaImage};
 use wasm_bindgen::JsCast as _;
 use wasm_bindgen::JsValue;
 use wasm_bindgen::closure::Closure;
@@ -48,6 +48,8 @@ struct Running {
     images: Vec<Arc<RgbaImage>>,
     /// Request id -> band index.
     in_flight: Vec<(u64, usize)>,
+    /// The current step's mask as JSON text, sent with every band.
+    mask_json: Option<String>,
 }
 
 struct Pool {
@@ -191,7 +193,7 @@ fn take_band(p: &mut Pool, request: u64, data: &JsValue) {
     let (_, band_index) = run.in_flight.swap_remove(pos);
     let id = run.job.id;
     if let Some(error) = get(data, "error").as_string() {
-        let name = run.job.steps.get(run.step).map_or("?", FilterSpec::name);
+        let name = run.job.steps.get(run.step).map_or("?", RenderStep::name);
         let message = format!("{name}: {error}");
         fail_running(p, message);
         return;
@@ -271,14 +273,21 @@ fn fail_running(p: &mut Pool, message: String) {
 }
 
 fn start_step(run: &mut Running, input: Arc<RgbaImage>, runners: usize) -> Result<(), String> {
-    let spec = run.job.steps[run.step].clone();
-    spec.validate().map_err(|e| e.to_string())?;
-    let (w, h) = spec
+    let step = run.job.steps[run.step].clone();
+    step.validate().map_err(|e| e.to_string())?;
+    let (w, h) = step
         .output_size(input.width(), input.height())
         .map_err(|e| e.to_string())?;
     run.out_size = (w, h);
     run.output = vec![0; w as usize * h as usize * 4];
-    run.bands = plan_bands(&spec, input.width(), input.height(), runners);
+    run.bands = plan_bands(&step.spec, input.width(), input.height(), runners);
+    run.mask_json = match &step.mask {
+        Some(mask) => Some(
+            serde_json::to_string(mask.as_ref())
+                .map_err(|e| format!("{}: mask: {e}", step.name()))?,
+        ),
+        None => None,
+    };
     run.next_band = 0;
     run.bands_done = 0;
     run.input = input;
@@ -339,6 +348,7 @@ fn pump(pool: &Rc<RefCell<Pool>>) {
                 bands_done: 0,
                 images: Vec::new(),
                 in_flight: Vec::new(),
+                mask_json: None,
             };
             match start_step(&mut run, input, runners) {
                 Ok(()) => {
@@ -392,7 +402,8 @@ fn pump(pool: &Rc<RefCell<Pool>>) {
         let spec = &run.job.steps[run.step];
         let request = *next_request;
         *next_request += 1;
-        let (message, transfer) = band_request(request, spec, &run.input, band);
+        let mask = run.mask_json.as_deref();
+        let (message, transfer) = band_request(request, spec, mask, &run.input, band);
         if port
             .post_message_with_transferable(&message, &transfer)
             .is_ok()
@@ -405,14 +416,18 @@ fn pump(pool: &Rc<RefCell<Pool>>) {
 }
 
 /// Builds the heap-protocol request for one band, copying just the source
-/// rows it needs into a fresh typed array that is then transferred.
+/// rows it needs into a fresh typed array that is then transferred; the
+/// step's mask, if any, travels as `args.mask`, its recipe JSON as text
+/// (`mask_json`, serialized once per step).
 pub fn band_request(
     request: u64,
-    spec: &FilterSpec,
+    step: &RenderStep,
+    mask_json: Option<&str>,
     input: &RgbaImage,
     out_rows: Range<u32>,
 ) -> (JsValue, Array) {
-    let rows = spec.source_rows(input.width(), input.height(), out_rows.clone());
+    let spec = &step.spec;
+    let rows = step.source_rows(input.width(), input.height(), out_rows.clone());
     let stride = input.stride();
     let bytes = &input.pixels()[rows.start as usize * stride..rows.end as usize * stride];
     let src = Uint8Array::new_with_length(bytes.len() as u32);
@@ -423,6 +438,9 @@ pub fn band_request(
         .unwrap_or_else(|| Object::new().into());
     let args = Object::new();
     set(&args, "params", &params);
+    if let Some(mask) = mask_json {
+        set(&args, "mask", &JsValue::from_str(mask));
+    }
     set(&args, "src", &src);
     set(&args, "width", &JsValue::from(input.width()));
     set(&args, "height", &JsValue::from(input.height()));
