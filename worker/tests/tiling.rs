@@ -274,7 +274,17 @@ fn position_specs() -> Vec<FilterSpec> {
             monochrome,
         }));
     }
+    specs.push(heal_spec());
     specs
+}
+
+/// Spots reaching far above and below their targets, one automatic.
+fn heal_spec() -> FilterSpec {
+    serde_json::from_value(serde_json::json!({"filter": "heal", "params": {"spots": [
+        {"target": [0.3, 0.2], "source": [0.6, 0.9], "radius": 0.15},
+        {"target": [0.7, 0.7], "radius": 0.1},
+        {"target": [0.5, 0.5], "source": [0.5, 0.05], "radius": 0.2}]}}))
+    .unwrap()
 }
 
 /// Renders `spec` band by band, each band from a copy holding only the

@@ -6,5 +6,6 @@ pub mod histogram;
 pub mod palette;
 pub mod panels;
 pub mod params;
+pub mod params_heal;
 pub mod params_tone;
 pub mod widgets;

@@ -1,8 +1,8 @@
 //! The parameter editor of a step. Most filters get the editor the
 //! registry's metadata describes ([`super::widgets`]); a few have a widget
 //! of their own: levels and curves (drawn over the histogram of the step's
-//! input), the convolution kernel grid, crop (aspect presets) and resize
-//! (aspect lock and percentages). Each returns true when it changed the
+//! input), the convolution kernel grid, crop (aspect presets), resize
+//! (aspect lock and percentages) and heal (its list of spots). Each returns true when it changed the
 //! spec; the document records the change in its history when the pointer
 //! is released, so a slider drag is one undo step.
 
@@ -29,6 +29,7 @@ pub fn params_ui(
         FilterSpec::Convolve(p) => convolve_ui(ui, p),
         FilterSpec::Crop(p) => crop_ui(ui, p, input_size),
         FilterSpec::Resize(p) => resize_ui(ui, p, input_size),
+        FilterSpec::Heal(p) => super::params_heal::heal_ui(ui, p),
         other => {
             let params = other.params_mut();
             if params.infos().is_empty() {
@@ -206,6 +207,7 @@ mod tests {
                     | FilterSpec::Convolve(_)
                     | FilterSpec::Crop(_)
                     | FilterSpec::Resize(_)
+                    | FilterSpec::Heal(_)
             );
             let custom = spec
                 .params_mut()

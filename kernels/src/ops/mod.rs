@@ -12,6 +12,7 @@ pub mod curve;
 pub mod denoise;
 pub mod edges;
 pub mod geometry;
+pub mod heal;
 pub mod median;
 pub mod resize;
 pub mod rotate_free;

@@ -5,6 +5,7 @@
 pub mod blur;
 pub mod geometry;
 pub mod geometry2;
+pub mod heal;
 pub mod mask;
 pub mod neighbour;
 pub mod point;
@@ -53,5 +54,6 @@ pub fn apply(spec: &FilterSpec, src: &RgbaImage) -> Result<RgbaImage> {
         FilterSpec::Pixelate(p) => stylize::pixelate(p, src),
         FilterSpec::Vignette(p) => stylize::vignette(p, src),
         FilterSpec::Noise(p) => stylize::noise(p, src),
+        FilterSpec::Heal(p) => heal::heal(p, src),
     })
 }
