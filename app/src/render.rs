@@ -183,6 +183,7 @@ impl Renderer {
                     height: ph,
                     method: ResizeMethod::Bilinear,
                     linear_light: false,
+                    ..Default::default()
                 }))],
             });
             self.proxy_source_job = Some(id);

@@ -186,6 +186,7 @@ fn a_large_image_shows_the_proxy_first_and_renders_full_size_after_it() {
             height: 640,
             method: lumen_kernels::spec::ResizeMethod::Bilinear,
             linear_light: false,
+            ..Default::default()
         })]
     );
     finish(&mut r, &script, &scale_job);

@@ -149,6 +149,7 @@ fn bad_neighbour_and_geometry_specs() -> Vec<(FilterSpec, &'static str)> {
                 height: 10,
                 method: ResizeMethod::Lanczos3,
                 linear_light: false,
+                ..Default::default()
             }),
             "width",
         ),
@@ -158,6 +159,7 @@ fn bad_neighbour_and_geometry_specs() -> Vec<(FilterSpec, &'static str)> {
                 height: u32::MAX,
                 method: ResizeMethod::Nearest,
                 linear_light: false,
+                ..Default::default()
             }),
             "width",
         ),
@@ -167,6 +169,7 @@ fn bad_neighbour_and_geometry_specs() -> Vec<(FilterSpec, &'static str)> {
                 height: 65_536,
                 method: ResizeMethod::Bilinear,
                 linear_light: false,
+                ..Default::default()
             }),
             "width",
         ),

@@ -64,6 +64,7 @@ fn pipeline() -> Vec<FilterSpec> {
             height: 41,
             method: ResizeMethod::Bilinear,
             linear_light: false,
+            ..Default::default()
         }),
     ]
 }

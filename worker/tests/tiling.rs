@@ -193,6 +193,7 @@ fn geometry_specs(w: u32, h: u32) -> Vec<FilterSpec> {
             y: h / 4,
             width: (w / 2).max(1),
             height: (h / 2).max(1),
+            ..Default::default()
         }),
         // Reaching past the bottom-right corner: clipped.
         FilterSpec::Crop(CropParams {
@@ -200,6 +201,7 @@ fn geometry_specs(w: u32, h: u32) -> Vec<FilterSpec> {
             y: h / 2,
             width: w + 5,
             height: h + 5,
+            ..Default::default()
         }),
     ];
     for quarter_turns in 0..=3 {
@@ -225,6 +227,7 @@ fn geometry_specs(w: u32, h: u32) -> Vec<FilterSpec> {
                     height,
                     method,
                     linear_light,
+                    ..Default::default()
                 }));
             }
         }
@@ -369,12 +372,14 @@ fn pipelines_match_step_by_step_application() {
             y: 5,
             width: 15,
             height: 0,
+            ..Default::default()
         }),
         FilterSpec::Resize(ResizeParams {
             width: 50,
             height: 11,
             method: ResizeMethod::Lanczos3,
             linear_light: true,
+            ..Default::default()
         }),
         FilterSpec::Hsl(HslParams {
             hue_deg: 30.0,
@@ -420,6 +425,7 @@ fn invalid_params_fail_naming_the_filter() {
         y: 0,
         width: 1,
         height: 1,
+        ..Default::default()
     });
     let err = render_steps(&img, &[outside], 2, &JobControl::new(), &|_| {}).unwrap_err();
     assert!(err.to_string().contains("crop"), "{err}");

@@ -29,8 +29,11 @@ fn mean3(src: &RgbaImage, x: i64, y: i64) -> [f64; 4] {
     sum
 }
 
+/// A spot's target centre and radius, and its source centre, in pixels.
+type SpotGeometry = ((f64, f64, f64), (f64, f64));
+
 /// Spot centres and radii in pixels, and each spot's source centre.
-fn geometry(p: &HealParams, w: f64, h: f64) -> Vec<((f64, f64, f64), (f64, f64))> {
+fn geometry(p: &HealParams, w: f64, h: f64) -> Vec<SpotGeometry> {
     let long = w.max(h);
     let targets: Vec<(f64, f64, f64)> = p
         .spots
