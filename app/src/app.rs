@@ -515,7 +515,7 @@ impl LumenApp {
                     SaveAction::Nothing => {}
                 }
             }
-            self.renderer.request(doc.recipe().render_steps());
+            self.renderer.request_recipe(doc.recipe());
         }
         self.renderer.poll();
         self.request_histogram();

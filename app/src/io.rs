@@ -7,6 +7,16 @@ use image::{DynamicImage, ImageDecoder as _, ImageEncoder as _, ImageReader, Lim
 use lumen_kernels::RgbaImage;
 use lumen_kernels::image::{MAX_PIXELS, MAX_SIDE_PX};
 
+#[cfg(not(target_arch = "wasm32"))]
+mod files;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod temp;
+#[cfg(not(target_arch = "wasm32"))]
+pub use files::{
+    Links, MAX_FILE_BYTES, MAX_RECIPE_BYTES, open_regular, read_file, read_limited,
+    read_recipe_file, read_text, write_atomic, write_atomic_opts, write_atomic_with,
+};
+
 /// Largest allocation a decoder may make, in bytes (1.5 GiB).
 pub const MAX_DECODE_ALLOC_BYTES: u64 = 3 << 29;
 
@@ -272,6 +282,20 @@ fn decode_unguarded(bytes: &[u8], name: &str, limits: DecodeLimits) -> Result<Rg
             ),
         });
     }
+    // The decoder's own buffer: 16-bit samples take twice the bytes, so a
+    // size that fits as 8-bit RGBA may not fit as 16-bit RGBA.
+    let buffer = decoder.total_bytes();
+    if buffer > limits.max_alloc_bytes {
+        return Err(IoError::TooLarge {
+            name: name.to_owned(),
+            detail: format!(
+                "decoding its {w}x{h} pixels ({} bytes each) needs {buffer} bytes, more than \
+                 the limit of {} bytes",
+                decoder.color_type().bytes_per_pixel(),
+                limits.max_alloc_bytes
+            ),
+        });
+    }
     if w == 0 || h == 0 {
         return Err(IoError::Decode {
             name: name.to_owned(),
@@ -328,169 +352,6 @@ fn flatten_on_white(img: &RgbaImage) -> Vec<u8> {
         }
     }
     rgb
-}
-
-/// Largest file [`read_file`] reads, in bytes (1 GiB).
-pub const MAX_FILE_BYTES: u64 = 1 << 30;
-
-/// Writes `bytes` to `path` atomically: into a new temporary file beside it
-/// (a name no other writer uses), flushed to disk, then renamed over the
-/// target. A failure at any point (a read-only or missing directory, a full
-/// disk, a target that is a directory) leaves an existing file at `path`
-/// untouched and removes the temporary.
-///
-/// Refuses to replace anything but a regular file (a device such as
-/// `/dev/null`, a pipe, a socket), and a file marked read-only. A symbolic
-/// link is followed: the file it points to is replaced and the link kept.
-#[cfg(not(target_arch = "wasm32"))]
-pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> Result<(), IoError> {
-    use std::io::Write as _;
-    write_atomic_with(path, &mut |f| f.write_all(bytes))
-}
-
-/// [`write_atomic`], with the step that writes the contents into the
-/// temporary file given as `write` (tests use it to fail part way, as a
-/// full disk does).
-#[cfg(not(target_arch = "wasm32"))]
-pub fn write_atomic_with(
-    path: &std::path::Path,
-    write: &mut dyn FnMut(&mut std::fs::File) -> std::io::Result<()>,
-) -> Result<(), IoError> {
-    use std::io::ErrorKind;
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static NEXT_TEMP: AtomicU64 = AtomicU64::new(0);
-
-    let file_err = |p: &std::path::Path, source| IoError::File {
-        path: p.display().to_string(),
-        source,
-    };
-    // Follow a symbolic link, so the link survives and its file is replaced.
-    let resolved;
-    let path = match std::fs::symlink_metadata(path) {
-        Ok(m) if m.file_type().is_symlink() => match std::fs::canonicalize(path) {
-            Ok(target) => {
-                resolved = target;
-                resolved.as_path()
-            }
-            Err(e) => return Err(file_err(path, e)),
-        },
-        _ => path,
-    };
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .ok_or_else(|| {
-            file_err(
-                path,
-                std::io::Error::new(ErrorKind::InvalidInput, "not a file name"),
-            )
-        })?;
-    match std::fs::metadata(path) {
-        Ok(m) if m.is_dir() => {
-            return Err(file_err(
-                path,
-                std::io::Error::new(ErrorKind::IsADirectory, "is a directory"),
-            ));
-        }
-        Ok(m) if !m.is_file() => {
-            return Err(file_err(
-                path,
-                std::io::Error::new(
-                    ErrorKind::InvalidInput,
-                    "is not a regular file (a device, pipe or socket); not replacing it",
-                ),
-            ));
-        }
-        Ok(m) if m.permissions().readonly() => {
-            return Err(file_err(
-                path,
-                std::io::Error::new(
-                    ErrorKind::PermissionDenied,
-                    "the file is read-only; not replacing it",
-                ),
-            ));
-        }
-        _ => {}
-    }
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    let tmp = dir.join(format!(
-        ".{file_name}.lumen-{}-{}.tmp",
-        std::process::id(),
-        NEXT_TEMP.fetch_add(1, Ordering::Relaxed)
-    ));
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&tmp)
-        .map_err(|e| {
-            let why = format!("cannot create a file in {}: {e}", dir.display());
-            file_err(path, std::io::Error::new(e.kind(), why))
-        })?;
-    let result = (|| {
-        // The new file keeps the permissions of the one it replaces.
-        if let Ok(m) = std::fs::metadata(path) {
-            file.set_permissions(m.permissions())?;
-        }
-        write(&mut file)?;
-        file.sync_all()?;
-        drop(file);
-        std::fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        std::fs::remove_file(&tmp).ok();
-        return Err(file_err(path, e));
-    }
-    // Make the rename itself durable where the platform allows it.
-    if let Ok(d) = std::fs::File::open(&dir) {
-        d.sync_all().ok();
-    }
-    Ok(())
-}
-
-/// Reads a whole image file, naming the path in the error. Refuses a
-/// directory, anything that is not a regular file (a pipe would block, a
-/// device never end) and files over [`MAX_FILE_BYTES`].
-#[cfg(not(target_arch = "wasm32"))]
-pub fn read_file(path: &std::path::Path) -> Result<Vec<u8>, IoError> {
-    use std::io::{ErrorKind, Read as _};
-    let err = |source| IoError::File {
-        path: path.display().to_string(),
-        source,
-    };
-    let meta = std::fs::metadata(path).map_err(err)?;
-    if meta.is_dir() {
-        return Err(err(std::io::Error::new(
-            ErrorKind::IsADirectory,
-            "is a directory, not an image file",
-        )));
-    }
-    if !meta.is_file() {
-        return Err(err(std::io::Error::new(
-            ErrorKind::InvalidInput,
-            "is not a regular file (a device, pipe or socket)",
-        )));
-    }
-    let too_large = |len: u64| {
-        err(std::io::Error::new(
-            ErrorKind::FileTooLarge,
-            format!("is {len} bytes, more than the {MAX_FILE_BYTES} bytes Lumen reads"),
-        ))
-    };
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(too_large(meta.len()));
-    }
-    let file = std::fs::File::open(path).map_err(err)?;
-    let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(err)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(too_large(bytes.len() as u64));
-    }
-    Ok(bytes)
 }
 
 /// Reads and decodes an image file: what the editor and the CLI do to open

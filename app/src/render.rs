@@ -116,6 +116,9 @@ pub struct Renderer {
     proxy: Tier,
     proxy_source_job: Option<JobId>,
     wanted: Vec<RenderStep>,
+    /// The place in the recipe of each wanted step (disabled steps count),
+    /// for messages; empty when the chain was given without a recipe.
+    numbers: Vec<usize>,
     shown: Option<Displayed>,
     generation: u64,
     progress: Option<f32>,
@@ -136,6 +139,7 @@ impl Renderer {
             proxy: Tier::default(),
             proxy_source_job: None,
             wanted: Vec::new(),
+            numbers: Vec::new(),
             shown: None,
             generation: 0,
             progress: None,
@@ -197,15 +201,39 @@ impl Renderer {
     /// is cancelled.
     pub fn request<S: Into<RenderStep>>(&mut self, chain: impl IntoIterator<Item = S>) {
         let chain: Vec<RenderStep> = chain.into_iter().map(Into::into).collect();
+        self.request_numbered(chain, Vec::new());
+    }
+
+    /// Asks for the result of a recipe's enabled steps (with their masks);
+    /// messages name each step by its place in the recipe.
+    pub fn request_recipe(&mut self, recipe: &lumen_kernels::Recipe) {
+        let (numbers, chain) = recipe
+            .steps
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.enabled)
+            .map(|(i, s)| (i, s.render_step()))
+            .unzip();
+        self.request_numbered(chain, numbers);
+    }
+
+    fn request_numbered(&mut self, chain: Vec<RenderStep>, numbers: Vec<usize>) {
+        self.numbers = numbers;
         if chain == self.wanted {
             return;
         }
         self.wanted = chain;
         self.error = self.full.source.as_ref().and_then(|src| {
             let specs: Vec<FilterSpec> = self.wanted.iter().map(|s| s.spec.clone()).collect();
-            crate::governor::check_chain(src.width(), src.height(), &specs, self.memory_budget)
-                .err()
-                .map(|e| format!("Not rendered at full size: {e}"))
+            crate::governor::check_chain(
+                src.width(),
+                src.height(),
+                &specs,
+                &self.numbers,
+                self.memory_budget,
+            )
+            .err()
+            .map(|e| format!("Not rendered at full size: {e}"))
         });
         if let Some(job) = &self.full.job
             && job.chain != self.wanted
@@ -331,6 +359,7 @@ impl Renderer {
                         self.proxy_source_job,
                     ];
                     if ours.contains(&Some(err.id)) {
+                        let message = self.describe_failure(&err);
                         if self.full.job.as_ref().is_some_and(|j| j.id == err.id) {
                             self.full.job = None;
                             self.progress = None;
@@ -344,7 +373,7 @@ impl Renderer {
                         if self.proxy_source_job == Some(err.id) {
                             self.proxy_source_job = None;
                         }
-                        self.error = Some(err.message);
+                        self.error = Some(message);
                     }
                 }
                 JobEvent::Cancelled(_) => {}
@@ -354,6 +383,25 @@ impl Renderer {
             self.schedule();
         }
         self.refresh_shown();
+    }
+
+    /// A failed job's message, naming the step by its place in the recipe
+    /// (a job starts at its tier's cached prefix, so its own step numbers
+    /// are not the recipe's).
+    fn describe_failure(&self, err: &lumen_worker::JobError) -> String {
+        let job = [&self.full.job, &self.proxy.job]
+            .into_iter()
+            .flatten()
+            .find(|j| j.id == err.id);
+        let (Some(job), Some(step)) = (job, err.step) else {
+            return err.message.clone();
+        };
+        let at = job.prefix + step;
+        let number = self.numbers.get(at).copied().unwrap_or(at) + 1;
+        match job.chain.get(at) {
+            Some(spec) => format!("step {number} ({}): {}", spec.label(), err.message),
+            None => err.message.clone(),
+        }
     }
 
     fn refresh_shown(&mut self) {

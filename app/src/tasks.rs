@@ -115,7 +115,7 @@ pub fn decode_task(
     keep: bool,
     budget: u64,
 ) -> TaskResult {
-    use crate::governor::{OpenPlan, plan_open, probe_size};
+    use crate::governor::{OpenPlan, plan_open_probe, probe};
     // Only sizes the decoder accepts can be offered downscaled; a header
     // beyond its limits is left to `io::decode`, which says why.
     let decodable = |w: u32, h: u32| {
@@ -123,24 +123,39 @@ pub fn decode_task(
             && h <= lumen_kernels::image::MAX_SIDE_PX
             && u64::from(w) * u64::from(h) <= lumen_kernels::image::MAX_PIXELS
     };
-    if let Some((w, h)) = probe_size(&bytes)
-        && decodable(w, h)
-        && let OpenPlan::Downscale {
-            width,
-            height,
-            needed,
-        } = plan_open(w, h, budget)
+    if let Some(p) = probe(&bytes)
+        && decodable(p.width, p.height)
     {
-        return TaskResult::TooBig(Box::new(TooBig {
-            name,
-            bytes,
-            source,
-            keep,
-            size: (w, h),
-            fit: (width, height),
-            needed,
-            budget,
-        }));
+        match plan_open_probe(&p, budget) {
+            OpenPlan::Fits => {}
+            OpenPlan::Downscale {
+                width,
+                height,
+                needed,
+            } => {
+                return TaskResult::TooBig(Box::new(TooBig {
+                    name,
+                    bytes,
+                    source,
+                    keep,
+                    size: (p.width, p.height),
+                    fit: (width, height),
+                    needed,
+                    budget,
+                }));
+            }
+            OpenPlan::TooLarge { needed } => {
+                return TaskResult::Failed(format!(
+                    "{name}: the image is too large to open here: it is {}x{} pixels, and \
+                     decoding it (even to open it downscaled) needs about {}, more than the \
+                     {} Lumen may use on this machine",
+                    p.width,
+                    p.height,
+                    crate::governor::human_bytes(needed),
+                    crate::governor::human_bytes(budget)
+                ));
+            }
+        }
     }
     match crate::io::decode(&bytes, &name) {
         Ok(image) => TaskResult::Loaded {

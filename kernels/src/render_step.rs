@@ -53,6 +53,11 @@ impl RenderStep {
         self.spec.name()
     }
 
+    /// The filter's human label, e.g. "Gaussian blur".
+    pub fn label(&self) -> &'static str {
+        self.spec.label()
+    }
+
     /// Checks the filter's parameters and the mask, and that a mask is not
     /// put on a geometry step; errors name the filter.
     pub fn validate(&self) -> Result<()> {

@@ -45,9 +45,8 @@ impl LumenApp {
                 if let Some(p) = problems.into_iter().next() {
                     self.set_notice(p, true);
                 }
-                if !orphans.is_empty() {
-                    log::info!("{} session(s) to restore", orphans.len());
-                }
+                // Logged even when none is found: the scan is over.
+                log::info!("{} session(s) to restore", orphans.len());
                 self.recoverable.extend(orphans);
             }
             TaskResult::Nothing => {}

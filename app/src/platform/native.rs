@@ -65,12 +65,12 @@ pub fn start_file_dialog(
 
 /// Reads a recipe file's text (the body of a background task).
 pub fn read_recipe(path: &Path) -> TaskResult {
-    match std::fs::read_to_string(path) {
+    match crate::io::read_recipe_file(path) {
         Ok(text) => TaskResult::RecipeText {
             name: path.display().to_string(),
             text,
         },
-        Err(e) => TaskResult::Failed(format!("{}: {e}", path.display())),
+        Err(e) => TaskResult::Failed(e.to_string()),
     }
 }
 
