@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
 
-use egui::{Key, KeyboardShortcut, Modifiers};
 use lumen_kernels::histogram::Histogram;
 use lumen_kernels::{FilterSpec, Recipe, RenderStep, RgbaImage};
 
@@ -17,19 +16,23 @@ use crate::document::Document;
 use crate::export::Exporter;
 use crate::histogram_job::HistogramJob;
 use crate::io;
-use crate::platform::{self, Dropped};
+use crate::platform;
 use crate::render::Renderer;
 use crate::tasks::{TaskResult, Tasks};
-use crate::ui::canvas::{CanvasImage, CanvasState};
+use crate::ui::canvas::{CanvasImage, CanvasState, CanvasView};
 use crate::ui::palette::Palette;
 use crate::ui::panels::{self, StepAction};
 use crate::ui::params::initial_spec;
 
 mod exporting;
 mod files;
+mod input;
 mod menus;
+mod notices;
 mod recovery;
 mod results;
+mod status;
+mod step_tools;
 
 /// The sample photo shown when no file is given.
 pub const SAMPLE_PNG: &[u8] = include_bytes!("../../assets/sample.png");
@@ -40,6 +43,10 @@ enum Pending {
     Close,
     OpenDialog,
     OpenPath(PathBuf),
+    /// An image pasted from the clipboard.
+    OpenPasted(Arc<egui::ColorImage>),
+    /// A file's bytes pasted into the page (web).
+    OpenBytes(String, Vec<u8>),
 }
 
 /// A message for the user: an error or a confirmation.
@@ -64,7 +71,7 @@ pub struct LumenApp {
     exporter: Exporter,
     confirm: Option<Pending>,
     close_confirmed: bool,
-    notice: Option<Notice>,
+    notices: notices::Notices,
     show_before: bool,
     /// The last full-resolution result announced in the log.
     announced: Option<Arc<RgbaImage>>,
@@ -73,6 +80,11 @@ pub struct LumenApp {
     startup_recipe: Option<String>,
     /// Where sessions are autosaved; `None` when autosave is off.
     store: Option<SessionStore>,
+    /// Why autosave is off, when it was asked for and could not start.
+    autosave_off: Option<String>,
+    /// A restored session whose source has changed, waiting for the user
+    /// to decide, with what changed.
+    mismatch: Option<(Orphan, String)>,
     autosaver: Autosaver,
     /// Where the open document's source came from.
     source: SourceRef,
@@ -99,6 +111,12 @@ pub struct LumenApp {
     /// What to do once the running export is written (the unsaved-changes
     /// prompt's Export).
     after_export: Option<Pending>,
+    /// True while the export dialog is open.
+    export_dialog_open: bool,
+    /// True while the list of shortcuts is shown.
+    show_help: bool,
+    /// The `temperature_tint` step whose eyedropper is on.
+    picking: Option<usize>,
 }
 
 /// How the editor starts.
@@ -184,11 +202,13 @@ impl LumenApp {
             exporter: Exporter::default(),
             confirm: None,
             close_confirmed: false,
-            notice: None,
+            notices: notices::Notices::default(),
             show_before: false,
             announced: None,
             startup_recipe: options.recipe,
             store: None,
+            autosave_off: None,
+            mismatch: None,
             autosaver: Autosaver::default(),
             source: SourceRef::Sample,
             recoverable: Vec::new(),
@@ -204,15 +224,21 @@ impl LumenApp {
             builtin_dialogs: false,
             last_dir: None,
             after_export: None,
+            export_dialog_open: false,
+            show_help: false,
+            picking: None,
         };
         if let Some(dir) = &options.data_dir {
-            match SessionStore::open(dir) {
+            match SessionStore::open(dir, &app.tasks) {
                 Ok(store) => {
                     app.tasks_running += 1;
                     store.find_orphans(&app.tasks);
                     app.store = Some(store);
                 }
-                Err(e) => app.set_notice(e, true),
+                Err(e) => {
+                    log::warn!("autosave is off: {e}");
+                    app.autosave_off = Some(e);
+                }
             }
         }
         match options.image {
@@ -244,11 +270,6 @@ impl LumenApp {
         self.show_before
     }
 
-    /// The current message for the user.
-    pub fn notice(&self) -> Option<&Notice> {
-        self.notice.as_ref()
-    }
-
     /// True when nothing is loading, rendering or exporting.
     pub fn is_idle(&self) -> bool {
         self.tasks_running == 0
@@ -258,16 +279,15 @@ impl LumenApp {
             && self.renderer.jobs_in_flight() == 0
     }
 
+    /// True while a full-resolution render runs (its progress and Cancel
+    /// show in the status bar).
+    pub fn is_rendering_full(&self) -> bool {
+        self.renderer.is_busy() && self.renderer.progress().is_some()
+    }
+
     /// The full-resolution result of the current recipe, once rendered.
     pub fn full_result(&self) -> Option<Arc<RgbaImage>> {
         self.renderer.full_result()
-    }
-
-    fn set_notice(&mut self, text: impl Into<String>, is_error: bool) {
-        self.notice = Some(Notice {
-            text: text.into(),
-            is_error,
-        });
     }
 
     // ----- background tasks -----
@@ -286,14 +306,17 @@ impl LumenApp {
     }
 
     fn load_sample(&mut self) {
-        self.spawn("decode", || match io::decode(SAMPLE_PNG, "sample.png") {
-            Ok(image) => TaskResult::Loaded {
-                image,
-                name: "sample.png".into(),
-                source: SourceRef::Sample,
-                keep: None,
-            },
-            Err(e) => TaskResult::Failed(e.to_string()),
+        self.spawn("decode", || {
+            match io::decode_photo(SAMPLE_PNG, "sample.png") {
+                Ok(io::Decoded { image, metadata }) => TaskResult::Loaded {
+                    image,
+                    metadata,
+                    name: "sample.png".into(),
+                    source: SourceRef::Sample,
+                    keep: None,
+                },
+                Err(e) => TaskResult::Failed(e.to_string()),
+            }
         });
     }
 
@@ -323,6 +346,14 @@ impl LumenApp {
             }
             Pending::OpenDialog => self.ask_file(FileRequest::OpenImage),
             Pending::OpenPath(path) => self.load_path(path),
+            Pending::OpenPasted(image) => self.open_pasted(image),
+            Pending::OpenBytes(name, bytes) => {
+                self.tasks_running += 1;
+                if !platform::decode_in_background(&self.tasks, bytes, name, self.memory_budget) {
+                    self.tasks_running -= 1;
+                    self.set_notice("could not start a background thread to decode", true);
+                }
+            }
         }
     }
 
@@ -361,59 +392,6 @@ impl LumenApp {
 
     // ----- per-frame logic -----
 
-    fn shortcuts(&mut self, ctx: &egui::Context) {
-        if self.palette.open || self.confirm.is_some() || self.file_browser.is_some() {
-            return;
-        }
-        let sc = |m, k| KeyboardShortcut::new(m, k);
-        let shift = Modifiers::COMMAND | Modifiers::SHIFT;
-        let (redo, undo, save_as, save, open, palette, redo_y) = ctx.input_mut(|i| {
-            (
-                i.consume_shortcut(&sc(shift, Key::Z)),
-                i.consume_shortcut(&sc(Modifiers::COMMAND, Key::Z)),
-                i.consume_shortcut(&sc(shift, Key::S)),
-                i.consume_shortcut(&sc(Modifiers::COMMAND, Key::S)),
-                i.consume_shortcut(&sc(Modifiers::COMMAND, Key::O)),
-                i.consume_shortcut(&sc(Modifiers::COMMAND, Key::K)),
-                i.consume_shortcut(&sc(Modifiers::COMMAND, Key::Y)),
-            )
-        });
-        if let Some(doc) = self.doc.as_mut() {
-            if undo {
-                doc.undo();
-            }
-            if redo || redo_y {
-                doc.redo();
-            }
-        }
-        if palette {
-            self.palette.show();
-        }
-        if open {
-            self.guard(Pending::OpenDialog);
-        }
-        if save_as {
-            self.export_dialog();
-        } else if save {
-            self.save();
-        }
-        let typing = ctx.egui_wants_keyboard_input();
-        let (fit, actual, before) = ctx.input(|i| {
-            (
-                !typing && i.key_pressed(Key::F),
-                !typing && i.key_pressed(Key::Num1),
-                !typing && i.key_down(Key::Backslash),
-            )
-        });
-        if fit {
-            self.canvas.request_fit();
-        }
-        if actual {
-            self.canvas.actual_size(ctx.pixels_per_point());
-        }
-        self.show_before = before;
-    }
-
     /// Starts computing the histogram of a newly displayed result, on a
     /// background task ([`crate::histogram_job`]).
     fn request_histogram(&mut self) {
@@ -433,8 +411,8 @@ impl LumenApp {
             .map(|(k, _)| k)
             .collect();
         for k in wanted {
-            if let Some((image, quality)) = self.renderer.step_input(k)
-                && let Some(task) = self.histogram.start_input(&chain[..k], image, quality)
+            if let Some(input) = self.renderer.step_input(k)
+                && let Some(task) = self.histogram.start_input(&chain[..k], input)
             {
                 self.spawn("histogram", task);
             }
@@ -477,22 +455,11 @@ impl LumenApp {
         self.announced = Some(result);
     }
 
-    /// Opens the first file dropped on the window.
-    fn take_dropped_files(&mut self, ctx: &egui::Context) {
-        let Some(file) = ctx.input(|i| i.raw.dropped_files.first().cloned()) else {
-            return;
-        };
-        match platform::take_dropped(file, &self.tasks, self.memory_budget) {
-            Dropped::Path(path) => self.open_path(path),
-            Dropped::Reading => self.tasks_running += 1,
-            Dropped::Nothing => {}
-        }
-    }
-
     /// Per-frame work that draws nothing; `eframe`'s `App::logic`.
     pub fn logic(&mut self, ctx: &egui::Context) {
         self.take_task_results();
         self.take_dropped_files(ctx);
+        self.take_pasted(ctx);
         if ctx.input(|i| i.viewport().close_requested())
             && !self.close_confirmed
             && self.doc.as_ref().is_some_and(Document::is_dirty)
@@ -501,6 +468,8 @@ impl LumenApp {
             self.confirm = Some(Pending::Close);
         }
         self.shortcuts(ctx);
+        self.step_tool_logic(ctx);
+        self.watch_autosave();
         if let Some(doc) = self.doc.as_mut() {
             if !ctx.input(|i| i.pointer.any_down()) {
                 doc.commit();
@@ -508,7 +477,7 @@ impl LumenApp {
             if let Some(store) = &self.store {
                 let now = ctx.input(|i| i.time);
                 match self.autosaver.check(doc, &self.source, now) {
-                    SaveAction::Save(session) => store.save(&session),
+                    SaveAction::Save(save) => store.save(&save),
                     SaveAction::Later(s) => {
                         ctx.request_repaint_after(std::time::Duration::from_secs_f64(s));
                     }
@@ -531,58 +500,68 @@ impl LumenApp {
     /// Draws the editor; `eframe`'s `App::ui`.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui));
+        self.banners_ui(ui);
         egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
-        let mut open_palette = false;
-        if let Some(doc) = self.doc.as_mut() {
-            egui::Panel::right("steps")
-                .default_size(320.0)
-                .show(ui, |ui| {
-                    egui::Panel::bottom("history")
-                        .resizable(true)
-                        .default_size(220.0)
-                        .min_size(90.0)
-                        .show(ui, |ui| panels::history_ui(ui, doc));
-                    crate::ui::histogram::histogram_ui(ui, self.histogram.get());
-                    ui.separator();
-                    let chain: Vec<RenderStep> = doc.recipe().render_steps();
-                    let inputs: Vec<Option<&Histogram>> = step_input_positions(doc)
-                        .into_iter()
-                        .map(|k| self.histogram.input(&chain[..k]))
-                        .collect();
-                    if let Some(StepAction::OpenPalette) = panels::steps_ui(ui, doc, &inputs) {
-                        open_palette = true;
-                    }
-                });
-        }
-        if open_palette {
-            self.palette.show();
-        }
+        self.side_panel_ui(ui);
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
-            .show(ui, |ui| {
-                let source = self.doc.as_ref().map(|d| d.source.clone());
-                let shown = match (&source, self.renderer.displayed()) {
-                    (Some(src), _) if self.show_before => Some(CanvasImage {
-                        image: src,
-                        scale: 1.0,
-                        is_before: true,
-                    }),
-                    (_, Some(d)) => Some(CanvasImage {
-                        image: &d.image,
-                        scale: d.scale,
-                        is_before: false,
-                    }),
-                    _ => None,
-                };
-                self.canvas.ui(ui, shown);
-            });
+            .show(ui, |ui| self.canvas_ui(ui));
         if let Some(name) = self.palette.ui(ui) {
             self.add_filter(name);
         }
         self.confirm_ui(ui);
+        self.export_dialog_ui(ui);
         self.file_browser_ui(ui);
+        self.help_ui(ui);
         self.too_big_ui(ui);
         self.recovery_ui(ui);
+    }
+
+    /// The right panel: histogram, recipe steps and history.
+    fn side_panel_ui(&mut self, ui: &mut egui::Ui) {
+        let Some(doc) = self.doc.as_mut() else { return };
+        let mut open_palette = false;
+        egui::Panel::right("steps")
+            .default_size(320.0)
+            .show(ui, |ui| {
+                egui::Panel::bottom("history")
+                    .resizable(true)
+                    .default_size(220.0)
+                    .min_size(90.0)
+                    .show(ui, |ui| panels::history_ui(ui, doc));
+                crate::ui::histogram::histogram_ui(ui, self.histogram.get());
+                ui.separator();
+                let chain: Vec<RenderStep> = doc.recipe().render_steps();
+                let inputs: Vec<Option<&Histogram>> = step_input_positions(doc)
+                    .into_iter()
+                    .map(|k| self.histogram.input(&chain[..k]))
+                    .collect();
+                if let Some(StepAction::OpenPalette) = panels::steps_ui(ui, doc, &inputs) {
+                    open_palette = true;
+                }
+            });
+        if open_palette {
+            self.palette.show();
+        }
+    }
+
+    /// The canvas: the result, compared with the original as asked.
+    fn canvas_ui(&mut self, ui: &mut egui::Ui) {
+        let source = self.doc.as_ref().map(|d| d.source.clone());
+        let view = CanvasView {
+            after: self.renderer.displayed().map(|d| CanvasImage {
+                image: &d.image,
+                scale: d.scale,
+                is_before: false,
+            }),
+            before: source.as_ref().map(|src| CanvasImage {
+                image: src,
+                scale: 1.0,
+                is_before: true,
+            }),
+            hold_before: self.show_before,
+        };
+        self.canvas.ui(ui, view);
     }
 }
 

@@ -100,6 +100,7 @@ pub fn budget_from(os_available: Option<u64>, cgroup_left: Option<u64>) -> u64 {
 }
 
 /// `MemAvailable` from `/proc/meminfo` (Linux), in bytes.
+#[cfg(not(target_arch = "wasm32"))]
 fn available_bytes() -> Option<u64> {
     let text = std::fs::read_to_string("/proc/meminfo").ok()?;
     let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
@@ -135,6 +136,13 @@ impl Probe {
         u64::from(self.width) * u64::from(self.height)
     }
 
+    /// Whether its size is within what Lumen decodes at all (beyond it,
+    /// decoding refuses the file and says why; nothing to estimate).
+    pub fn decodable(&self) -> bool {
+        use lumen_kernels::image::{MAX_PIXELS, MAX_SIDE_PX};
+        self.width <= MAX_SIDE_PX && self.height <= MAX_SIDE_PX && self.pixels() <= MAX_PIXELS
+    }
+
     /// Memory to decode it: the decoder's buffer, and the 8-bit RGBA
     /// image it is converted into.
     pub fn decode_bytes(&self) -> u64 {
@@ -164,9 +172,17 @@ pub fn probe_from<R: BufRead + Seek>(reader: R) -> Option<Probe> {
     })
 }
 
-/// [`Probe`] of an image file held in memory.
+/// [`Probe`] of an image file held in memory. Formats the image crate
+/// cannot read (AVIF, JPEG XL) are probed by [`crate::io::probe_size`],
+/// assuming the largest decoder buffer they use (16-bit RGBA).
 pub fn probe(bytes: &[u8]) -> Option<Probe> {
-    probe_from(Cursor::new(bytes))
+    probe_from(Cursor::new(bytes)).or_else(|| {
+        crate::io::probe_size(bytes).map(|(width, height)| Probe {
+            width,
+            height,
+            decoder_bytes_per_px: 8,
+        })
+    })
 }
 
 /// The image's size from its header alone, without decoding it; `None`

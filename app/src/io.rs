@@ -3,7 +3,7 @@
 
 use std::io::Cursor;
 
-use image::{DynamicImage, ImageDecoder as _, ImageEncoder as _, ImageReader, Limits};
+use image::{DynamicImage, ImageDecoder as _, ImageReader, Limits};
 use lumen_kernels::RgbaImage;
 use lumen_kernels::image::{MAX_PIXELS, MAX_SIDE_PX};
 
@@ -16,6 +16,15 @@ pub use files::{
     Links, MAX_FILE_BYTES, MAX_RECIPE_BYTES, open_regular, read_file, read_limited,
     read_recipe_file, read_text, write_atomic, write_atomic_opts, write_atomic_with,
 };
+#[cfg(not(target_arch = "wasm32"))]
+mod avif;
+mod export;
+pub mod heif;
+mod jxl;
+mod photo;
+
+pub use crate::metadata::{Metadata, MetadataPolicy};
+pub use export::Encoded;
 
 /// Largest allocation a decoder may make, in bytes (1.5 GiB).
 pub const MAX_DECODE_ALLOC_BYTES: u64 = 3 << 29;
@@ -30,14 +39,14 @@ pub enum IoError {
         name: String,
     },
     /// The bytes are not an image format Lumen reads.
-    #[error("{name}: not a supported image (PNG, JPEG, WebP, GIF, BMP, TIFF)")]
+    #[error("{name}: not a supported image (PNG, JPEG, WebP, AVIF, JPEG XL, GIF, BMP, TIFF)")]
     UnknownFormat {
         /// File name shown to the user.
         name: String,
     },
     /// The bytes are an image format Lumen does not read.
     #[error(
-        "{name}: {format} files are not supported (Lumen reads PNG, JPEG, WebP, GIF, BMP, TIFF)"
+        "{name}: {format} files are not supported (Lumen reads PNG, JPEG, WebP, AVIF, JPEG XL, GIF, BMP, TIFF)"
     )]
     Unsupported {
         /// File name shown to the user.
@@ -91,6 +100,16 @@ pub enum ExportFormat {
     },
     /// Lossless WebP with alpha.
     WebP,
+    /// Lossy WebP at a quality of 1..=100 (alpha kept, losslessly).
+    WebPLossy {
+        /// Quality, 1..=100.
+        quality: u8,
+    },
+    /// AVIF (AV1) at a quality of 1..=100, with alpha.
+    Avif {
+        /// Quality, 1..=100.
+        quality: u8,
+    },
 }
 
 impl ExportFormat {
@@ -99,17 +118,31 @@ impl ExportFormat {
         match self {
             Self::Png => "png",
             Self::Jpeg { .. } => "jpg",
-            Self::WebP => "webp",
+            Self::WebP | Self::WebPLossy { .. } => "webp",
+            Self::Avif { .. } => "avif",
         }
     }
 
-    /// Guesses the format from a file name's extension (JPEG at quality 90).
+    /// The same kind of file at another quality (for JPEG, lossy WebP and
+    /// AVIF; lossless formats are returned as they are).
+    pub fn with_quality(self, quality: u8) -> Self {
+        match self {
+            Self::Jpeg { .. } => Self::Jpeg { quality },
+            Self::WebPLossy { .. } => Self::WebPLossy { quality },
+            Self::Avif { .. } => Self::Avif { quality },
+            f => f,
+        }
+    }
+
+    /// Guesses the format from a file name's extension (JPEG at quality 90,
+    /// lossless WebP, AVIF at quality 80).
     pub fn from_path(path: &str) -> Option<Self> {
         let ext = path.rsplit_once('.')?.1.to_ascii_lowercase();
         match ext.as_str() {
             "png" => Some(Self::Png),
             "jpg" | "jpeg" => Some(Self::Jpeg { quality: 90 }),
             "webp" => Some(Self::WebP),
+            "avif" => Some(Self::Avif { quality: 80 }),
             _ => None,
         }
     }
@@ -118,7 +151,8 @@ impl ExportFormat {
         match self {
             Self::Png => "PNG",
             Self::Jpeg { .. } => "JPEG",
-            Self::WebP => "WebP",
+            Self::WebP | Self::WebPLossy { .. } => "WebP",
+            Self::Avif { .. } => "AVIF",
         }
     }
 }
@@ -155,6 +189,9 @@ impl Default for DecodeLimits {
 /// header that claims an absurd size fails cleanly, and a JPEG cut short
 /// (no end-of-image marker after its last scan) is refused rather than
 /// shown half grey. A panic inside a decoder becomes an error.
+///
+/// Pixels described by an embedded colour profile are converted to sRGB
+/// ([`crate::color`]); [`decode_photo`] also returns the file's metadata.
 pub fn decode(bytes: &[u8], name: &str) -> Result<RgbaImage, IoError> {
     decode_with_limits(bytes, name, DecodeLimits::default())
 }
@@ -165,6 +202,35 @@ pub fn decode_with_limits(
     name: &str,
     limits: DecodeLimits,
 ) -> Result<RgbaImage, IoError> {
+    decode_photo_with_limits(bytes, name, limits).map(|d| d.image)
+}
+
+/// The size an image file says it is, for the formats the `image` crate
+/// does not probe here (AVIF), before anything is decoded.
+pub fn probe_size(bytes: &[u8]) -> Option<(u32, u32)> {
+    photo::avif_size(bytes)
+}
+
+/// A decoded file: sRGB pixels and the metadata to carry to exports.
+#[derive(Clone, Debug)]
+pub struct Decoded {
+    /// The pixels, in sRGB, upright.
+    pub image: RgbaImage,
+    /// EXIF, XMP and IPTC read from the file.
+    pub metadata: Metadata,
+}
+
+/// [`decode`], keeping the file's metadata.
+pub fn decode_photo(bytes: &[u8], name: &str) -> Result<Decoded, IoError> {
+    decode_photo_with_limits(bytes, name, DecodeLimits::default())
+}
+
+/// [`decode_photo`] under explicit limits.
+pub fn decode_photo_with_limits(
+    bytes: &[u8],
+    name: &str,
+    limits: DecodeLimits,
+) -> Result<Decoded, IoError> {
     let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         decode_unguarded(bytes, name, limits)
     }));
@@ -241,11 +307,14 @@ fn jpeg_is_complete(bytes: &[u8]) -> bool {
         .is_some_and(|tail| tail.windows(2).any(|w| w == [0xFF, 0xD9]))
 }
 
-fn decode_unguarded(bytes: &[u8], name: &str, limits: DecodeLimits) -> Result<RgbaImage, IoError> {
+fn decode_unguarded(bytes: &[u8], name: &str, limits: DecodeLimits) -> Result<Decoded, IoError> {
     if bytes.is_empty() {
         return Err(IoError::Empty {
             name: name.to_owned(),
         });
+    }
+    if let Some(decoded) = photo::decode_other(bytes, name, limits) {
+        return decoded;
     }
     let mut reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
@@ -302,47 +371,40 @@ fn decode_unguarded(bytes: &[u8], name: &str, limits: DecodeLimits) -> Result<Rg
             message: format!("the {} file says it is {w}x{h}", format_name(format)),
         });
     }
-    // A broken EXIF block should not stop the picture from opening.
+    // Broken metadata should not stop the picture from opening.
     let orientation = decoder.orientation().ok();
+    let source = photo::read_source(&mut decoder, bytes, format);
+    if let Some(cmyk) = photo::decode_cmyk(bytes, &source, orientation, name)? {
+        return Ok(cmyk);
+    }
     let mut img = DynamicImage::from_decoder(decoder).map_err(err)?;
     if let Some(o) = orientation {
         img.apply_orientation(o);
     }
-    let rgba = img.into_rgba8();
-    let (w, h) = rgba.dimensions();
-    RgbaImage::from_pixels(w, h, rgba.into_raw()).map_err(|e| IoError::Decode {
-        name: name.to_owned(),
-        message: e.to_string(),
-    })
+    photo::finish_dynamic(img, source, name)
 }
 
-/// Encodes an image into the bytes of a file of the given format.
+/// Encodes an image into the bytes of a file of the given format, with the
+/// sRGB profile that describes its pixels and no other metadata.
 pub fn encode(img: &RgbaImage, format: ExportFormat) -> Result<Vec<u8>, IoError> {
-    let err = |e: image::ImageError| IoError::Encode {
-        format: format.name(),
-        message: e.to_string(),
-    };
-    let mut out = Vec::new();
-    let (w, h) = (img.width(), img.height());
-    match format {
-        ExportFormat::Png => image::codecs::png::PngEncoder::new(&mut out)
-            .write_image(img.pixels(), w, h, image::ExtendedColorType::Rgba8)
-            .map_err(err)?,
-        ExportFormat::WebP => image::codecs::webp::WebPEncoder::new_lossless(&mut out)
-            .write_image(img.pixels(), w, h, image::ExtendedColorType::Rgba8)
-            .map_err(err)?,
-        ExportFormat::Jpeg { quality } => {
-            let rgb = flatten_on_white(img);
-            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality.clamp(1, 100))
-                .write_image(&rgb, w, h, image::ExtendedColorType::Rgb8)
-                .map_err(err)?;
-        }
-    }
-    Ok(out)
+    export::encode(img, format, None).map(|e| e.bytes)
+}
+
+/// [`encode`], carrying `metadata` (from [`decode_photo`]) into the file
+/// when `policy` keeps it; [`Encoded::notes`] says what a format could not
+/// hold.
+pub fn encode_photo(
+    img: &RgbaImage,
+    format: ExportFormat,
+    metadata: &Metadata,
+    policy: MetadataPolicy,
+) -> Result<Encoded, IoError> {
+    let meta = (policy == MetadataPolicy::Keep).then_some(metadata);
+    export::encode(img, format, meta)
 }
 
 /// Composites straight-alpha RGBA over white, for formats without alpha.
-fn flatten_on_white(img: &RgbaImage) -> Vec<u8> {
+pub(crate) fn flatten_on_white(img: &RgbaImage) -> Vec<u8> {
     let mut rgb = Vec::with_capacity(img.pixels().len() / 4 * 3);
     for px in img.pixels().chunks_exact(4) {
         let a = u32::from(px[3]);
@@ -359,6 +421,12 @@ fn flatten_on_white(img: &RgbaImage) -> Vec<u8> {
 #[cfg(not(target_arch = "wasm32"))]
 pub fn load(path: &std::path::Path, name: &str) -> Result<RgbaImage, IoError> {
     read_file(path).and_then(|bytes| decode(&bytes, name))
+}
+
+/// [`load`], keeping the file's metadata.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn load_photo(path: &std::path::Path, name: &str) -> Result<Decoded, IoError> {
+    read_file(path).and_then(|bytes| decode_photo(&bytes, name))
 }
 
 #[cfg(test)]

@@ -73,6 +73,10 @@ pub const BINDINGS: &[Binding] = &[
         action: "Cancel a render; close a dialog",
     },
     Binding {
+        keys: "Ctrl+Q",
+        action: "Quit (desktop)",
+    },
+    Binding {
         keys: "F1, ?",
         action: "This list of shortcuts",
     },

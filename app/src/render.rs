@@ -74,6 +74,40 @@ impl Tier {
             .unwrap_or(0)
     }
 
+    /// The image entering step `index` of `chain` and the steps between it
+    /// and that input: the cached image at `index` itself when there is
+    /// one, else an earlier one followed only by point steps (a fused run
+    /// caches no image inside it).
+    fn input_of(
+        &self,
+        chain: &[RenderStep],
+        index: usize,
+    ) -> Option<(Arc<RgbaImage>, Vec<RenderStep>)> {
+        let matching = self
+            .cache
+            .iter()
+            .zip(chain)
+            .take_while(|(c, s)| c.spec == **s)
+            .count();
+        if index > matching {
+            return None;
+        }
+        let mut base = index;
+        loop {
+            if base == 0 {
+                let source = self.source.clone()?;
+                return Some((source, chain[..index].to_vec()));
+            }
+            if let Some(image) = &self.cache[base - 1].image {
+                return Some((image.clone(), chain[base..index].to_vec()));
+            }
+            if !is_point_step(&chain[base - 1]) {
+                return None;
+            }
+            base -= 1;
+        }
+    }
+
     fn result(&self, chain: &[RenderStep]) -> Option<Arc<RgbaImage>> {
         let source = self.source.as_ref()?;
         if chain.is_empty() {
@@ -85,6 +119,24 @@ impl Tier {
             None
         }
     }
+}
+
+/// Whether `step` is a per-pixel step that fuses with its neighbours (a
+/// masked step never does).
+fn is_point_step(step: &RenderStep) -> bool {
+    step.prepare(1, 1).is_ok_and(|p| p.fusable())
+}
+
+/// The image entering a step, for its histogram.
+#[derive(Clone)]
+pub struct StepInput {
+    /// An image of the chain: the step's input itself, or an earlier one.
+    pub image: Arc<RgbaImage>,
+    /// Which tier it came from.
+    pub quality: Quality,
+    /// Point steps to apply to `image` to get the step's input (empty when
+    /// `image` is the input); the steps of a fused run before this one.
+    pub pending: Vec<RenderStep>,
 }
 
 /// Which tier an image on screen came from.
@@ -125,6 +177,9 @@ pub struct Renderer {
     error: Option<String>,
     budget_bytes: usize,
     memory_budget: u64,
+    /// The user cancelled the full-resolution render of the current
+    /// request; the next request starts again.
+    cancelled: bool,
 }
 
 impl Renderer {
@@ -146,6 +201,7 @@ impl Renderer {
             error: None,
             budget_bytes: DEFAULT_CACHE_BUDGET_BYTES,
             memory_budget: crate::governor::default_budget(),
+            cancelled: false,
         }
     }
 
@@ -164,6 +220,11 @@ impl Renderer {
     /// Starts over with a new source image.
     pub fn set_source(&mut self, source: Arc<RgbaImage>) {
         self.cancel_all();
+        for tier in [&mut self.full, &mut self.proxy] {
+            for image in tier.cache.drain(..).filter_map(|c| c.image) {
+                self.executor.recycle(image);
+            }
+        }
         let (w, h) = (source.width(), source.height());
         self.full = Tier {
             source: Some(source.clone()),
@@ -223,6 +284,7 @@ impl Renderer {
             return;
         }
         self.wanted = chain;
+        self.cancelled = false;
         self.error = self.full.source.as_ref().and_then(|src| {
             let specs: Vec<FilterSpec> = self.wanted.iter().map(|s| s.spec.clone()).collect();
             crate::governor::check_chain(
@@ -298,18 +360,29 @@ impl Renderer {
                 return;
             }
         }
-        if self.error.is_some() {
-            return; // refused by the memory governor
+        if self.error.is_some() || self.cancelled {
+            return; // refused by the memory governor, or cancelled
         }
         Self::submit(self.executor.as_mut(), &mut self.full, &self.wanted);
     }
 
-    fn store(tier: &mut Tier, job: InFlight, images: Vec<Arc<RgbaImage>>) {
-        tier.cache.truncate(job.prefix);
+    /// Caches a job's images (`None` inside fused runs) and hands the
+    /// images they replace back to the executor for reuse.
+    fn store(
+        executor: &mut dyn Executor,
+        tier: &mut Tier,
+        job: InFlight,
+        images: Vec<Option<Arc<RgbaImage>>>,
+    ) {
+        for old in tier.cache.drain(job.prefix.min(tier.cache.len())..) {
+            if let Some(image) = old.image {
+                executor.recycle(image);
+            }
+        }
         for (spec, image) in job.chain[job.prefix..].iter().zip(images) {
             tier.cache.push(CacheEntry {
                 spec: spec.clone(),
-                image: Some(image),
+                image,
             });
         }
     }
@@ -323,7 +396,9 @@ impl Renderer {
                 break;
             }
             total -= bytes(entry);
-            entry.image = None;
+            if let Some(image) = entry.image.take() {
+                self.executor.recycle(image);
+            }
         }
     }
 
@@ -339,17 +414,17 @@ impl Renderer {
                 JobEvent::Done(out) => {
                     if self.proxy_source_job == Some(out.id) {
                         self.proxy_source_job = None;
-                        self.proxy.source = out.images.into_iter().last();
+                        self.proxy.source = out.images.into_iter().last().flatten();
                     } else if self.full.job.as_ref().is_some_and(|j| j.id == out.id) {
                         if let Some(job) = self.full.job.take() {
-                            Self::store(&mut self.full, job, out.images);
+                            Self::store(self.executor.as_mut(), &mut self.full, job, out.images);
                             self.evict();
                         }
                         self.progress = None;
                     } else if self.proxy.job.as_ref().is_some_and(|j| j.id == out.id)
                         && let Some(job) = self.proxy.job.take()
                     {
-                        Self::store(&mut self.proxy, job, out.images);
+                        Self::store(self.executor.as_mut(), &mut self.proxy, job, out.images);
                     }
                 }
                 JobEvent::Failed(err) => {
@@ -444,9 +519,24 @@ impl Renderer {
     }
 
     /// True while the current request is not fully rendered (and no error
-    /// stopped it).
+    /// or cancel stopped it).
     pub fn is_busy(&self) -> bool {
-        self.error.is_none() && self.full_result().is_none()
+        self.error.is_none() && !self.cancelled && self.full_result().is_none()
+    }
+
+    /// Stops the full-resolution render of the current request (the
+    /// preview stays); the next change of the recipe renders again.
+    pub fn cancel_full(&mut self) {
+        if let Some(job) = self.full.job.take() {
+            self.executor.cancel(job.id);
+        }
+        self.progress = None;
+        self.cancelled = self.full_result().is_none();
+    }
+
+    /// True when the user cancelled the current request's full render.
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled
     }
 
     /// Fraction done of the running full-resolution job.
@@ -461,30 +551,28 @@ impl Renderer {
 
     /// The image entering step `index` of the current request (the
     /// source for step 0): full resolution when cached, else the proxy's.
-    /// `None` while it is not rendered yet.
-    pub fn step_input(&self, index: usize) -> Option<(Arc<RgbaImage>, Quality)> {
+    /// Inside a fused run of point steps no image exists on its own: then
+    /// the nearest earlier image is returned with the point steps still to
+    /// apply to it ([`StepInput::pending`]). `None` while nothing usable is
+    /// rendered yet.
+    pub fn step_input(&self, index: usize) -> Option<StepInput> {
         if index > self.wanted.len() {
             return None;
         }
-        let cached = |tier: &Tier, chain: &[RenderStep]| -> Option<Arc<RgbaImage>> {
-            if index == 0 {
-                return tier.source.clone();
-            }
-            let matching = tier
-                .cache
-                .iter()
-                .zip(chain)
-                .take_while(|(c, s)| c.spec == **s)
-                .count();
-            (matching >= index)
-                .then(|| tier.cache[index - 1].image.clone())
-                .flatten()
-        };
-        if let Some(img) = cached(&self.full, &self.wanted) {
-            return Some((img, Quality::Full));
+        if let Some((image, pending)) = self.full.input_of(&self.wanted, index) {
+            return Some(StepInput {
+                image,
+                quality: Quality::Full,
+                pending,
+            });
         }
         let proxy_chain = self.proxy.chain_for(&self.wanted);
-        cached(&self.proxy, &proxy_chain).map(|img| (img, Quality::Proxy))
+        let (image, pending) = self.proxy.input_of(&proxy_chain, index)?;
+        Some(StepInput {
+            image,
+            quality: Quality::Proxy,
+            pending,
+        })
     }
 
     /// Jobs queued or running.

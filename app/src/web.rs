@@ -42,7 +42,12 @@ pub fn start() {
             .start(
                 canvas,
                 eframe::WebOptions::default(),
-                Box::new(|cc| Ok(Box::new(crate::LumenApp::new(&cc.egui_ctx, None)))),
+                Box::new(|cc| {
+                    if let Err(e) = crate::platform::install_paste(cc.egui_ctx.clone()) {
+                        log::warn!("{e}");
+                    }
+                    Ok(Box::new(crate::LumenApp::new(&cc.egui_ctx, None)))
+                }),
             )
             .await;
         match result {

@@ -97,6 +97,8 @@ fn without_system_dialogs_the_built_in_browser_opens_and_exports() {
     settle(&mut h);
     h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::S);
     h.run_steps(2);
+    h.get_by_label("Export…").click(); // the export dialog's settings as they are
+    h.run_steps(2);
     h.get_by_label("Export image");
     h.get_by_label("Save").click();
     h.run_steps(2);

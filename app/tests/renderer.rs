@@ -23,6 +23,8 @@ struct Script {
     cancelled: Vec<JobId>,
     pending: HashSet<JobId>,
     events: Vec<JobEvent>,
+    /// Images the renderer handed back for reuse.
+    recycled: Vec<Arc<RgbaImage>>,
 }
 
 /// An executor that runs nothing by itself.
@@ -50,6 +52,10 @@ impl Executor for Scripted {
 
     fn in_flight(&self) -> usize {
         self.0.lock().unwrap().pending.len()
+    }
+
+    fn recycle(&mut self, image: Arc<RgbaImage>) {
+        self.0.lock().unwrap().recycled.push(image);
     }
 }
 
@@ -104,7 +110,7 @@ fn finish(r: &mut Renderer, script: &Mutex<Script>, job: &Job) -> Vec<Arc<RgbaIm
         .events
         .push(JobEvent::Done(JobOutput {
             id: job.id,
-            images: images.clone(),
+            images: images.iter().cloned().map(Some).collect(),
             step_ms: vec![0.0; job.steps.len()],
         }));
     r.poll();
@@ -254,7 +260,10 @@ fn a_failed_job_is_reported_and_the_renderer_stops_waiting() {
             message: "gamma: parameter `gamma` is not a number".to_owned(),
         }));
     r.poll();
-    assert_eq!(r.error(), Some("gamma: parameter `gamma` is not a number"));
+    assert_eq!(
+        r.error(),
+        Some("step 2 (Gamma): gamma: parameter `gamma` is not a number")
+    );
     assert!(!r.is_busy());
     assert!(take_submitted(&script).is_empty(), "no retry of a failure");
 
@@ -310,4 +319,103 @@ fn masks_reach_both_tiers_unscaled_and_a_mask_change_rerenders_from_its_step() {
     assert_eq!(jobs[0].steps.len(), 1);
     assert_eq!(jobs[0].steps[0].mask, remasked.mask);
     assert!(Arc::ptr_eq(&jobs[0].input, &proxy_images[0]));
+}
+
+/// A failure names the step by its place in the recipe: not by its place
+/// in the job (which starts after the cached steps), nor among the enabled
+/// steps only.
+#[test]
+fn a_failure_names_the_step_by_its_place_in_the_recipe() {
+    use lumen_kernels::{Recipe, Step};
+    let (mut r, script) = renderer();
+    r.set_source(picture(8, 8));
+    let mut off = Step::new(blur(1.0));
+    off.enabled = false;
+    let mut recipe = Recipe {
+        steps: vec![off, Step::new(invert())],
+    };
+    r.request_recipe(&recipe);
+    let job = take_submitted(&script).pop().unwrap();
+    finish(&mut r, &script, &job);
+
+    // Step 3 is added; the job starts from the cached invert, so the
+    // failure is at the job's step 0.
+    recipe.steps.push(Step::new(gamma(f32::NAN)));
+    r.request_recipe(&recipe);
+    let job = take_submitted(&script).pop().unwrap();
+    assert_eq!(job.steps.len(), 1, "only the new step is rendered");
+    script
+        .lock()
+        .unwrap()
+        .events
+        .push(JobEvent::Failed(JobError {
+            id: job.id,
+            step: Some(0),
+            message: "gamma: parameter `gamma` is not a number".to_owned(),
+        }));
+    r.poll();
+    let error = r.error().unwrap();
+    assert!(error.starts_with("step 3 (Gamma): "), "{error}");
+}
+
+#[test]
+fn replaced_and_evicted_results_go_back_to_the_executor() {
+    let (mut r, script) = renderer();
+    let src = picture(24, 16);
+    r.set_source(Arc::clone(&src));
+    r.request(vec![blur(1.0), gamma(1.4)]);
+    let job = take_submitted(&script).pop().unwrap();
+    let first = finish(&mut r, &script, &job);
+    assert!(script.lock().unwrap().recycled.is_empty());
+    // Editing the last step replaces its cached image: handed back.
+    r.request(vec![blur(1.0), gamma(0.6)]);
+    let job = take_submitted(&script).pop().unwrap();
+    finish(&mut r, &script, &job);
+    {
+        let s = script.lock().unwrap();
+        assert_eq!(s.recycled.len(), 1);
+        assert!(Arc::ptr_eq(&s.recycled[0], &first[1]));
+    }
+    // A new source drops every cached image: handed back too.
+    r.set_source(picture(24, 16));
+    assert_eq!(script.lock().unwrap().recycled.len(), 3);
+}
+
+#[test]
+fn a_step_inside_a_fused_run_gets_its_input_with_the_steps_to_apply() {
+    let (mut r, script) = renderer();
+    let src = picture(20, 10);
+    r.set_source(Arc::clone(&src));
+    let chain = vec![blur(1.0), gamma(1.4), invert(), gamma(0.8)];
+    r.request(chain.clone());
+    let job = take_submitted(&script).pop().unwrap();
+    // The executor fused gamma, invert, gamma: only the run's last image.
+    let blurred = Arc::new(blur(1.0).apply(&src).unwrap());
+    let last = Arc::new(lumen_kernels::registry::apply_chain(&chain, &src).unwrap());
+    script
+        .lock()
+        .unwrap()
+        .events
+        .push(JobEvent::Done(JobOutput {
+            id: job.id,
+            images: vec![
+                Some(Arc::clone(&blurred)),
+                None,
+                None,
+                Some(Arc::clone(&last)),
+            ],
+            step_ms: vec![0.0; 4],
+        }));
+    r.poll();
+    assert!(Arc::ptr_eq(&r.full_result().unwrap(), &last));
+    let input = r.step_input(3).unwrap();
+    assert!(Arc::ptr_eq(&input.image, &blurred));
+    assert_eq!(input.pending, vec![gamma(1.4), invert()]);
+    assert_eq!(input.quality, Quality::Full);
+    let input = r.step_input(1).unwrap();
+    assert!(Arc::ptr_eq(&input.image, &blurred) && input.pending.is_empty());
+    let input = r.step_input(4).unwrap();
+    assert!(Arc::ptr_eq(&input.image, &last) && input.pending.is_empty());
+    let input = r.step_input(0).unwrap();
+    assert!(Arc::ptr_eq(&input.image, &src) && input.pending.is_empty());
 }

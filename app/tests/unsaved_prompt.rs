@@ -37,6 +37,8 @@ fn export_from_the_prompt_then_opens_what_was_asked() {
     h.run_steps(2);
     h.get_by_label("Export…").click();
     h.run_steps(2);
+    h.get_by_label("Export…").click(); // the export dialog
+    h.run_steps(2);
     let field = h.get_by_label("Path");
     let suggested = field.value().unwrap();
     assert!(suggested.ends_with("sample-edited.png"), "{suggested}");
@@ -67,6 +69,8 @@ fn the_next_export_suggests_the_file_just_written() {
     app_mut(&mut h).add_filter("grayscale");
     settle(&mut h);
     h.key_press_modifiers(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, Key::S);
+    h.run_steps(2);
+    h.get_by_label("Export…").click(); // the export dialog
     h.run_steps(2);
     let suggested = h.get_by_label("Path").value().unwrap();
     assert_eq!(suggested, first.display().to_string());

@@ -10,7 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::error::{KernelError, Result};
 use crate::image::RgbaImage;
 use crate::mask::Mask;
-use crate::registry::{Family, PreparedStep};
+use crate::registry::{Family, Preparable, PreparedStep};
 use crate::spec::FilterSpec;
 
 /// One step to render: a filter and, optionally, the mask that limits
@@ -171,30 +171,29 @@ pub fn mask_on_geometry(filter: &'static str) -> KernelError {
     }
 }
 
-/// A step an executor can prepare: a bare [`FilterSpec`] or a
-/// [`RenderStep`].
-pub trait PrepareStep {
-    /// Checks and prepares the step for a `width` x `height` source.
-    fn prepare_step(&self, width: u32, height: u32) -> Result<PreparedStep>;
+impl Preparable for RenderStep {
+    /// Prepares the filter with its mask's blend stage: a masked step is
+    /// never [`fusable`](PreparedStep::fusable), so it is always its own
+    /// render unit and its mask blends exactly its own input and output.
+    fn prepare_step(&self, width: u32, height: u32) -> Result<PreparedStep> {
+        self.prepare(width, height)
+    }
+}
+
+/// A step an executor can prepare and name in its errors: a bare
+/// [`FilterSpec`] or a [`RenderStep`].
+pub trait PrepareStep: Preparable {
     /// The filter's stable name.
     fn step_name(&self) -> &'static str;
 }
 
 impl PrepareStep for FilterSpec {
-    fn prepare_step(&self, width: u32, height: u32) -> Result<PreparedStep> {
-        self.prepare(width, height)
-    }
-
     fn step_name(&self) -> &'static str {
         self.name()
     }
 }
 
 impl PrepareStep for RenderStep {
-    fn prepare_step(&self, width: u32, height: u32) -> Result<PreparedStep> {
-        self.prepare(width, height)
-    }
-
     fn step_name(&self) -> &'static str {
         self.name()
     }

@@ -12,10 +12,10 @@
 use std::io::Write as _;
 
 use lumen_kernels::ops::simd::CpuLevel;
-use lumen_kernels::ops::{adjust, blur, color, geometry, resize};
+use lumen_kernels::ops::{adjust, blur, color, convolve, geometry, resize, rotate_free};
 use lumen_kernels::spec::{
-    BrightnessContrastParams, GaussianBlurParams, ResizeMethod, ResizeParams, RotateParams,
-    UnsharpMaskParams,
+    BrightnessContrastParams, ConvolveParams, GaussianBlurParams, HslParams, ResizeMethod,
+    ResizeParams, RotateAngleParams, RotateParams, UnsharpMaskParams,
 };
 use lumen_kernels::{FilterSpec, RgbaImage};
 use proptest::prelude::*;
@@ -33,6 +33,34 @@ fn specs(w: u32, h: u32) -> Vec<FilterSpec> {
         }),
         FilterSpec::Rotate(RotateParams { quarter_turns: 1 }),
         FilterSpec::Rotate(RotateParams { quarter_turns: 3 }),
+        FilterSpec::Hsl(HslParams {
+            hue_deg: -70.0,
+            saturation: 0.4,
+            lightness: -0.2,
+        }),
+        FilterSpec::Hsl(HslParams {
+            hue_deg: 150.0,
+            saturation: -0.6,
+            lightness: 0.3,
+        }),
+        FilterSpec::RotateAngle(RotateAngleParams {
+            angle_deg: 17.0,
+            expand: true,
+        }),
+        FilterSpec::RotateAngle(RotateAngleParams {
+            angle_deg: -133.0,
+            expand: false,
+        }),
+        FilterSpec::Convolve(ConvolveParams {
+            kernel: vec![0.5, -1.0, 0.25, -1.0, 6.0, -1.0, 0.125, -1.0, 0.5],
+            divisor: 0.0,
+            bias: 3.0,
+        }),
+        FilterSpec::Convolve(ConvolveParams {
+            kernel: (0..25).map(|i| (i % 7) as f32 - 2.5).collect(),
+            divisor: 7.0,
+            bias: -20.0,
+        }),
     ];
     for sigma in [0.8, 2.0, 3.0, 7.5] {
         v.push(FilterSpec::GaussianBlur(GaussianBlurParams {
@@ -86,6 +114,12 @@ fn render_at(level: CpuLevel, spec: &FilterSpec, img: &RgbaImage) -> RgbaImage {
             blur::unsharp_mask_rows_with_level(level, p, &band, 0..h, dst);
         }
         FilterSpec::Resize(p) => resize::resize_rows_with_level(level, p, &band, 0..h, dst),
+        FilterSpec::Hsl(p) => color::hsl_with_level(level, p, src, dst),
+        FilterSpec::Convolve(p) => convolve::convolve_rows_with_level(level, p, &band, 0..h, dst),
+        FilterSpec::RotateAngle(p) => {
+            let g = rotate_free::RotateGeometry::new(p, img.width(), img.height()).unwrap();
+            rotate_free::rotate_angle_rows_with_level(level, &g, &band, 0..h, dst);
+        }
         other => panic!("{} has no AVX2 path to compare", other.name()),
     }
     out

@@ -7,8 +7,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use lumen_kernels::registry::apply_chain;
 use lumen_kernels::spec::{
-    GammaParams, GaussianBlurParams, HslParams, ResizeMethod, ResizeParams, RotateParams,
+    ExposureParams, GammaParams, GaussianBlurParams, HslParams, ResizeMethod, ResizeParams,
+    RotateParams,
 };
 use lumen_kernels::{FilterSpec, Recipe, Step};
 use lumen_worker::{Executor, Job, JobEvent, JobId, NativeExecutor, Waker};
@@ -50,6 +52,12 @@ fn drain_until_done(ex: &mut NativeExecutor, ids: &[JobId]) -> Vec<JobEvent> {
     }
 }
 
+/// Whether a step is a per-pixel filter (one that fuses with its
+/// neighbours).
+fn is_point(spec: &FilterSpec) -> bool {
+    spec.prepare(8, 8).is_ok_and(|p| p.fusable())
+}
+
 fn pipeline() -> Vec<FilterSpec> {
     vec![
         FilterSpec::GaussianBlur(GaussianBlurParams { sigma_px: 1.5 }),
@@ -58,6 +66,7 @@ fn pipeline() -> Vec<FilterSpec> {
             saturation: -0.3,
             lightness: 0.1,
         }),
+        FilterSpec::Exposure(ExposureParams { stops: 0.6 }),
         FilterSpec::Rotate(RotateParams { quarter_turns: 3 }),
         FilterSpec::Resize(ResizeParams {
             width: 30,
@@ -90,15 +99,21 @@ fn job_completes_like_the_recipe() {
     assert_eq!(out.step_ms.len(), steps.len());
     assert!(out.step_ms.iter().all(|ms| ms.is_finite() && *ms >= 0.0));
 
-    let mut cur = (*img).clone();
-    for (spec, got) in steps.iter().zip(&out.images) {
-        cur = spec.apply(&cur).unwrap();
-        assert_eq!(**got, cur, "after {}", spec.name());
+    // Each step's image is the chain up to it; steps inside a fused run of
+    // point steps have none (only the run's result exists).
+    for (i, got) in out.images.iter().enumerate() {
+        let fused_away = i + 1 < steps.len() && is_point(&steps[i]) && is_point(&steps[i + 1]);
+        assert_eq!(got.is_none(), fused_away, "step {i}");
+        if let Some(got) = got {
+            let want = apply_chain(&steps[..=i], &img).unwrap();
+            assert_eq!(**got, want, "after {}", steps[i].name());
+        }
     }
     let recipe = Recipe {
         steps: steps.iter().cloned().map(Step::new).collect(),
     };
-    assert_eq!(**out.images.last().unwrap(), recipe.apply(&img).unwrap());
+    let last = out.images.last().unwrap().as_deref();
+    assert_eq!(last, Some(&recipe.apply(&img).unwrap()));
 
     // Progress is monotonic, within 0..=1, and comes before Done.
     let fractions: Vec<f32> = events
@@ -113,6 +128,59 @@ fn job_completes_like_the_recipe() {
     // The waker was called for every event queued.
     assert!(wakes.load(Ordering::SeqCst) >= events.len());
     assert!(ex.drain().is_empty());
+}
+
+/// A masked point step between unmasked point steps is its own render
+/// unit: the executor's images (every step has one: nothing fused across
+/// the mask) are each step applied in turn, and the last is
+/// `Recipe::apply`. Fusing the masked step with its neighbours would drop
+/// its blend and change the result.
+#[test]
+fn a_masked_point_step_between_point_steps_renders_like_the_recipe() {
+    let (waker, _) = counting_waker();
+    let mut ex = NativeExecutor::new(3, waker);
+    let img = Arc::new(noise(45, 31, 7));
+    let mask: lumen_kernels::Mask = serde_json::from_value(serde_json::json!({"shapes": [
+        {"kind": "radial", "center": [0.4, 0.5], "radius": [0.35, 0.45], "feather": 0.5}
+    ]}))
+    .unwrap();
+    let mut masked = Step::new(FilterSpec::Hsl(HslParams {
+        hue_deg: 90.0,
+        saturation: 0.4,
+        lightness: -0.2,
+    }));
+    masked.mask = Some(mask);
+    let recipe = Recipe {
+        steps: vec![
+            Step::new(FilterSpec::Exposure(ExposureParams { stops: 0.7 })),
+            masked,
+            Step::new(FilterSpec::Gamma(GammaParams { gamma: 1.4 })),
+        ],
+    };
+    let steps = recipe.render_steps();
+    assert!(is_point(&steps[0].spec) && is_point(&steps[1].spec) && is_point(&steps[2].spec));
+    let job = Job::new(Arc::clone(&img), steps.clone());
+    let id = job.id;
+    ex.submit(job);
+    let events = drain_until_done(&mut ex, &[id]);
+    let Some(JobEvent::Done(out)) = events.last() else {
+        panic!("expected Done last, got {events:?}");
+    };
+    let mut want = (*img).clone();
+    for (i, step) in steps.iter().enumerate() {
+        want = step.apply(&want).unwrap();
+        assert_eq!(
+            out.images[i].as_deref(),
+            Some(&want),
+            "after step {i} ({})",
+            step.name()
+        );
+    }
+    assert_eq!(want, recipe.apply(&img).unwrap());
+    // The mask matters: without it the chain fuses into one pass and gives
+    // another picture.
+    let bare: Vec<FilterSpec> = steps.iter().map(|s| s.spec.clone()).collect();
+    assert_ne!(want, apply_chain(&bare, &img).unwrap());
 }
 
 #[test]

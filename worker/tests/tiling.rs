@@ -7,6 +7,11 @@
 
 use std::ops::Range;
 
+use lumen_kernels::ops::clarity::ClarityParams;
+use lumen_kernels::ops::cube::CubeLut;
+use lumen_kernels::ops::dehaze::DehazeParams;
+use lumen_kernels::ops::lut3d::{Lut3dParams, LutInterpolation};
+use lumen_kernels::ops::shadows_highlights::ShadowsHighlightsParams;
 use lumen_kernels::registry::Family;
 use lumen_kernels::spec::{
     Anchor, BlackWhiteParams, BoxBlurParams, BrightnessContrastParams, CanvasSizeParams,
@@ -91,6 +96,19 @@ fn tone_specs() -> Vec<FilterSpec> {
             green: vec![[0.2, 0.0], [0.3, 1.0]],
             blue: vec![[0.0, 0.3], [0.4, 0.35], [0.6, 0.9], [1.0, 0.95]],
         }),
+        FilterSpec::ShadowsHighlights(ShadowsHighlightsParams {
+            shadows: 1.0,
+            highlights: -1.0,
+            radius_px: 2.0,
+        }),
+        FilterSpec::Clarity(ClarityParams {
+            amount: -0.7,
+            radius_px: 6.0,
+        }),
+        FilterSpec::Dehaze(DehazeParams {
+            amount: 1.0,
+            radius_px: 3.0,
+        }),
         FilterSpec::Vibrance(VibranceParams { amount: -1.0 }),
         FilterSpec::Vibrance(VibranceParams { amount: 1.0 }),
         FilterSpec::TemperatureTint(TemperatureTintParams {
@@ -102,6 +120,16 @@ fn tone_specs() -> Vec<FilterSpec> {
             green: [-2.0, 2.0, 1.0],
             blue: [0.1, 0.2, -0.3],
             offset: [-40.0, 12.5, 255.0],
+        }),
+        // The default table is the identity: a curved one.
+        FilterSpec::Lut3d(Lut3dParams {
+            lut: CubeLut {
+                size: 3,
+                table: (0..81).map(|i| ((i * 37) % 11) as f32 / 10.0).collect(),
+                ..CubeLut::identity(3)
+            },
+            interpolation: LutInterpolation::Trilinear,
+            amount: 0.7,
         }),
         FilterSpec::BlackWhite(BlackWhiteParams {
             red: 1.5,
@@ -326,7 +354,7 @@ fn threaded_render_matches_whole_image() {
                 )
                 .unwrap_or_else(|e| panic!("{spec:?} on {w}x{h}, {threads} threads: {e}"));
                 assert_eq!(got.len(), 1);
-                if got[0] != expected {
+                if got[0].as_ref() != Some(&expected) {
                     failures.push(format!("{spec:?} on {w}x{h} with {threads} threads"));
                 }
             }
@@ -395,7 +423,8 @@ fn pipelines_match_step_by_step_application() {
     }
     for threads in THREADS {
         let got = render_steps(&img, &steps, threads, &JobControl::new(), &|_| {}).unwrap();
-        assert_eq!(got, expected, "{threads} threads");
+        let want: Vec<Option<RgbaImage>> = expected.iter().cloned().map(Some).collect();
+        assert_eq!(got, want, "{threads} threads");
     }
 }
 
@@ -475,7 +504,7 @@ fn masked_steps_tile_bit_identically() {
                     &|_| {},
                 )
                 .unwrap_or_else(|e| panic!("masked {spec:?} on {w}x{h}: {e}"));
-                if got[0] != expected {
+                if got[0].as_ref() != Some(&expected) {
                     failures.push(format!("masked {spec:?} on {w}x{h} with {threads} threads"));
                 }
             }
@@ -516,11 +545,11 @@ fn a_masked_pipeline_matches_and_a_masked_geometry_step_fails_naming_it() {
     let mut cur = img.clone();
     for step in &steps {
         cur = step.apply(&cur).unwrap();
-        expected.push(cur.clone());
+        expected.push(Some(cur.clone()));
     }
     assert_ne!(
         expected[0],
-        blur.apply(&img).unwrap(),
+        Some(blur.apply(&img).unwrap()),
         "the mask changes the result"
     );
     for threads in THREADS {

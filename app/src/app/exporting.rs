@@ -11,6 +11,7 @@ use crate::export::Ready;
 use crate::io::ExportFormat;
 use crate::platform;
 use crate::tasks::ExportTarget;
+use crate::ui::export_dialog::Choice;
 
 impl LumenApp {
     /// Exports the full-resolution result to `path`; waits for the render
@@ -30,7 +31,12 @@ impl LumenApp {
 
     /// Starts the waiting export once its image is rendered.
     pub(super) fn try_export(&mut self) {
-        match self.exporter.take_ready(&self.renderer) {
+        let metadata = self
+            .doc
+            .as_ref()
+            .map(|d| d.metadata.clone())
+            .unwrap_or_default();
+        match self.exporter.take_ready(&self.renderer, &metadata) {
             Ready::Waiting => {}
             Ready::Stopped(msg) => {
                 self.after_export = None;
@@ -49,7 +55,38 @@ impl LumenApp {
         )
     }
 
-    /// Export as: asks where (a download on the web).
+    /// Export as: the export dialog (format, quality, matte) first.
+    pub(super) fn open_export_dialog(&mut self) {
+        if self.doc.is_some() {
+            self.export_dialog_open = true;
+        }
+    }
+
+    /// The export dialog, while it is open.
+    pub(super) fn export_dialog_ui(&mut self, ui: &egui::Ui) {
+        if !self.export_dialog_open {
+            return;
+        }
+        let choice = crate::ui::export_dialog::export_dialog_ui(
+            ui.ctx(),
+            &mut self.exporter,
+            platform::IS_WEB,
+        );
+        match choice {
+            Some(Choice::Export) => {
+                self.export_dialog_open = false;
+                self.export_dialog();
+            }
+            Some(Choice::Cancel) => {
+                self.export_dialog_open = false;
+                self.after_export = None;
+            }
+            None => {}
+        }
+    }
+
+    /// Asks where to export (a download on the web), with the dialog's
+    /// settings.
     pub(super) fn export_dialog(&mut self) {
         let Some(default) = self.default_export_name() else {
             return;
@@ -64,7 +101,8 @@ impl LumenApp {
         }
     }
 
-    /// Export: to the last export's file, else as Export as.
+    /// Export: again to the last export's file (or download), with the
+    /// same settings; the first time, the export dialog.
     pub(super) fn save(&mut self) {
         let target = self.doc.as_ref().and_then(|d| d.export_path.clone());
         match target {
@@ -72,7 +110,8 @@ impl LumenApp {
                 let format = self.exporter.format_for(&path);
                 self.export_to(path, format);
             }
-            _ => self.export_dialog(),
+            Some(_) => self.export_dialog(),
+            None => self.open_export_dialog(),
         }
     }
 
@@ -83,7 +122,8 @@ impl LumenApp {
     }
 
     /// An export was written.
-    pub(super) fn exported(&mut self, target: ExportTarget) {
+    /// A finished export; `notes` say what the format could not hold.
+    pub(super) fn exported(&mut self, target: ExportTarget, notes: &[String]) {
         if let ExportTarget::Path(path) = &target {
             self.last_dir = path.parent().map(PathBuf::from);
         }
@@ -95,7 +135,12 @@ impl LumenApp {
             });
         }
         log::info!("exported {target}");
-        self.set_notice(format!("Exported {target}"), false);
+        let mut msg = format!("Exported {target}");
+        for note in notes {
+            msg.push_str("; ");
+            msg.push_str(note);
+        }
+        self.set_notice(msg, false);
         if let Some(action) = self.after_export.take() {
             self.run_pending(action);
         }

@@ -3,10 +3,11 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, PoisonError};
-use std::time::Instant;
 
 use lumen_kernels::{FilterSpec, Recipe, RenderStep};
-use lumen_worker::{JobControl, StepError, default_threads, render_steps};
+use lumen_worker::frames::FramePool;
+use lumen_worker::sys::process_cpu_ms;
+use lumen_worker::{JobControl, StepError, UnitDone, default_threads, render_chain_owned};
 
 use super::{ApplyArgs, CliError, read_recipe_text};
 use crate::governor;
@@ -25,12 +26,15 @@ pub fn read_recipe(path: &Path) -> Result<Recipe, CliError> {
     })
 }
 
-fn output_format(path: &Path, quality: u8) -> Result<ExportFormat, CliError> {
-    match ExportFormat::from_path(&path.to_string_lossy()) {
-        Some(ExportFormat::Jpeg { .. }) => Ok(ExportFormat::Jpeg { quality }),
-        Some(f) => Ok(f),
-        None => Err(usage_err(format!(
-            "{}: unknown output format; use .png, .jpg/.jpeg or .webp",
+/// The output format from the file name; `--quality` sets the quality of
+/// lossy formats and turns a `.webp` output lossy.
+fn output_format(path: &Path, quality: Option<u8>) -> Result<ExportFormat, CliError> {
+    match (ExportFormat::from_path(&path.to_string_lossy()), quality) {
+        (Some(ExportFormat::WebP), Some(quality)) => Ok(ExportFormat::WebPLossy { quality }),
+        (Some(f), Some(q)) => Ok(f.with_quality(q)),
+        (Some(f), None) => Ok(f),
+        (None, _) => Err(usage_err(format!(
+            "{}: unknown output format; use .png, .jpg/.jpeg, .webp or .avif",
             path.display()
         ))),
     }
@@ -59,9 +63,14 @@ impl Plan<'_> {
     /// `Ok(None)` when the header cannot be read (loading will say why).
     fn estimate(&self, job: &Job) -> Result<Option<u64>, CliError> {
         let (file, meta) = io::open_regular(&job.input, "an image file")?;
-        let Some(probe) = governor::probe_from(std::io::BufReader::new(file)) else {
-            return Ok(None);
+        let probe = governor::probe_from(std::io::BufReader::new(file));
+        let Some(probe) = probe.filter(governor::Probe::decodable) else {
+            return Ok(None); // decoding says what is wrong
         };
+        if lumen_kernels::image::checked_byte_len(probe.width, probe.height).is_err() {
+            // Past Lumen's size limits: loading refuses it, naming the file.
+            return Ok(None);
+        }
         let name = job.input.display().to_string();
         let filters: Vec<FilterSpec> = self.specs.iter().map(|s| s.spec.clone()).collect();
         let need =
@@ -90,34 +99,47 @@ impl Plan<'_> {
             name: name.clone(),
             message,
         };
-        let mut image = io::load(&job.input, &name)?;
+        let io::Decoded { image, metadata } = io::load_photo(&job.input, &name)?;
         let control = JobControl::new();
-        for (spec, &index) in self.specs.iter().zip(&self.numbers) {
-            let started = Instant::now();
-            let step = |message: &str| format!("step {} ({}): {message}", index + 1, spec.label());
-            let mut out = render_steps(
-                &image,
-                std::slice::from_ref(spec),
-                threads,
-                &control,
-                &|_| {},
-            )
-            .map_err(|e| match e {
-                StepError::Failed { message, .. } => render_err(step(&message)),
-                StepError::Cancelled => render_err(step("cancelled")),
-            })?;
-            let ms = started.elapsed().as_secs_f64() * 1000.0;
-            if self.args.timings {
-                eprintln!("timing {} {ms:.3}", spec.name());
+        // The frame a step reads is reused by the step after it; point
+        // steps (and fused runs of them) render in place.
+        let frames = FramePool::new(2, usize::MAX);
+        let timings = self.args.timings;
+        let mut cpu_before = process_cpu_ms();
+        let mut on_unit = |done: &UnitDone| {
+            let cpu_now = process_cpu_ms();
+            if timings {
+                let label = self.specs[done.steps.clone()]
+                    .iter()
+                    .map(RenderStep::name)
+                    .collect::<Vec<_>>()
+                    .join("+");
+                eprintln!("timing {label} {:.3}", done.wall_ms);
+                if let (Some(before), Some(now)) = (cpu_before, cpu_now) {
+                    eprintln!("timing_cpu {label} {:.3}", now - before);
+                }
             }
-            image = out
-                .pop()
-                .ok_or_else(|| render_err(step("produced no image")))?;
-        }
-        let encoded = io::encode(&image, format).map_err(|e| render_err(e.to_string()))?;
+            cpu_before = cpu_now;
+        };
+        let image =
+            render_chain_owned(image, &self.specs, threads, &control, &frames, &mut on_unit)
+                .map_err(|e| {
+                    let (at, message) = match e {
+                        StepError::Failed { step, message, .. } => (step, message),
+                        StepError::Cancelled => (0, "cancelled".to_owned()),
+                    };
+                    let index = self.numbers.get(at).copied().unwrap_or(at);
+                    let label = self.specs.get(at).map_or("?", RenderStep::label);
+                    render_err(format!("step {} ({label}): {message}", index + 1))
+                })?;
+        let encoded = io::encode_photo(&image, format, &metadata, self.args.metadata)
+            .map_err(|e| render_err(e.to_string()))?;
         drop(image);
+        for note in &encoded.notes {
+            eprintln!("{}: {note}", job.output.display());
+        }
         io::write_atomic_opts(&job.output, job.links, &mut |f| {
-            std::io::Write::write_all(f, &encoded)
+            std::io::Write::write_all(f, &encoded.bytes)
         })?;
         Ok(())
     }

@@ -73,12 +73,18 @@ pub struct ApplyArgs {
     /// Worker threads [default: all cores].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub threads: Option<u16>,
-    /// JPEG quality, 1-100.
-    #[arg(long, value_name = "Q", default_value_t = 90,
-          value_parser = clap::value_parser!(u8).range(1..=100))]
-    pub quality: u8,
-    /// Print `timing <filter> <milliseconds>` per step to stderr (compute
-    /// only).
+    /// Quality 1-100 of JPEG (default 90) and AVIF (default 80) outputs;
+    /// with a .webp OUTPUT it makes a lossy WebP (without it, lossless).
+    #[arg(long, value_name = "Q", value_parser = clap::value_parser!(u8).range(1..=100))]
+    pub quality: Option<u8>,
+    /// Keep (default) or strip the EXIF, XMP and IPTC of each INPUT; strip
+    /// keeps only the colour profile.
+    #[arg(long, value_name = "keep|strip", default_value = "keep", value_parser = parse_metadata)]
+    pub metadata: crate::io::MetadataPolicy,
+    /// Print `timing <filter> <milliseconds>` (wall clock) and `timing_cpu
+    /// <filter> <milliseconds>` (process CPU time) per step to stderr,
+    /// compute only; point steps fused into one pass print as one,
+    /// `a+b+c`.
     #[arg(long)]
     pub timings: bool,
     /// The memory lumen apply may use, e.g. 512M or 2G [default: three
@@ -92,6 +98,15 @@ pub struct ApplyArgs {
     /// INPUT OUTPUT, or with --out-dir the INPUT files.
     #[arg(value_name = "PATH", required = true)]
     pub paths: Vec<PathBuf>,
+}
+
+/// Parses `--metadata`: `keep` or `strip`.
+pub fn parse_metadata(text: &str) -> Result<crate::io::MetadataPolicy, String> {
+    match text {
+        "keep" => Ok(crate::io::MetadataPolicy::Keep),
+        "strip" => Ok(crate::io::MetadataPolicy::Strip),
+        other => Err(format!("must be keep or strip, got {other:?}")),
+    }
 }
 
 /// Parses a byte count: a whole number, optionally followed by K, M, G

@@ -1,62 +1,69 @@
-//! The canvas: shows an image with zoom, pan, fit and 100%, a pixel grid at
-//! high zoom, a transparency checkerboard, and tiling for images larger than
-//! the GPU's maximum texture side.
+//! The canvas: shows the result with zoom, pan, fit and 100%, a pixel grid
+//! at high zoom and a transparency checkerboard; compares it with the
+//! original (held `\`, a split view with a draggable divider, or side by
+//! side); and reports the pixel under the pointer.
+//!
+//! Fit never enlarges past 100%, and the view is fitted again when the
+//! result's size changes (a crop, rotate or resize) or, while it is
+//! fitted, when the canvas changes size (a panel or the window resized).
 
 use std::sync::Arc;
 
 use egui::{Color32, ColorImage, Pos2, Rect, Sense, TextureHandle, TextureOptions, Vec2};
 use lumen_kernels::RgbaImage;
 
+use super::tiles::Tiles;
+
 /// Zoom at and above which the pixel grid is drawn (screen px per image px).
 pub const PIXEL_GRID_MIN_ZOOM: f32 = 8.0;
 const MIN_ZOOM: f32 = 0.01;
 const MAX_ZOOM: f32 = 64.0;
+/// One `+` or `-` zooms by this factor.
+pub const ZOOM_STEP: f32 = 1.25;
 
-/// The GPU textures of one image, as tiles no larger than the texture limit.
-struct Tiles {
-    image: Arc<RgbaImage>,
-    /// Each tile's rectangle in image pixels and its texture.
-    tiles: Vec<(Rect, TextureHandle)>,
+/// How the original is compared with the result.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CompareMode {
+    /// The result only (hold `\` for the original).
+    #[default]
+    Off,
+    /// The original left of a draggable divider, the result right of it.
+    Split,
+    /// The original and the result side by side.
+    SideBySide,
 }
 
-impl Tiles {
-    fn upload(ctx: &egui::Context, name: &str, image: Arc<RgbaImage>, max_side: usize) -> Self {
-        let side = max_side.clamp(256, 8192);
-        let (w, h) = (image.width() as usize, image.height() as usize);
-        let mut tiles = Vec::new();
-        let stride = image.stride();
-        for ty in (0..h).step_by(side) {
-            for tx in (0..w).step_by(side) {
-                let tw = side.min(w - tx);
-                let th = side.min(h - ty);
-                let color = if tw == w {
-                    // Full-width tiles are contiguous rows: no gathering copy.
-                    let rows = &image.pixels()[ty * stride..(ty + th) * stride];
-                    ColorImage::from_rgba_unmultiplied([tw, th], rows)
-                } else {
-                    let mut rgba = Vec::with_capacity(tw * th * 4);
-                    for y in ty..ty + th {
-                        let start = y * stride + tx * 4;
-                        rgba.extend_from_slice(&image.pixels()[start..start + tw * 4]);
-                    }
-                    ColorImage::from_rgba_unmultiplied([tw, th], &rgba)
-                };
-                let options = TextureOptions {
-                    magnification: egui::TextureFilter::Nearest,
-                    minification: egui::TextureFilter::Linear,
-                    wrap_mode: egui::TextureWrapMode::ClampToEdge,
-                    mipmap_mode: Some(egui::TextureFilter::Linear),
-                };
-                let tex = ctx.load_texture(format!("{name}-{tx}-{ty}"), color, options);
-                let rect = Rect::from_min_size(
-                    Pos2::new(tx as f32, ty as f32),
-                    Vec2::new(tw as f32, th as f32),
-                );
-                tiles.push((rect, tex));
-            }
+impl CompareMode {
+    /// The next mode (the Compare button and `C` cycle through them).
+    pub fn next(self) -> Self {
+        match self {
+            Self::Off => Self::Split,
+            Self::Split => Self::SideBySide,
+            Self::SideBySide => Self::Off,
         }
-        Self { image, tiles }
     }
+
+    /// A short name for buttons and the status bar.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Off => "Compare",
+            Self::Split => "Split",
+            Self::SideBySide => "Side by side",
+        }
+    }
+}
+
+/// The pixel under the pointer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Probe {
+    /// Column, full-resolution pixels.
+    pub x: u32,
+    /// Row, full-resolution pixels.
+    pub y: u32,
+    /// Its straight-alpha RGBA value (from the preview while it shows).
+    pub rgba: [u8; 4],
+    /// True when it is a pixel of the original.
+    pub is_before: bool,
 }
 
 /// Zoom, pan and textures of the canvas.
@@ -65,16 +72,34 @@ pub struct CanvasState {
     pub zoom: f32,
     /// Offset of the image centre from the canvas centre, in points.
     pub pan: Vec2,
+    /// How the original is compared with the result.
+    pub compare: CompareMode,
+    /// Where the split view's divider is, as a fraction of the canvas width.
+    pub split: f32,
     fit_pending: bool,
+    /// True while the view is as Fit left it (no zoom or pan since).
+    fitted: bool,
     after: Option<Tiles>,
     before: Option<Tiles>,
     checker: Option<TextureHandle>,
     /// The canvas rectangle of the last frame.
     pub last_rect: Rect,
-    /// Where the image was drawn in the last frame, in points.
+    /// Where the image was drawn in the last frame, in points (the result;
+    /// the original while only it is shown).
     pub last_image_rect: Rect,
+    /// Where the original was drawn in the last frame (compare views).
+    pub last_before_rect: Rect,
+    /// The pixel under the pointer in the last frame.
+    pub probe: Option<Probe>,
     /// Full-resolution size of the last result shown (not the original).
     after_size: Option<Vec2>,
+    /// The compare mode of the last frame (a new one is fitted afresh).
+    last_compare: CompareMode,
+    /// True while a tool picks a pixel: a crosshair, and clicks are kept.
+    pub picking: bool,
+    /// Where the image was last clicked, in full-resolution pixels of the
+    /// result, until taken.
+    clicked: Option<(f32, f32)>,
 }
 
 impl Default for CanvasState {
@@ -82,25 +107,60 @@ impl Default for CanvasState {
         Self {
             zoom: 1.0,
             pan: Vec2::ZERO,
+            compare: CompareMode::Off,
+            split: 0.5,
             fit_pending: true,
+            fitted: true,
             after: None,
             before: None,
             checker: None,
             last_rect: Rect::NOTHING,
             last_image_rect: Rect::NOTHING,
+            last_before_rect: Rect::NOTHING,
+            probe: None,
             after_size: None,
+            last_compare: CompareMode::Off,
+            picking: false,
+            clicked: None,
         }
     }
 }
 
-/// What to draw this frame.
+/// An image to draw.
 pub struct CanvasImage<'a> {
     /// The pixels to show.
     pub image: &'a Arc<RgbaImage>,
     /// Full-resolution pixels per pixel of `image` (proxies are smaller).
     pub scale: f32,
-    /// True to show the original (before) instead of the result.
+    /// True for the original (before).
     pub is_before: bool,
+}
+
+impl CanvasImage<'_> {
+    /// Its full-resolution size, pixels.
+    fn full_size(&self) -> Vec2 {
+        Vec2::new(
+            self.image.width() as f32 / self.scale,
+            self.image.height() as f32 / self.scale,
+        )
+    }
+}
+
+/// What the canvas shows this frame.
+pub struct CanvasView<'a> {
+    /// The result (or the last one while the next renders).
+    pub after: Option<CanvasImage<'a>>,
+    /// The original.
+    pub before: Option<CanvasImage<'a>>,
+    /// True while `\` is held: the original alone.
+    pub hold_before: bool,
+}
+
+/// The zoom that fits an image of `size` pixels into `rect` with a margin,
+/// never above 100% (`max` points per pixel).
+fn fit_zoom(rect: Rect, size: Vec2, max: f32) -> f32 {
+    let fit = (rect.width() / size.x).min(rect.height() / size.y) * 0.95;
+    fit.min(max).clamp(MIN_ZOOM, MAX_ZOOM)
 }
 
 impl CanvasState {
@@ -113,6 +173,20 @@ impl CanvasState {
     pub fn actual_size(&mut self, pixels_per_point: f32) {
         self.zoom = 1.0 / pixels_per_point;
         self.pan = Vec2::ZERO;
+        self.fitted = false;
+    }
+
+    /// Zooms by `factor` about the canvas centre.
+    pub fn zoom_by(&mut self, factor: f32) {
+        let new_zoom = (self.zoom * factor).clamp(MIN_ZOOM, MAX_ZOOM);
+        self.pan *= new_zoom / self.zoom;
+        self.zoom = new_zoom;
+        self.fitted = false;
+    }
+
+    /// The last click on the result, in its full-resolution pixels, once.
+    pub fn take_click(&mut self) -> Option<(f32, f32)> {
+        self.clicked.take()
     }
 
     /// Forgets all textures (a new document).
@@ -153,13 +227,21 @@ impl CanvasState {
             .id()
     }
 
-    /// Draws the canvas and handles zoom (wheel, pinch) and pan (drag).
-    pub fn ui(&mut self, ui: &mut egui::Ui, shown: Option<CanvasImage<'_>>) {
+    /// Draws the canvas and handles zoom (wheel, pinch), pan (drag) and
+    /// the split view's divider.
+    pub fn ui(&mut self, ui: &mut egui::Ui, view: CanvasView<'_>) {
         let (rect, response) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
+        if (self.fitted && self.last_rect.size() != rect.size())
+            || self.last_compare != self.compare
+        {
+            self.fit_pending = true; // the canvas or its layout changed: fit again
+        }
+        self.last_compare = self.compare;
         self.last_rect = rect;
+        self.probe = None;
         ui.painter()
             .rect_filled(rect, 0.0, ui.visuals().extreme_bg_color);
-        let Some(shown) = shown else {
+        let Some(after) = view.after else {
             ui.painter().text(
                 rect.center(),
                 egui::Align2::CENTER_CENTER,
@@ -169,35 +251,160 @@ impl CanvasState {
             );
             return;
         };
-        let full_size = Vec2::new(
-            shown.image.width() as f32 / shown.scale,
-            shown.image.height() as f32 / shown.scale,
-        );
-        // The original of a recipe that changes the size (crop, rotate,
-        // resize) is shown fitted in its own geometry, not at the
-        // result's zoom; the result's view is kept for when it returns.
-        if !shown.is_before {
-            self.after_size = Some(full_size);
+        let after_full = after.full_size();
+        if self.after_size.is_some_and(|s| s != after_full) {
+            self.fit_pending = true; // a crop, rotate or resize: fit the new size
         }
-        let own_view = shown.is_before && self.after_size.is_some_and(|s| s != full_size);
-        if self.fit_pending && rect.width() > 1.0 && !own_view {
-            self.zoom = fit_zoom(rect, full_size);
-            self.pan = Vec2::ZERO;
-            self.fit_pending = false;
-        }
-        if own_view {
-            let zoom = fit_zoom(rect, full_size);
-            self.draw(ui, rect, &shown, full_size, zoom, Vec2::ZERO);
+        self.after_size = Some(after_full);
+        let max_zoom = 1.0 / ui.ctx().pixels_per_point();
+        let before = view
+            .before
+            .filter(|_| view.hold_before || self.compare != CompareMode::Off);
+        let Some(before) = before else {
+            self.fit(rect, after_full, max_zoom);
+            self.navigate(ui, rect, &response);
+            self.last_image_rect = self.draw(ui, rect, rect, &after, self.zoom, self.pan);
+            self.pick(ui, &response, after_full);
             return;
+        };
+        let same_size = before.full_size() == after_full;
+        if view.hold_before {
+            self.hold_before_ui(ui, rect, &response, &before, same_size, max_zoom);
+        } else if self.compare == CompareMode::Split && same_size {
+            self.split_ui(ui, rect, &response, &before, &after, max_zoom);
+        } else {
+            self.side_by_side_ui(ui, rect, &response, &before, &after, max_zoom);
         }
-        self.navigate(ui, rect, &response);
-        let (zoom, pan) = (self.zoom, self.pan);
-        self.draw(ui, rect, &shown, full_size, zoom, pan);
+        self.pick(ui, &response, after_full);
     }
 
-    /// Zoom (wheel, pinch) and pan (drag); double-click fits.
+    /// A tool's pick: a crosshair while picking, and a click on the result
+    /// kept in its full-resolution pixels.
+    fn pick(&mut self, ui: &egui::Ui, response: &egui::Response, after_full: Vec2) {
+        if self.picking && response.hovered() {
+            ui.ctx().set_cursor_icon(egui::CursorIcon::Crosshair);
+        }
+        let shown = self.last_image_rect;
+        if response.clicked()
+            && let Some(p) = response.interact_pointer_pos()
+            && shown.contains(p)
+            && shown.width() > 0.0
+            && shown.height() > 0.0
+        {
+            let at = (p - shown.min) / shown.size() * after_full;
+            if at.x < after_full.x && at.y < after_full.y {
+                self.clicked = Some((at.x, at.y));
+            }
+        }
+    }
+
+    fn fit(&mut self, rect: Rect, size: Vec2, max_zoom: f32) {
+        if self.fit_pending && rect.width() > 1.0 {
+            self.zoom = fit_zoom(rect, size, max_zoom);
+            self.pan = Vec2::ZERO;
+            self.fit_pending = false;
+            self.fitted = true;
+        }
+    }
+
+    /// `\` held: the original alone, at the result's view when the sizes
+    /// match (to compare a detail), else fitted in its own geometry.
+    fn hold_before_ui(
+        &mut self,
+        ui: &egui::Ui,
+        rect: Rect,
+        response: &egui::Response,
+        before: &CanvasImage<'_>,
+        same_size: bool,
+        max_zoom: f32,
+    ) {
+        let shown = if same_size {
+            self.fit(rect, before.full_size(), max_zoom);
+            self.navigate(ui, rect, response);
+            self.draw(ui, rect, rect, before, self.zoom, self.pan)
+        } else {
+            let zoom = fit_zoom(rect, before.full_size(), max_zoom);
+            self.draw(ui, rect, rect, before, zoom, Vec2::ZERO)
+        };
+        self.last_image_rect = shown;
+        self.last_before_rect = shown;
+    }
+
+    /// The split view: one geometry, the original left of the divider.
+    fn split_ui(
+        &mut self,
+        ui: &egui::Ui,
+        rect: Rect,
+        response: &egui::Response,
+        before: &CanvasImage<'_>,
+        after: &CanvasImage<'_>,
+        max_zoom: f32,
+    ) {
+        self.fit(rect, after.full_size(), max_zoom);
+        let x = rect.left() + rect.width() * self.split;
+        let handle = Rect::from_x_y_ranges(x - 6.0..=x + 6.0, rect.y_range());
+        let divider = ui
+            .interact(handle, egui::Id::unique("split-divider"), Sense::drag())
+            .on_hover_cursor(egui::CursorIcon::ResizeHorizontal);
+        if divider.dragged()
+            && let Some(p) = divider.interact_pointer_pos()
+        {
+            self.split = ((p.x - rect.left()) / rect.width()).clamp(0.0, 1.0);
+        } else {
+            self.navigate(ui, rect, response);
+        }
+        let x = rect.left() + rect.width() * self.split;
+        let (left, right) = (
+            Rect::from_min_max(rect.min, Pos2::new(x, rect.bottom())),
+            Rect::from_min_max(Pos2::new(x, rect.top()), rect.max),
+        );
+        let (zoom, pan) = (self.zoom, self.pan);
+        self.last_before_rect = self.draw(ui, rect, left, before, zoom, pan);
+        self.last_image_rect = self.draw(ui, rect, right, after, zoom, pan);
+        let stroke = egui::Stroke::new(2.0, Color32::WHITE);
+        ui.painter().vline(x, rect.y_range(), stroke);
+        ui.painter()
+            .circle_filled(Pos2::new(x, rect.center().y), 7.0, Color32::WHITE);
+        label(ui, left, "Before", egui::Align2::LEFT_TOP);
+        label(ui, right, "After", egui::Align2::RIGHT_TOP);
+    }
+
+    /// Side by side: the original in the left half, the result in the
+    /// right; one zoom and pan for both when the sizes match.
+    fn side_by_side_ui(
+        &mut self,
+        ui: &egui::Ui,
+        rect: Rect,
+        response: &egui::Response,
+        before: &CanvasImage<'_>,
+        after: &CanvasImage<'_>,
+        max_zoom: f32,
+    ) {
+        let mid = rect.center().x;
+        let left = Rect::from_min_max(rect.min, Pos2::new(mid - 2.0, rect.bottom()));
+        let right = Rect::from_min_max(Pos2::new(mid + 2.0, rect.top()), rect.max);
+        self.fit(right, after.full_size(), max_zoom);
+        let hover = response.hover_pos();
+        let nav_rect = if hover.is_some_and(|p| left.contains(p)) {
+            left
+        } else {
+            right
+        };
+        self.navigate(ui, nav_rect, response);
+        let (zoom, pan) = (self.zoom, self.pan);
+        self.last_before_rect = if before.full_size() == after.full_size() {
+            self.draw(ui, left, left, before, zoom, pan)
+        } else {
+            let own = fit_zoom(left, before.full_size(), max_zoom);
+            self.draw(ui, left, left, before, own, Vec2::ZERO)
+        };
+        self.last_image_rect = self.draw(ui, right, right, after, zoom, pan);
+        label(ui, left, "Before", egui::Align2::LEFT_TOP);
+        label(ui, right, "After", egui::Align2::LEFT_TOP);
+    }
+
+    /// Zoom (wheel, pinch) and pan (drag) over `rect`; double-click fits.
     fn navigate(&mut self, ui: &egui::Ui, rect: Rect, response: &egui::Response) {
-        // Zoom about the pointer: pinch or ctrl+wheel (zoom_delta), or wheel.
         if response.hovered() {
             let (zoom_delta, scroll) = ui.input(|i| (i.zoom_delta(), i.smooth_scroll_delta.y));
             let factor = if zoom_delta != 1.0 {
@@ -212,43 +419,41 @@ impl CanvasState {
                     self.pan += (p - centre) * (1.0 - new_zoom / self.zoom);
                 }
                 self.zoom = new_zoom;
+                self.fitted = false;
             }
         }
         if response.dragged() {
             self.pan += response.drag_delta();
+            self.fitted = false;
         }
         if response.double_clicked() {
             self.fit_pending = true;
         }
     }
 
-    /// Draws `shown` (of `full_size` full-resolution pixels) at `zoom`
-    /// screen points per pixel, its centre `pan` from the canvas centre.
+    /// Draws `shown` centred in `frame` (offset by `pan`) at `zoom`,
+    /// clipped to `clip`; returns where the whole image lies.
     fn draw(
         &mut self,
         ui: &egui::Ui,
-        rect: Rect,
+        frame: Rect,
+        clip: Rect,
         shown: &CanvasImage<'_>,
-        full_size: Vec2,
         zoom: f32,
         pan: Vec2,
-    ) {
-        let img_size = full_size * zoom;
-        let img_rect = Rect::from_center_size(rect.center() + pan, img_size);
-        self.last_image_rect = img_rect;
-        let painter = ui.painter_at(rect);
-
+    ) -> Rect {
+        let img_rect = Rect::from_center_size(frame.center() + pan, shown.full_size() * zoom);
+        let painter = ui.painter_at(clip);
         // Checkerboard in screen space (8-point squares) behind the image.
-        let visible = img_rect.intersect(rect);
+        let visible = img_rect.intersect(clip);
         if visible.is_positive() {
             let checker = self.checker(ui.ctx());
             let uv = Rect::from_min_max(
-                (visible.min - rect.min).to_pos2() / 16.0,
-                (visible.max - rect.min).to_pos2() / 16.0,
+                (visible.min - frame.min).to_pos2() / 16.0,
+                (visible.max - frame.min).to_pos2() / 16.0,
             );
             painter.image(checker, visible, uv, Color32::WHITE);
         }
-
         let scale = shown.scale;
         let tiles = self.tiles_for(ui.ctx(), shown.image, shown.is_before);
         for (tile_rect, tex) in &tiles.tiles {
@@ -256,22 +461,58 @@ impl CanvasState {
                 img_rect.min + tile_rect.min.to_vec2() / scale * zoom,
                 img_rect.min + tile_rect.max.to_vec2() / scale * zoom,
             );
-            if screen.intersects(rect) {
+            if screen.intersects(clip) {
                 let uv = Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0));
                 painter.image(tex.id(), screen, uv, Color32::WHITE);
             }
         }
-
-        if zoom >= PIXEL_GRID_MIN_ZOOM && scale == 1.0 {
+        if zoom >= PIXEL_GRID_MIN_ZOOM && scale == 1.0 && visible.is_positive() {
             pixel_grid(&painter, img_rect, visible, zoom);
         }
+        if let Some(p) = ui
+            .ctx()
+            .pointer_hover_pos()
+            .filter(|p| visible.contains(*p))
+        {
+            self.probe = probe(shown, img_rect, zoom, p).or(self.probe);
+        }
+        img_rect
     }
 }
 
-/// The zoom that fits an image of `size` pixels into `rect` with a margin.
-fn fit_zoom(rect: Rect, size: Vec2) -> f32 {
-    let fit = (rect.width() / size.x).min(rect.height() / size.y) * 0.95;
-    fit.clamp(MIN_ZOOM, MAX_ZOOM)
+/// The pixel of `shown` (drawn at `img_rect`, `zoom`) under `pointer`.
+fn probe(shown: &CanvasImage<'_>, img_rect: Rect, zoom: f32, pointer: Pos2) -> Option<Probe> {
+    let at = (pointer - img_rect.min) / zoom;
+    let full = shown.full_size();
+    if at.x < 0.0 || at.y < 0.0 || at.x >= full.x || at.y >= full.y {
+        return None;
+    }
+    let (x, y) = (at.x as u32, at.y as u32);
+    let img = shown.image;
+    let px = ((at.x / shown.scale) as u32).min(img.width().saturating_sub(1)) as usize;
+    let py = ((at.y / shown.scale) as u32).min(img.height().saturating_sub(1)) as usize;
+    let i = py * img.stride() + px * 4;
+    let rgba: [u8; 4] = img.pixels().get(i..i + 4)?.try_into().ok()?;
+    Some(Probe {
+        x,
+        y,
+        rgba,
+        is_before: shown.is_before,
+    })
+}
+
+/// A small caption in a corner of `rect`.
+fn label(ui: &egui::Ui, rect: Rect, text: &str, align: egui::Align2) {
+    let pos = align.pos_in_rect(&rect.shrink(8.0));
+    let painter = ui.painter_at(rect);
+    let galley = painter.layout_no_wrap(
+        text.to_owned(),
+        egui::FontId::proportional(13.0),
+        Color32::WHITE,
+    );
+    let text_rect = align.anchor_size(pos, galley.size());
+    painter.rect_filled(text_rect.expand(3.0), 3.0, Color32::from_black_alpha(150));
+    painter.galley(text_rect.min, galley, Color32::WHITE);
 }
 
 fn pixel_grid(painter: &egui::Painter, img_rect: Rect, visible: Rect, zoom: f32) {

@@ -247,6 +247,10 @@ pub fn corpus() -> Vec<Case> {
         ("good.gif", gif()),
         ("good.bmp", bmp()),
         ("good.tiff", tiff()),
+        (
+            "good.avif",
+            encode(&picture(12, 9), ExportFormat::Avif { quality: 80 }).unwrap(),
+        ),
     ] {
         cases.push(Case::bytes(name, bytes, Opens(12, 9)));
     }
@@ -398,10 +402,11 @@ fn not_image_cases() -> Vec<Case> {
             b"#?RADIANCE\nFORMAT=32-bit_rle_rgbe\n\n-Y 2 +X 2\n".to_vec(),
             Fails(UNSUPPORTED),
         ),
+        // An AVIF with nothing after its file type box.
         Case::bytes(
             "pic.avif",
             b"\0\0\0\x1cftypavif\0\0\0\0avifmif1miaf".to_vec(),
-            Fails(UNSUPPORTED),
+            Fails(&["not a valid avif"]),
         ),
         // Mislabelled: the bytes decide (documented in io::decode).
         Case::bytes("png-bytes.jpg", png.clone(), Opens(12, 9)),

@@ -8,7 +8,8 @@
 //! as the ones in [`crate::reference::point`].
 
 use super::simd::{CpuLevel, with_avx2};
-use crate::spec::{BrightnessContrastParams, ExposureParams, GammaParams};
+use crate::registry::PointStage;
+use crate::spec::{BrightnessContrastParams, ExposureParams, GammaParams, InvertParams};
 
 /// Largest contrast factor: `contrast = 1` gives a hard threshold at 127.5.
 pub const MAX_CONTRAST_FACTOR: f64 = 255.0;
@@ -264,11 +265,28 @@ pub fn brightness_contrast_with_level(
 ) {
     let f = contrast_factor(p.contrast);
     let offset = 127.5 + 255.0 * f64::from(p.brightness);
-    let lut = build_lut(|v| (v - 127.5) * f + offset);
+    let lut = build_lut(brightness_contrast_curve(p));
     match Affine::fit(&lut, f, offset - 127.5 * f) {
         Some(line) => line.apply(level, src, dst),
         None => apply_lut(&lut, src, dst),
     }
+}
+
+/// The level map of [`brightness_contrast`], unrounded.
+fn brightness_contrast_curve(p: &BrightnessContrastParams) -> impl Fn(f64) -> f64 + use<> {
+    let f = contrast_factor(p.contrast);
+    let offset = 127.5 + 255.0 * f64::from(p.brightness);
+    move |v| (v - 127.5) * f + offset
+}
+
+/// [`invert`] as a point stage, for fused runs.
+pub fn invert_stage(_: &InvertParams) -> PointStage {
+    PointStage::tone(|v| 255.0 - v)
+}
+
+/// [`brightness_contrast`] as a point stage, for fused runs.
+pub fn brightness_contrast_stage(p: &BrightnessContrastParams) -> PointStage {
+    PointStage::tone(brightness_contrast_curve(p))
 }
 
 /// The sRGB transfer function inverse: encoded `0..=1` to linear light.
@@ -297,9 +315,18 @@ pub fn linear_to_srgb(l: f64) -> f64 {
 /// `linear` and `srgb` are the IEC 61966-2-1 sRGB transfer functions
 /// ([`srgb_to_linear`], [`linear_to_srgb`]). Alpha is kept.
 pub fn exposure(p: &ExposureParams, src: &[u8], dst: &mut [u8]) {
+    apply_lut(&build_lut(exposure_curve(p)), src, dst);
+}
+
+/// The level map of [`exposure`], unrounded.
+fn exposure_curve(p: &ExposureParams) -> impl Fn(f64) -> f64 + use<> {
     let gain = f64::from(p.stops).exp2();
-    let lut = build_lut(|v| 255.0 * linear_to_srgb(srgb_to_linear(v / 255.0) * gain));
-    apply_lut(&lut, src, dst);
+    move |v| 255.0 * linear_to_srgb(srgb_to_linear(v / 255.0) * gain)
+}
+
+/// [`exposure`] as a point stage, for fused runs.
+pub fn exposure_stage(p: &ExposureParams) -> PointStage {
+    PointStage::tone(exposure_curve(p))
 }
 
 /// Gamma curve, per channel `v` in 0..=255:
@@ -307,9 +334,18 @@ pub fn exposure(p: &ExposureParams, src: &[u8], dst: &mut [u8]) {
 /// `v' = round(255 * (v / 255)^(1 / gamma))`; gamma > 1 brightens, gamma 1
 /// is the identity. Alpha is kept.
 pub fn gamma(p: &GammaParams, src: &[u8], dst: &mut [u8]) {
+    apply_lut(&build_lut(gamma_curve(p)), src, dst);
+}
+
+/// The level map of [`gamma`], unrounded.
+fn gamma_curve(p: &GammaParams) -> impl Fn(f64) -> f64 + use<> {
     let inv = 1.0 / f64::from(p.gamma);
-    let lut = build_lut(|v| 255.0 * (v / 255.0).powf(inv));
-    apply_lut(&lut, src, dst);
+    move |v| 255.0 * (v / 255.0).powf(inv)
+}
+
+/// [`gamma`] as a point stage, for fused runs.
+pub fn gamma_stage(p: &GammaParams) -> PointStage {
+    PointStage::tone(gamma_curve(p))
 }
 
 #[cfg(test)]

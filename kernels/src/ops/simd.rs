@@ -140,9 +140,50 @@ macro_rules! avx2_call {
 }
 pub(crate) use avx2_call;
 
+/// `a > b ? a : b` as a select: vectorises, unlike `f32::max`, whose NaN
+/// handling costs extra instructions per lane. For operands that are never
+/// NaN it gives the same result.
+#[inline(always)]
+pub(crate) fn max_sel(a: f32, b: f32) -> f32 {
+    if a > b { a } else { b }
+}
+
+/// `a < b ? a : b` as a select (see [`max_sel`]).
+#[inline(always)]
+pub(crate) fn min_sel(a: f32, b: f32) -> f32 {
+    if a < b { a } else { b }
+}
+
+/// `floor(x)` as an integer, for `x` in `0.0..=255.0` (not NaN), with
+/// adds, compares and selects that vectorise (a saturating `as` cast does
+/// not): the floor is the round-to-nearest of `x - 0.5` (exact for
+/// `x < 256`), corrected up where `x` is itself an integer and that
+/// rounding went down to even. Gives what `x as u8` gives.
+#[inline(always)]
+pub(crate) fn floor_level(x: f32) -> u32 {
+    const ROUNDER: f32 = 12_582_912.0; // 1.5 * 2^23
+    const TWO_POW_23: f32 = 8_388_608.0;
+    let r = ((x - 0.5) + ROUNDER) - ROUNDER;
+    let r = if r + 1.0 <= x { r + 1.0 } else { r };
+    (r + TWO_POW_23).to_bits() & 0xFF
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn floor_level_is_the_truncating_cast() {
+        // Every level and many fractions, including exact integers and
+        // halves (where rounding to even would go wrong).
+        for i in 0..=255 * 64 {
+            let x = i as f32 / 64.0;
+            assert_eq!(floor_level(x), u32::from(x as u8), "{x}");
+        }
+        for x in [0.0, 0.499_999_97, 0.5, 254.999_98, 255.0, 1e-30] {
+            assert_eq!(floor_level(x), u32::from(x as u8), "{x}");
+        }
+    }
 
     #[test]
     fn baseline_is_always_supported_and_detected_is_the_highest() {

@@ -1,9 +1,13 @@
 //! Unit tests of the native executor that need its private parts: an
 //! injected band function (panics, counted bands) and its shared state.
 
+use super::render::{PROGRESS_STEP, split_bands};
 use super::*;
-use lumen_kernels::FilterSpec;
+use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
+
+use lumen_kernels::{FilterSpec, KernelError, PreparedStep, SourceBand};
 
 use crate::scheduler::plan_bands;
 
@@ -32,6 +36,11 @@ fn grayscale() -> FilterSpec {
     FilterSpec::from_name("grayscale").unwrap()
 }
 
+/// A step that is never fused with its neighbours.
+fn flip() -> FilterSpec {
+    FilterSpec::from_name("flip").unwrap()
+}
+
 #[test]
 fn panic_in_band_is_a_step_failure() {
     let img = image(16, 40);
@@ -39,10 +48,13 @@ fn panic_in_band_is_a_step_failure() {
         let err = render_steps_with(
             panics_on_invert,
             &img,
-            &[grayscale(), invert()],
-            threads,
-            &JobControl::new(),
-            &|_| {},
+            &[flip(), invert()],
+            &Options {
+                threads,
+                control: &JobControl::new(),
+                on_progress: &|_| {},
+                frames: &FramePool::new(0, 0),
+            },
         )
         .unwrap_err();
         let StepError::Failed { step, message, .. } = err else {
@@ -66,8 +78,8 @@ fn progress_is_throttled_and_ends_at_one() {
     let seen = Mutex::new(Vec::new());
     // 8 bands a step on 2 threads: 1600 bands, far more than one per
     // percent, so only the throttle keeps the reports down.
-    let steps = vec![invert(); 200];
-    assert_eq!(plan_bands(&invert(), 8, 300, 2).len(), 8);
+    let steps = vec![flip(); 200];
+    assert_eq!(plan_bands(&flip(), 8, 300, 2).len(), 8);
     render_steps(&image(8, 300), &steps, 2, &JobControl::new(), &|f| {
         lock(&seen).push(f);
     })
@@ -88,7 +100,7 @@ fn progress_is_throttled_and_ends_at_one() {
 fn executor_survives_a_panicking_job() {
     let mut ex = NativeExecutor::with_band_fn(2, Arc::new(|| {}), panics_on_invert);
     let img = Arc::new(image(16, 16));
-    let bad = Job::new(Arc::clone(&img), vec![grayscale(), invert()]);
+    let bad = Job::new(Arc::clone(&img), vec![flip(), invert()]);
     let good = Job::new(Arc::clone(&img), vec![grayscale()]);
     let (bad_id, good_id) = (bad.id, good.id);
     ex.submit(bad);
@@ -114,7 +126,10 @@ fn executor_survives_a_panicking_job() {
     assert_eq!(failed.message, "internal error in invert: boom");
     let done = done.unwrap();
     assert_eq!(done.id, good_id);
-    assert_eq!(*done.images[0], grayscale().apply(&img).unwrap());
+    assert_eq!(
+        done.images[0].as_deref(),
+        Some(&grayscale().apply(&img).unwrap())
+    );
     assert_eq!(ex.in_flight(), 0);
 }
 
@@ -129,10 +144,10 @@ fn split_bands_is_disjoint_and_complete() {
     assert_eq!(lens, vec![12, 4, 24]);
 }
 
-/// Invert bands rendered by [`counted_for_cancel`]; only
+/// Flip bands rendered by [`counted_for_cancel`]; only
 /// `cancel_stops_the_running_job_within_its_bands` uses it.
 static CANCEL_BANDS: AtomicUsize = AtomicUsize::new(0);
-/// Invert bands rendered by [`counted_for_drop`]; only
+/// Flip bands rendered by [`counted_for_drop`]; only
 /// `drop_cancels_the_running_job_and_drops_queued_ones` uses it.
 static DROP_BANDS: AtomicUsize = AtomicUsize::new(0);
 
@@ -171,12 +186,12 @@ fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
     }
 }
 
-/// A job of `steps` inverts of an image tall enough for 8 bands a step on
+/// A job of `steps` flips of an image tall enough for 8 bands a step on
 /// 2 threads, and the number of bands it plans in all.
 fn many_bands(steps: usize) -> (Job, usize) {
     let img = Arc::new(image(32, 64));
-    let planned = plan_bands(&invert(), 32, 64, 2).len() * steps;
-    (Job::new(img, vec![invert(); steps]), planned)
+    let planned = plan_bands(&flip(), 32, 64, 2).len() * steps;
+    (Job::new(img, vec![flip(); steps]), planned)
 }
 
 #[test]
@@ -227,4 +242,44 @@ fn drop_cancels_the_running_job_and_drops_queued_ones() {
         "{ran} bands ran after dropping the executor during the first band \
          (one job plans {planned_per_job}, three were queued)"
     );
+}
+
+#[test]
+fn recycled_results_become_the_next_outputs() {
+    let mut ex = NativeExecutor::new(2, Arc::new(|| {}));
+    let img = Arc::new(image(512, 600));
+    let run = |ex: &mut NativeExecutor| {
+        let job = Job::new(Arc::clone(&img), vec![flip()]);
+        let id = job.id;
+        ex.submit(job);
+        let mut out = None;
+        wait_for("no result", || {
+            out = out.take().or_else(|| {
+                ex.drain().into_iter().find_map(|e| match e {
+                    JobEvent::Done(o) if o.id == id => Some(o),
+                    _ => None,
+                })
+            });
+            out.is_some()
+        });
+        out.unwrap().images.pop().flatten().unwrap()
+    };
+    let first = run(&mut ex);
+    let first_ptr = first.pixels().as_ptr();
+    assert_eq!(ex.pooled_frames().0, 0);
+    ex.recycle(first);
+    assert_eq!(ex.pooled_frames(), (1, 512 * 600 * 4));
+    let second = run(&mut ex);
+    assert_eq!(
+        second.pixels().as_ptr(),
+        first_ptr,
+        "the recycled frame was not reused"
+    );
+    assert_eq!(*second, flip().apply(&img).unwrap());
+    assert_eq!(ex.pooled_frames().0, 0);
+    // An image still shared elsewhere is not taken.
+    let keep = Arc::clone(&second);
+    ex.recycle(second);
+    assert_eq!(ex.pooled_frames().0, 0);
+    drop(keep);
 }
