@@ -24,6 +24,7 @@ use crate::ui::palette::Palette;
 use crate::ui::panels::{self, StepAction};
 use crate::ui::params::initial_spec;
 
+mod crop_tool;
 mod exporting;
 mod files;
 mod input;
@@ -117,6 +118,8 @@ pub struct LumenApp {
     show_help: bool,
     /// The `temperature_tint` step whose eyedropper is on.
     picking: Option<usize>,
+    /// The on-canvas crop tool, while it is on.
+    crop_tool: Option<crate::ui::tools::crop::CropTool>,
 }
 
 /// How the editor starts.
@@ -227,6 +230,7 @@ impl LumenApp {
             export_dialog_open: false,
             show_help: false,
             picking: None,
+            crop_tool: None,
         };
         if let Some(dir) = &options.data_dir {
             match SessionStore::open(dir, &app.tasks) {
@@ -469,6 +473,7 @@ impl LumenApp {
         }
         self.shortcuts(ctx);
         self.step_tool_logic(ctx);
+        self.crop_tool_logic(ctx);
         self.watch_autosave();
         if let Some(doc) = self.doc.as_mut() {
             if !ctx.input(|i| i.pointer.any_down()) {
@@ -484,7 +489,12 @@ impl LumenApp {
                     SaveAction::Nothing => {}
                 }
             }
-            self.renderer.request_recipe(doc.recipe());
+        }
+        if let Some(doc) = self.doc.as_ref() {
+            match self.crop_tool_recipe(doc.recipe()) {
+                Some(input) => self.renderer.request_recipe(&input),
+                None => self.renderer.request_recipe(doc.recipe()),
+            }
         }
         self.renderer.poll();
         self.request_histogram();
@@ -562,6 +572,7 @@ impl LumenApp {
             hold_before: self.show_before,
         };
         self.canvas.ui(ui, view);
+        self.crop_tool_ui(ui);
     }
 }
 

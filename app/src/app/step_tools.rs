@@ -33,6 +33,9 @@ impl LumenApp {
                 );
             }
             Some(ToolRequest::CancelPick) => self.picking = None,
+            Some(ToolRequest::CropOnCanvas(step)) => {
+                self.start_crop_tool(step);
+            }
             None => {}
         }
         let still_there = |step: usize| {

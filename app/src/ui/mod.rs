@@ -12,4 +12,5 @@ pub mod params_photo;
 pub mod params_tone;
 pub mod step_tools;
 pub mod tiles;
+pub mod tools;
 pub mod widgets;

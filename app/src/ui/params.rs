@@ -80,6 +80,9 @@ fn convolve_ui(ui: &mut Ui, p: &mut ConvolveParams) -> bool {
     changed | params_rows_except(ui, p, &["kernel"])
 }
 
+/// The label of the button that starts the on-canvas crop tool.
+pub const CROP_ON_CANVAS_LABEL: &str = "Crop on canvas";
+
 /// Crop: the rectangle, read out and edited in pixels of the step's input
 /// (kept as fractions of it when the step stores fractions, as new crops
 /// do), and aspect presets.
@@ -124,6 +127,14 @@ fn crop_ui(ui: &mut Ui, p: &mut CropParams, input_size: (u32, u32)) -> bool {
                 ..CropParams::default()
             }
         };
+    }
+    if let Some(step) = super::step_tools::editing_step(ui.ctx())
+        && ui
+            .button(CROP_ON_CANVAS_LABEL)
+            .on_hover_text("Drag the rectangle on the image; Enter applies, Esc cancels")
+            .clicked()
+    {
+        super::step_tools::request(ui.ctx(), super::step_tools::ToolRequest::CropOnCanvas(step));
     }
     ui.horizontal_wrapped(|ui| {
         ui.label("Aspect");
