@@ -9,6 +9,7 @@ use egui::{Key, Pos2, Vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use lumen_app::ui::params::CROP_ON_CANVAS_LABEL;
+use lumen_app::ui::tools::crop::APPLY_LABEL;
 use lumen_kernels::FilterSpec;
 use lumen_kernels::spec::CropParams;
 
@@ -122,4 +123,34 @@ fn escape_leaves_the_step_as_it_was() {
     h.run_steps(3);
     assert!(app(&h).crop_tool().is_none(), "Escape ends the tool");
     assert_eq!(crop(&h), initial);
+}
+
+#[test]
+fn a_locked_aspect_holds_and_the_bar_applies_the_crop() {
+    let (mut h, (w, hh)) = open();
+    let image = start_tool(&mut h);
+    // The tool bar's 1:1 (the step's editor, on the right, has one too).
+    h.get_all_by_label("1:1")
+        .min_by(|a, b| a.rect().min.x.total_cmp(&b.rect().min.x))
+        .unwrap()
+        .click();
+    h.run_steps(3);
+    assert_eq!(app(&h).crop_tool().unwrap().aspect, Some(1.0));
+    let rect = app(&h).crop_tool().unwrap().rect;
+    let on_screen = egui::Rect::from_min_size(
+        image.min + Vec2::new(rect[0], rect[1]) * image.size(),
+        Vec2::new(rect[2], rect[3]) * image.size(),
+    );
+    // Drag the top-left corner in along the diagonal, unevenly.
+    let from = on_screen.min;
+    drag(&mut h, from, from + Vec2::new(40.0, 10.0));
+    h.get_by_label(APPLY_LABEL).click();
+    h.run_steps(3);
+    assert!(app(&h).crop_tool().is_none(), "Apply ends the tool");
+    let (_, _, cw, ch) = crop(&h).pixels(w, hh);
+    assert!(cw.abs_diff(ch) <= 1, "a square crop: {cw} x {ch}");
+    assert!(
+        cw < w.min(hh),
+        "the drag made it smaller: {cw} of {w} x {hh}"
+    );
 }

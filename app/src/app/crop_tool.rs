@@ -10,7 +10,7 @@ use lumen_kernels::{FilterSpec, Recipe};
 
 use super::LumenApp;
 use crate::ui::panels::step_input_sizes;
-use crate::ui::tools::crop::CropTool;
+use crate::ui::tools::crop::{CropTool, ToolAction};
 
 impl LumenApp {
     /// Starts the crop tool on the crop step at `step` (its index in the
@@ -47,7 +47,6 @@ impl LumenApp {
             return;
         };
         let step = tool.step;
-        let params = tool.params();
         let still_there = self.doc.as_ref().is_some_and(|d| {
             matches!(
                 d.steps().get(step).map(|s| &s.spec),
@@ -56,18 +55,32 @@ impl LumenApp {
         });
         let (enter, escape) =
             ctx.input(|i| (i.key_pressed(Key::Enter), i.key_pressed(Key::Escape)));
-        if !still_there || escape {
+        if !still_there {
             self.crop_tool = None;
-            if still_there {
-                self.set_notice("Crop cancelled", false);
-            }
+        } else if escape {
+            self.end_crop_tool(ToolAction::Cancel);
         } else if enter {
-            self.crop_tool = None;
-            if let Some(doc) = self.doc.as_mut() {
-                doc.edit_step(step, FilterSpec::Crop(params));
-                doc.commit();
+            self.end_crop_tool(ToolAction::Apply);
+        }
+        self.canvas.tool_active = self.crop_tool.is_some();
+    }
+
+    /// Ends the tool, writing its rectangle into the step on
+    /// [`ToolAction::Apply`] (one undo step).
+    fn end_crop_tool(&mut self, action: ToolAction) {
+        let Some(tool) = self.crop_tool.take() else {
+            return;
+        };
+        match action {
+            ToolAction::None => self.crop_tool = Some(tool),
+            ToolAction::Cancel => self.set_notice("Crop cancelled", false),
+            ToolAction::Apply => {
+                if let Some(doc) = self.doc.as_mut() {
+                    doc.edit_step(tool.step, FilterSpec::Crop(tool.params()));
+                    doc.commit();
+                }
+                self.set_notice("Crop applied", false);
             }
-            self.set_notice("Crop applied", false);
         }
         self.canvas.tool_active = self.crop_tool.is_some();
     }
@@ -98,7 +111,8 @@ impl LumenApp {
             (w, h)
         });
         if input.is_some() && input == shown {
-            tool.ui(ui, self.canvas.last_image_rect);
+            let action = tool.ui(ui, self.canvas.last_image_rect);
+            self.end_crop_tool(action);
         }
     }
 }

@@ -1,11 +1,32 @@
 //! The crop tool: the step's input is shown whole with the crop rectangle
 //! over it, eight handles (corners and edges) to drag, the inside to move
-//! it, the area cut away dimmed and rule-of-thirds lines inside. Enter
-//! commits the rectangle to the step (as fractions of its input), Escape
-//! cancels (the app reads the keys, [`crate::app`]).
+//! it, the area cut away dimmed and rule-of-thirds lines inside. A bar
+//! above the image locks an aspect (the presets of the step's editor) and
+//! has Apply and Cancel (for touch); Enter and Escape do the same (the app
+//! reads the keys, [`crate::app`]).
 
 use egui::{Color32, Id, Pos2, Rect, Sense, Stroke, StrokeKind, Vec2};
 use lumen_kernels::spec::CropParams;
+
+use crate::ui::params::CROP_ASPECTS;
+
+/// The label of the tool bar's button that applies the crop.
+pub const APPLY_LABEL: &str = "Apply crop";
+/// The label of the tool bar's button that cancels the tool.
+pub const CANCEL_LABEL: &str = "Cancel crop";
+/// The label of the tool bar's button that unlocks the aspect.
+pub const FREE_LABEL: &str = "Free";
+
+/// What the tool bar asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ToolAction {
+    /// Nothing.
+    None,
+    /// Write the rectangle into the step.
+    Apply,
+    /// Leave the step as it was.
+    Cancel,
+}
 
 /// The smallest side of a crop, as a fraction of the input's.
 pub const MIN_SIDE: f32 = 0.01;
@@ -109,6 +130,52 @@ pub fn drag_rect(rect: [f32; 4], handle: Handle, delta: Vec2) -> [f32; 4] {
     [l, t, r - l, b - t]
 }
 
+/// `rect` made `aspect` wide (width / height in fractions of the input)
+/// after a drag of `handle`: a corner keeps the opposite corner and
+/// shrinks the side that is too long; an edge keeps its length and sets
+/// the other side about the rectangle's centre (moved inside if needed;
+/// shortened at the opposite edge if even the whole image is too small).
+pub fn fit_aspect(rect: [f32; 4], handle: Handle, aspect: f32) -> [f32; 4] {
+    if aspect <= 0.0 || !aspect.is_finite() || handle == Handle::Move {
+        return rect;
+    }
+    let [x, y, w, h] = rect;
+    let (r, b) = (x + w, y + h);
+    match handle {
+        Handle::Left | Handle::Right => {
+            let (mut w, mut h) = (w, w / aspect);
+            if h > 1.0 {
+                h = 1.0;
+                w = aspect;
+            }
+            let x = if handle == Handle::Left { r - w } else { x };
+            let top = (y + rect[3] / 2.0 - h / 2.0).clamp(0.0, 1.0 - h);
+            [x, top, w, h]
+        }
+        Handle::Top | Handle::Bottom => {
+            let (mut w, mut h) = (h * aspect, h);
+            if w > 1.0 {
+                w = 1.0;
+                h = 1.0 / aspect;
+            }
+            let y = if handle == Handle::Top { b - h } else { y };
+            let left = (x + rect[2] / 2.0 - w / 2.0).clamp(0.0, 1.0 - w);
+            [left, y, w, h]
+        }
+        _ => {
+            let (w, h) = if w / h > aspect {
+                (h * aspect, h)
+            } else {
+                (w, w / aspect)
+            };
+            let (ml, mt, _, _) = handle.edges();
+            let x = if ml { r - w } else { x };
+            let y = if mt { b - h } else { y };
+            [x, y, w, h]
+        }
+    }
+}
+
 /// A drag in progress: what it moves, the rectangle when it began and
 /// where the pointer was pressed.
 #[derive(Clone, Copy, Debug)]
@@ -125,6 +192,10 @@ pub struct CropTool {
     pub step: usize,
     /// `[left, top, width, height]`, fractions of the step's input.
     pub rect: [f32; 4],
+    /// The locked aspect, width / height in pixels; `None`: free.
+    pub aspect: Option<f32>,
+    /// The step's input size, pixels.
+    size: (u32, u32),
     drag: Option<Drag>,
 }
 
@@ -150,8 +221,34 @@ impl CropTool {
         Self {
             step,
             rect,
+            aspect: None,
+            size,
             drag: None,
         }
+    }
+
+    /// The locked aspect in fractions of the input (width / height).
+    fn aspect_frac(&self) -> Option<f32> {
+        let (w, h) = (self.size.0.max(1) as f32, self.size.1.max(1) as f32);
+        self.aspect.map(|a| a * h / w)
+    }
+
+    /// Locks the aspect (width / height in pixels; 0 or less: the input's
+    /// own) or frees it (`None`). A locked aspect reshapes the rectangle to
+    /// the largest of that shape inside it, about its centre.
+    pub fn set_aspect(&mut self, aspect: Option<f32>) {
+        let (w, h) = (self.size.0.max(1) as f32, self.size.1.max(1) as f32);
+        self.aspect = aspect.map(|a| if a > 0.0 { a } else { w / h });
+        let Some(af) = self.aspect_frac() else {
+            return;
+        };
+        let [x, y, cw, ch] = self.rect;
+        let (nw, nh) = if cw / ch > af {
+            (ch * af, ch)
+        } else {
+            (cw, cw / af)
+        };
+        self.rect = [x + (cw - nw) / 2.0, y + (ch - nh) / 2.0, nw, nh];
     }
 
     /// The parameters the step gets on commit.
@@ -169,13 +266,12 @@ impl CropTool {
         )
     }
 
-    /// Draws the rectangle over the input drawn in `image` and takes
-    /// drags of its handles and inside. Returns true when it moved.
-    pub fn ui(&mut self, ui: &egui::Ui, image: Rect) -> bool {
+    /// Draws the rectangle over the input drawn in `image`, takes drags of
+    /// its handles and inside, and draws the tool bar above the image.
+    pub fn ui(&mut self, ui: &egui::Ui, image: Rect) -> ToolAction {
         if image.width() <= 0.0 || image.height() <= 0.0 {
-            return false;
+            return ToolAction::None;
         }
-        let before = self.rect;
         let shown = self.screen_rect(image);
         let inside = ui.interact(shown, Id::unique("lumen-crop-move"), Sense::drag());
         self.follow(&inside, Handle::Move, image);
@@ -186,7 +282,40 @@ impl CropTool {
             self.follow(&response, handle, image);
         }
         self.paint(ui, image);
-        self.rect != before
+        self.tool_bar(ui, image)
+    }
+
+    /// The aspect presets, Apply and Cancel, above the image's top.
+    fn tool_bar(&mut self, ui: &egui::Ui, image: Rect) -> ToolAction {
+        let mut action = ToolAction::None;
+        let at = Pos2::new(image.min.x, (image.min.y - 30.0).max(ui.clip_rect().min.y));
+        egui::Area::new(Id::unique("lumen-crop-tool-bar"))
+            .fixed_pos(at)
+            .show(ui.ctx(), |ui| {
+                egui::Frame::popup(ui.style()).show(ui, |ui| {
+                    ui.horizontal(|ui| {
+                        if ui
+                            .selectable_label(self.aspect.is_none(), FREE_LABEL)
+                            .clicked()
+                        {
+                            self.set_aspect(None);
+                        }
+                        for (label, aspect) in CROP_ASPECTS {
+                            if ui.small_button(label).clicked() {
+                                self.set_aspect(Some(aspect));
+                            }
+                        }
+                        ui.separator();
+                        if ui.button(APPLY_LABEL).clicked() {
+                            action = ToolAction::Apply;
+                        }
+                        if ui.button(CANCEL_LABEL).clicked() {
+                            action = ToolAction::Cancel;
+                        }
+                    });
+                });
+            });
+        action
     }
 
     /// Applies a drag of `handle` reported by `response`.
@@ -207,7 +336,11 @@ impl CropTool {
                 && let Some(p) = response.interact_pointer_pos()
             {
                 let delta = (p - drag.origin) / image.size();
-                self.rect = drag_rect(drag.start, handle, delta);
+                let free = drag_rect(drag.start, handle, delta);
+                self.rect = match self.aspect_frac() {
+                    Some(af) => fit_aspect(free, handle, af),
+                    None => free,
+                };
             }
             if response.drag_stopped() {
                 self.drag = None;
@@ -283,6 +416,36 @@ mod tests {
         assert!(close(r, [0.0, 0.0, MIN_SIDE, 1.0]), "{r:?}");
         let r = drag_rect([0.2, 0.2, 0.5, 0.5], Handle::Move, Vec2::new(0.6, -0.9));
         assert!(close(r, [0.5, 0.0, 0.5, 0.5]), "{r:?}");
+    }
+
+    #[test]
+    fn a_locked_aspect_holds_through_corner_and_edge_drags() {
+        for handle in Handle::EIGHT {
+            for delta in [
+                Vec2::new(-0.3, -0.1),
+                Vec2::new(0.2, 0.4),
+                Vec2::new(-0.9, 0.9),
+            ] {
+                let free = drag_rect([0.1, 0.2, 0.6, 0.5], handle, delta);
+                let r = fit_aspect(free, handle, 1.5);
+                assert!(
+                    (r[2] / r[3] - 1.5).abs() < 1e-4,
+                    "{handle:?} {delta:?}: {r:?}"
+                );
+                assert!(r[0] >= -1e-6 && r[1] >= -1e-6, "{handle:?}: {r:?}");
+                assert!(
+                    r[0] + r[2] <= 1.0 + 1e-5 && r[1] + r[3] <= 1.0 + 1e-5,
+                    "{r:?}"
+                );
+            }
+        }
+        // A corner keeps the opposite corner.
+        let r = fit_aspect([0.0, 0.0, 0.8, 0.4], Handle::TopLeft, 1.0);
+        assert!(close(r, [0.4, 0.0, 0.4, 0.4]), "{r:?}");
+        let mut tool = CropTool::new(0, &CropParams::default(), (200, 100));
+        tool.set_aspect(Some(1.0));
+        assert!(close(tool.rect, [0.25, 0.0, 0.5, 1.0]), "{:?}", tool.rect);
+        assert_eq!(tool.params().pixels(200, 100), (50, 0, 100, 100));
     }
 
     #[test]
