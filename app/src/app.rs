@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
 
 use lumen_kernels::histogram::Histogram;
-use lumen_kernels::{FilterSpec, Recipe, RgbaImage};
+use lumen_kernels::{FilterSpec, Recipe, RenderStep, RgbaImage};
 
 use crate::autosave::{Autosaver, Orphan, SaveAction, SessionStore, SourceRef};
 use crate::dialogs::{DialogBackend, FileRequest, SystemDialogs};
@@ -24,6 +24,7 @@ use crate::ui::palette::Palette;
 use crate::ui::panels::{self, StepAction};
 use crate::ui::params::initial_spec;
 
+mod crop_tool;
 mod exporting;
 mod files;
 mod input;
@@ -117,6 +118,8 @@ pub struct LumenApp {
     show_help: bool,
     /// The `temperature_tint` step whose eyedropper is on.
     picking: Option<usize>,
+    /// The on-canvas crop tool, while it is on.
+    crop_tool: Option<crate::ui::tools::crop::CropTool>,
 }
 
 /// How the editor starts.
@@ -227,6 +230,7 @@ impl LumenApp {
             export_dialog_open: false,
             show_help: false,
             picking: None,
+            crop_tool: None,
         };
         if let Some(dir) = &options.data_dir {
             match SessionStore::open(dir, &app.tasks) {
@@ -403,7 +407,7 @@ impl LumenApp {
             self.spawn("histogram", task);
         }
         let Some(doc) = &self.doc else { return };
-        let chain: Vec<FilterSpec> = doc.recipe().enabled_specs().cloned().collect();
+        let chain: Vec<RenderStep> = doc.recipe().render_steps();
         let wanted: Vec<usize> = step_input_positions(doc)
             .into_iter()
             .zip(doc.steps())
@@ -424,7 +428,8 @@ impl LumenApp {
     pub fn step_input_histogram(&self, index: usize) -> Option<&Histogram> {
         let doc = self.doc.as_ref()?;
         let k = *step_input_positions(doc).get(index)?;
-        let chain: Vec<FilterSpec> = doc.recipe().enabled_specs().take(k).cloned().collect();
+        let mut chain: Vec<RenderStep> = doc.recipe().render_steps();
+        chain.truncate(k);
         self.histogram.input(&chain)
     }
 
@@ -468,6 +473,7 @@ impl LumenApp {
         }
         self.shortcuts(ctx);
         self.step_tool_logic(ctx);
+        self.crop_tool_logic(ctx);
         self.watch_autosave();
         if let Some(doc) = self.doc.as_mut() {
             if !ctx.input(|i| i.pointer.any_down()) {
@@ -483,7 +489,12 @@ impl LumenApp {
                     SaveAction::Nothing => {}
                 }
             }
-            self.renderer.request_recipe(doc.recipe());
+        }
+        if let Some(doc) = self.doc.as_ref() {
+            match self.crop_tool_recipe(doc.recipe()) {
+                Some(input) => self.renderer.request_recipe(&input),
+                None => self.renderer.request_recipe(doc.recipe()),
+            }
         }
         self.renderer.poll();
         self.request_histogram();
@@ -530,7 +541,7 @@ impl LumenApp {
                     .show(ui, |ui| panels::history_ui(ui, doc));
                 crate::ui::histogram::histogram_ui(ui, self.histogram.get());
                 ui.separator();
-                let chain: Vec<FilterSpec> = doc.recipe().enabled_specs().cloned().collect();
+                let chain: Vec<RenderStep> = doc.recipe().render_steps();
                 let inputs: Vec<Option<&Histogram>> = step_input_positions(doc)
                     .into_iter()
                     .map(|k| self.histogram.input(&chain[..k]))
@@ -561,6 +572,7 @@ impl LumenApp {
             hold_before: self.show_before,
         };
         self.canvas.ui(ui, view);
+        self.crop_tool_ui(ui);
     }
 }
 

@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use lumen_kernels::histogram::Histogram;
-use lumen_kernels::{FilterSpec, RgbaImage};
+use lumen_kernels::{RenderStep, RgbaImage};
 
 use crate::render::{Displayed, Quality, StepInput};
 use crate::tasks::TaskResult;
@@ -22,7 +22,7 @@ pub enum HistogramKey {
     /// The displayed result of this render generation.
     Displayed(u64),
     /// The image after these (enabled) steps, at this quality.
-    StepInput(Vec<FilterSpec>, Quality),
+    StepInput(Vec<RenderStep>, Quality),
 }
 
 /// The most pixels the histogram reads; larger images are sampled every
@@ -50,10 +50,21 @@ fn sampled_rows(image: &RgbaImage) -> impl Iterator<Item = &[u8]> {
 /// The histogram of `image` after the point steps `pending` (run as the
 /// renderer runs them, fused): they are applied to the sampled rows only,
 /// which gives the same counts as applying them first, as each output row
-/// of a point step depends on its own row alone.
-pub fn histogram_after(image: &RgbaImage, pending: &[FilterSpec]) -> Histogram {
+/// of a point step depends on its own row alone. (The renderer never
+/// passes a masked step, which is never fused; one would be applied to the
+/// whole image, as its mask depends on where each row lies.)
+pub fn histogram_after(image: &RgbaImage, pending: &[RenderStep]) -> Histogram {
     if pending.is_empty() {
         return histogram_of(image);
+    }
+    if pending.iter().any(|s| s.mask.is_some()) {
+        return match lumen_kernels::registry::apply_chain(pending, image) {
+            Ok(img) => histogram_of(&img),
+            Err(e) => {
+                log::warn!("histogram of a step input: {e}");
+                histogram_of(image)
+            }
+        };
     }
     let rows: Vec<u8> = sampled_rows(image).flatten().copied().collect();
     let height = (rows.len() / image.stride().max(1)) as u32;
@@ -76,15 +87,15 @@ pub struct HistogramJob {
     /// The generation being computed.
     pending: Option<u64>,
     /// Histograms of step inputs, newest last.
-    inputs: Vec<(Vec<FilterSpec>, Quality, Histogram)>,
+    inputs: Vec<(Vec<RenderStep>, Quality, Histogram)>,
     /// Step inputs being counted.
-    inputs_pending: Vec<(Vec<FilterSpec>, Quality)>,
+    inputs_pending: Vec<(Vec<RenderStep>, Quality)>,
 }
 
 fn task(
     key: HistogramKey,
     image: Arc<RgbaImage>,
-    pending: Vec<FilterSpec>,
+    pending: Vec<RenderStep>,
 ) -> impl FnOnce() -> TaskResult + use<> {
     move || TaskResult::Histogram {
         key,
@@ -117,7 +128,7 @@ impl HistogramJob {
 
     /// The histogram of the image after `chain` (the input of the step
     /// that follows it), if counted.
-    pub fn input(&self, chain: &[FilterSpec]) -> Option<&Histogram> {
+    pub fn input(&self, chain: &[RenderStep]) -> Option<&Histogram> {
         self.inputs
             .iter()
             .rev()
@@ -131,7 +142,7 @@ impl HistogramJob {
     /// `input.pending` first).
     pub fn start_input(
         &mut self,
-        chain: &[FilterSpec],
+        chain: &[RenderStep],
         input: StepInput,
     ) -> Option<impl FnOnce() -> TaskResult + use<>> {
         let StepInput {
@@ -188,6 +199,7 @@ impl HistogramJob {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use lumen_kernels::FilterSpec;
 
     #[test]
     fn pending_steps_count_as_if_applied_first() {
@@ -195,20 +207,28 @@ mod tests {
         let (w, h) = (2048_u32, 2100_u32);
         let px = (0..w * h * 4).map(|i| (i * 31 % 251) as u8).collect();
         let img = RgbaImage::from_pixels(w, h, px).unwrap();
-        let pending = vec![
-            FilterSpec::from_name("invert").unwrap(),
-            FilterSpec::from_name("exposure").unwrap(),
-            FilterSpec::from_name("hsl").unwrap(),
-        ];
+        let mut pending: Vec<RenderStep> = ["invert", "exposure", "hsl"]
+            .into_iter()
+            .map(|name| RenderStep::from(FilterSpec::from_name(name).unwrap()))
+            .collect();
         let applied = lumen_kernels::registry::apply_chain(&pending, &img).unwrap();
         assert_eq!(histogram_after(&img, &pending), histogram_of(&applied));
         assert_ne!(histogram_after(&img, &pending), histogram_of(&img));
+        // A masked step depends on where each row lies: it is applied to
+        // the whole image, not to the sampled rows.
+        let mask = serde_json::from_value(serde_json::json!({"shapes": [
+            {"kind": "linear", "from": [0.0, 0.2], "to": [0.0, 0.8]}
+        ]}))
+        .unwrap();
+        pending[0] = RenderStep::masked(FilterSpec::from_name("invert").unwrap(), mask);
+        let applied = lumen_kernels::registry::apply_chain(&pending, &img).unwrap();
+        assert_eq!(histogram_after(&img, &pending), histogram_of(&applied));
     }
 
     #[test]
     fn a_full_count_is_never_replaced_by_a_preview() {
         let mut job = HistogramJob::default();
-        let chain = vec![FilterSpec::from_name("invert").unwrap()];
+        let chain = vec![RenderStep::from(FilterSpec::from_name("invert").unwrap())];
         let img = Arc::new(RgbaImage::new(2, 2).unwrap());
         let input = |quality| StepInput {
             image: img.clone(),

@@ -7,12 +7,13 @@
 //! render starts only once the proxy is current, so it never delays the
 //! preview, and it is cancelled as soon as the recipe changes again. Each
 //! tier caches the image after every step, so changing step k re-renders
-//! from k. Results of stale jobs are dropped by id.
+//! from k. Results of stale jobs are dropped by id. Masks are fractions of
+//! the image, so the proxy renders them unscaled.
 
 use std::sync::Arc;
 
 use lumen_kernels::spec::{ResizeMethod, ResizeParams};
-use lumen_kernels::{FilterSpec, RgbaImage};
+use lumen_kernels::{FilterSpec, RenderStep, RgbaImage};
 use lumen_worker::{Executor, Job, JobEvent, JobId};
 
 /// The longest side of the proxy source, in pixels.
@@ -23,7 +24,7 @@ pub const DEFAULT_CACHE_BUDGET_BYTES: usize = 1 << 30;
 
 #[derive(Clone)]
 struct CacheEntry {
-    spec: FilterSpec,
+    spec: RenderStep,
     image: Option<Arc<RgbaImage>>,
 }
 
@@ -32,7 +33,7 @@ struct InFlight {
     /// Number of cached steps the job starts after.
     prefix: usize,
     /// The whole chain the job renders towards.
-    chain: Vec<FilterSpec>,
+    chain: Vec<RenderStep>,
 }
 
 #[derive(Default)]
@@ -45,19 +46,22 @@ struct Tier {
 }
 
 impl Tier {
-    fn chain_for(&self, wanted: &[FilterSpec]) -> Vec<FilterSpec> {
+    fn chain_for(&self, wanted: &[RenderStep]) -> Vec<RenderStep> {
         if self.scale == 1.0 {
             wanted.to_vec()
         } else {
             wanted
                 .iter()
-                .map(|s| s.scaled_for_proxy(self.scale))
+                .map(|s| RenderStep {
+                    spec: s.spec.scaled_for_proxy(self.scale),
+                    mask: s.mask.clone(),
+                })
                 .collect()
         }
     }
 
     /// How many leading steps of `chain` the cache holds an image for.
-    fn usable_prefix(&self, chain: &[FilterSpec]) -> usize {
+    fn usable_prefix(&self, chain: &[RenderStep]) -> usize {
         let matching = self
             .cache
             .iter()
@@ -76,9 +80,9 @@ impl Tier {
     /// caches no image inside it).
     fn input_of(
         &self,
-        chain: &[FilterSpec],
+        chain: &[RenderStep],
         index: usize,
-    ) -> Option<(Arc<RgbaImage>, Vec<FilterSpec>)> {
+    ) -> Option<(Arc<RgbaImage>, Vec<RenderStep>)> {
         let matching = self
             .cache
             .iter()
@@ -104,7 +108,7 @@ impl Tier {
         }
     }
 
-    fn result(&self, chain: &[FilterSpec]) -> Option<Arc<RgbaImage>> {
+    fn result(&self, chain: &[RenderStep]) -> Option<Arc<RgbaImage>> {
         let source = self.source.as_ref()?;
         if chain.is_empty() {
             return Some(source.clone());
@@ -117,9 +121,10 @@ impl Tier {
     }
 }
 
-/// Whether `spec` is a per-pixel step that fuses with its neighbours.
-fn is_point_step(spec: &FilterSpec) -> bool {
-    spec.prepare(1, 1).is_ok_and(|p| p.fusable())
+/// Whether `step` is a per-pixel step that fuses with its neighbours (a
+/// masked step never does).
+fn is_point_step(step: &RenderStep) -> bool {
+    step.prepare(1, 1).is_ok_and(|p| p.fusable())
 }
 
 /// The image entering a step, for its histogram.
@@ -131,7 +136,7 @@ pub struct StepInput {
     pub quality: Quality,
     /// Point steps to apply to `image` to get the step's input (empty when
     /// `image` is the input); the steps of a fused run before this one.
-    pub pending: Vec<FilterSpec>,
+    pub pending: Vec<RenderStep>,
 }
 
 /// Which tier an image on screen came from.
@@ -162,7 +167,7 @@ pub struct Renderer {
     full: Tier,
     proxy: Tier,
     proxy_source_job: Option<JobId>,
-    wanted: Vec<FilterSpec>,
+    wanted: Vec<RenderStep>,
     /// The place in the recipe of each wanted step (disabled steps count),
     /// for messages; empty when the chain was given without a recipe.
     numbers: Vec<usize>,
@@ -238,12 +243,13 @@ impl Renderer {
             self.executor.submit(Job {
                 id,
                 input: source,
-                steps: vec![FilterSpec::Resize(ResizeParams {
+                steps: vec![RenderStep::from(FilterSpec::Resize(ResizeParams {
                     width: pw,
                     height: ph,
                     method: ResizeMethod::Bilinear,
                     linear_light: false,
-                })],
+                    ..Default::default()
+                }))],
             });
             self.proxy_source_job = Some(id);
             self.proxy.scale = pw as f32 / w as f32;
@@ -251,26 +257,28 @@ impl Renderer {
         self.refresh_shown();
     }
 
-    /// Asks for the result of `chain` (the enabled steps, in order). The
-    /// newest request wins: an outdated full-resolution job is cancelled.
-    pub fn request(&mut self, chain: Vec<FilterSpec>) {
+    /// Asks for the result of `chain` (the enabled steps with their masks,
+    /// in order). The newest request wins: an outdated full-resolution job
+    /// is cancelled.
+    pub fn request<S: Into<RenderStep>>(&mut self, chain: impl IntoIterator<Item = S>) {
+        let chain: Vec<RenderStep> = chain.into_iter().map(Into::into).collect();
         self.request_numbered(chain, Vec::new());
     }
 
-    /// Asks for the result of a recipe's enabled steps; messages name each
-    /// step by its place in the recipe.
+    /// Asks for the result of a recipe's enabled steps (with their masks);
+    /// messages name each step by its place in the recipe.
     pub fn request_recipe(&mut self, recipe: &lumen_kernels::Recipe) {
         let (numbers, chain) = recipe
             .steps
             .iter()
             .enumerate()
             .filter(|(_, s)| s.enabled)
-            .map(|(i, s)| (i, s.spec.clone()))
+            .map(|(i, s)| (i, s.render_step()))
             .unzip();
         self.request_numbered(chain, numbers);
     }
 
-    fn request_numbered(&mut self, chain: Vec<FilterSpec>, numbers: Vec<usize>) {
+    fn request_numbered(&mut self, chain: Vec<RenderStep>, numbers: Vec<usize>) {
         self.numbers = numbers;
         if chain == self.wanted {
             return;
@@ -278,10 +286,11 @@ impl Renderer {
         self.wanted = chain;
         self.cancelled = false;
         self.error = self.full.source.as_ref().and_then(|src| {
+            let specs: Vec<FilterSpec> = self.wanted.iter().map(|s| s.spec.clone()).collect();
             crate::governor::check_chain(
                 src.width(),
                 src.height(),
-                &self.wanted,
+                &specs,
                 &self.numbers,
                 self.memory_budget,
             )
@@ -313,7 +322,7 @@ impl Renderer {
         self.progress = None;
     }
 
-    fn submit(executor: &mut dyn Executor, tier: &mut Tier, wanted: &[FilterSpec]) {
+    fn submit(executor: &mut dyn Executor, tier: &mut Tier, wanted: &[RenderStep]) {
         let Some(source) = tier.source.clone() else {
             return;
         };

@@ -191,6 +191,7 @@ pub fn decode_downscaled(big: TooBig) -> TaskResult {
         height: fit.1,
         method: ResizeMethod::Box,
         linear_light: false,
+        ..Default::default()
     });
     let result = crate::io::decode_photo(&bytes, &name)
         .map_err(|e| e.to_string())

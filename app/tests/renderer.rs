@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 
 use lumen_app::render::{Quality, Renderer};
 use lumen_kernels::spec::{GammaParams, GaussianBlurParams, ResizeParams};
-use lumen_kernels::{FilterSpec, RgbaImage};
+use lumen_kernels::{FilterSpec, RenderStep, RgbaImage};
 use lumen_worker::{Executor, Job, JobError, JobEvent, JobId, JobOutput};
 
 /// What the renderer asked of the executor, and the events the test lets
@@ -85,11 +85,12 @@ fn invert() -> FilterSpec {
 }
 
 /// Every step of `steps` applied to `input` in turn, each image kept.
-fn run(input: &RgbaImage, steps: &[FilterSpec]) -> Vec<Arc<RgbaImage>> {
+fn run<S: Clone + Into<RenderStep>>(input: &RgbaImage, steps: &[S]) -> Vec<Arc<RgbaImage>> {
     let mut out: Vec<Arc<RgbaImage>> = Vec::new();
     for spec in steps {
         let from = out.last().map_or(input, |img| img.as_ref());
-        out.push(Arc::new(spec.apply(from).unwrap()));
+        let step: RenderStep = spec.clone().into();
+        out.push(Arc::new(step.apply(from).unwrap()));
     }
     out
 }
@@ -191,6 +192,7 @@ fn a_large_image_shows_the_proxy_first_and_renders_full_size_after_it() {
             height: 640,
             method: lumen_kernels::spec::ResizeMethod::Bilinear,
             linear_light: false,
+            ..Default::default()
         })]
     );
     finish(&mut r, &script, &scale_job);
@@ -271,6 +273,52 @@ fn a_failed_job_is_reported_and_the_renderer_stops_waiting() {
     let job = take_submitted(&script).pop().unwrap();
     finish(&mut r, &script, &job);
     assert!(r.full_result().is_some());
+}
+
+#[test]
+fn masks_reach_both_tiers_unscaled_and_a_mask_change_rerenders_from_its_step() {
+    let (mut r, script) = renderer();
+    let src = picture(2000, 1000);
+    r.set_source(Arc::clone(&src));
+    let scale_job = take_submitted(&script).pop().unwrap();
+    finish(&mut r, &script, &scale_job);
+
+    let mask: lumen_kernels::Mask = serde_json::from_str(
+        r#"{"shapes": [{"kind": "radial", "center": [0.3, 0.4], "radius": [0.2, 0.3], "feather": 0.5},
+            {"kind": "brush", "strokes": [{"points": [[0.1, 0.1], [0.8, 0.9]], "radius": 0.05}]}]}"#,
+    )
+    .unwrap();
+    let masked = RenderStep::masked(blur(10.0), mask.clone());
+    r.request(vec![RenderStep::from(gamma(1.5)), masked.clone()]);
+    let proxy = take_submitted(&script).pop().unwrap();
+    assert_eq!(proxy.steps[1].spec, blur(10.0).scaled_for_proxy(0.64));
+    assert_eq!(
+        proxy.steps[1].mask.as_deref(),
+        Some(&mask),
+        "masks are fractions: the preview uses them as they are"
+    );
+    let proxy_images = finish(&mut r, &script, &proxy);
+    let full = take_submitted(&script).pop().unwrap();
+    assert_eq!(
+        full.steps,
+        vec![RenderStep::from(gamma(1.5)), masked.clone()]
+    );
+    let images = finish(&mut r, &script, &full);
+    assert_eq!(r.full_result().unwrap(), images[1]);
+
+    // Changing only the mask re-renders only that step, from the cache;
+    // the preview first.
+    let mut moved = mask;
+    if let lumen_kernels::mask::Shape::Radial(radial) = &mut moved.shapes[0] {
+        radial.center = [0.6, 0.4];
+    }
+    let remasked = RenderStep::masked(blur(10.0), moved);
+    r.request(vec![RenderStep::from(gamma(1.5)), remasked.clone()]);
+    let jobs = take_submitted(&script);
+    assert_eq!(jobs.len(), 1);
+    assert_eq!(jobs[0].steps.len(), 1);
+    assert_eq!(jobs[0].steps[0].mask, remasked.mask);
+    assert!(Arc::ptr_eq(&jobs[0].input, &proxy_images[0]));
 }
 
 /// A failure names the step by its place in the recipe: not by its place

@@ -1,15 +1,16 @@
 //! Fuzzes the recipe format and every filter behind it: any text that
 //! `Recipe::from_json` accepts must write back to an equal recipe, and
 //! applying it to a tiny image must give an image or an error, never a
-//! panic. Each step is also rendered in bands of a few rows, each from only
-//! the source rows `FilterSpec::source_rows` names (as the web workers do),
-//! and must match the whole-image result bit for bit.
+//! panic. Each step (with its mask, if any) is also rendered in bands of a
+//! few rows, each from only the source rows `RenderStep::source_rows` names
+//! (as the web workers do), and must match the whole-image result bit for
+//! bit.
 
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use lumen_kernels::image::CHANNELS;
-use lumen_kernels::{FilterSpec, KernelError, Recipe, RgbaImage, SourceBand};
+use lumen_kernels::{KernelError, Recipe, RenderStep, RgbaImage, SourceBand};
 
 /// Intermediate images above this many pixels are not rendered (the
 /// filters' cost, not their correctness, would dominate).
@@ -30,10 +31,11 @@ fn image(w: u32, h: u32) -> RgbaImage {
 
 /// Renders `spec` in bands of `rows` output rows, each from a copy of just
 /// the source rows it needs.
-fn banded(spec: &FilterSpec, src: &RgbaImage, rows: u32) -> Result<RgbaImage, KernelError> {
+fn banded(spec: &RenderStep, src: &RgbaImage, rows: u32) -> Result<RgbaImage, KernelError> {
     let (sw, sh) = (src.width(), src.height());
     let (w, h) = spec.output_size(sw, sh)?;
     let mut out = RgbaImage::new(w, h)?;
+    let step = spec.prepare(sw, sh)?;
     let (in_stride, out_stride) = (sw as usize * CHANNELS, w as usize * CHANNELS);
     let mut a = 0;
     while a < h {
@@ -47,7 +49,7 @@ fn banded(spec: &FilterSpec, src: &RgbaImage, rows: u32) -> Result<RgbaImage, Ke
             src.pixels()[need.start as usize * in_stride..need.end as usize * in_stride].to_vec();
         let band = SourceBand::new(sw, sh, need.start, &copy)?;
         let dst = &mut out.pixels_mut()[a as usize * out_stride..b as usize * out_stride];
-        spec.render_rows(&band, a..b, dst)?;
+        step.render_rows(&band, a..b, dst)?;
         a = b;
     }
     Ok(out)
@@ -66,7 +68,7 @@ fuzz_target!(|data: &[u8]| {
     let (w, h) = if data.len() % 2 == 0 { (7, 5) } else { (1, 3) };
     let rows = (data.len() % 4) as u32 + 1;
     let mut img = image(w, h);
-    for spec in recipe.enabled_specs() {
+    for spec in &recipe.render_steps() {
         match spec.output_size(img.width(), img.height()) {
             Ok((ow, oh)) if u64::from(ow) * u64::from(oh) > MAX_WORK_PX => return,
             _ => {}

@@ -9,13 +9,18 @@
 //! is read strictly ([`json`]): a key given twice is an error, a UTF-8 byte
 //! order mark is skipped, `"lumen_recipe"` must be a whole number from 1 to
 //! [`RECIPE_VERSION`], and `"params"` must be an object of named
-//! parameters (not a list of values by position).
+//! parameters (not a list of values by position). A step may carry a
+//! `mask` ([`crate::mask`]); absent means the whole image, and it is
+//! omitted when writing. A mask on a geometry step is an error naming the
+//! step.
 
 use serde::{Deserialize, Serialize};
 
 pub mod json;
 
 use crate::error::{KernelError, Result};
+use crate::mask::Mask;
+use crate::render_step::RenderStep;
 use crate::spec::{FILTER_NAMES, FilterSpec};
 
 /// The recipe format version this build writes and the newest it reads.
@@ -28,14 +33,25 @@ pub struct Step {
     pub spec: FilterSpec,
     /// Disabled steps are kept in the recipe but skipped when rendering.
     pub enabled: bool,
+    /// Where the step applies; `None`: the whole image.
+    pub mask: Option<Mask>,
 }
 
 impl Step {
-    /// An enabled step.
+    /// An enabled step without a mask.
     pub fn new(spec: FilterSpec) -> Self {
         Self {
             spec,
             enabled: true,
+            mask: None,
+        }
+    }
+
+    /// What an executor renders for this step.
+    pub fn render_step(&self) -> RenderStep {
+        match &self.mask {
+            Some(mask) => RenderStep::masked(self.spec.clone(), mask.clone()),
+            None => RenderStep::from(self.spec.clone()),
         }
     }
 }
@@ -55,6 +71,8 @@ struct RawStep {
     enabled: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     params: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    mask: Option<serde_json::Value>,
 }
 
 fn default_true() -> bool {
@@ -82,10 +100,23 @@ impl Step {
         let spec: FilterSpec =
             serde_json::from_value(tagged).map_err(|e| at(format!("{}: {e}", raw.filter)))?;
         spec.validate().map_err(|e| at(e.to_string()))?;
-        Ok(Self {
+        let mask = match raw.mask {
+            None => None,
+            Some(value) => {
+                let mask: Mask = serde_json::from_value(value)
+                    .map_err(|e| at(format!("{}: mask: {e}", raw.filter)))?;
+                Some(mask)
+            }
+        };
+        let step = Self {
             spec,
             enabled: raw.enabled,
-        })
+            mask,
+        };
+        step.render_step()
+            .validate()
+            .map_err(|e| at(e.to_string()))?;
+        Ok(step)
     }
 
     fn to_raw(&self) -> RawStep {
@@ -95,6 +126,10 @@ impl Step {
             filter: self.spec.name().to_owned(),
             enabled: self.enabled,
             params,
+            mask: self
+                .mask
+                .as_ref()
+                .and_then(|m| serde_json::to_value(m).ok()),
         }
     }
 }
@@ -184,17 +219,27 @@ impl Recipe {
         serde_json::to_string_pretty(&raw).unwrap_or_default()
     }
 
-    /// The enabled steps' filters, in order.
+    /// The enabled steps' filters, in order (without their masks).
     pub fn enabled_specs(&self) -> impl Iterator<Item = &FilterSpec> {
         self.steps.iter().filter(|s| s.enabled).map(|s| &s.spec)
     }
 
+    /// The enabled steps as executors render them (filters with their
+    /// masks), in order.
+    pub fn render_steps(&self) -> Vec<RenderStep> {
+        self.steps
+            .iter()
+            .filter(|s| s.enabled)
+            .map(Step::render_step)
+            .collect()
+    }
+
     /// Applies the enabled steps one after another on the calling thread,
-    /// runs of point steps fused into one pass that rounds once
-    /// ([`crate::registry::apply_chain`]). The executors in `lumen_worker`
-    /// do the same work in parallel and give bit-identical results.
+    /// runs of unmasked point steps fused into one pass that rounds once
+    /// ([`crate::registry::apply_chain`]; a masked step is rendered on its
+    /// own). The executors in `lumen_worker` do the same work in parallel
+    /// and give bit-identical results.
     pub fn apply(&self, src: &crate::RgbaImage) -> Result<crate::RgbaImage> {
-        let specs: Vec<FilterSpec> = self.enabled_specs().cloned().collect();
-        crate::registry::apply_chain(&specs, src)
+        crate::registry::apply_chain(&self.render_steps(), src)
     }
 }

@@ -39,6 +39,7 @@ fn resize_light(width: u32, height: u32, method: ResizeMethod, linear_light: boo
         height,
         method,
         linear_light,
+        ..Default::default()
     })
 }
 
@@ -58,6 +59,7 @@ fn crop_at(w: u32, h: u32, cx: f64, cy: f64, width: u32, height: u32) -> FilterS
         y: (cy * f64::from(h)) as u32,
         width,
         height,
+        ..Default::default()
     })
 }
 
@@ -136,7 +138,7 @@ proptest! {
             return Ok(());
         }
         let want = reference::geometry::resize_premultiplied(
-            &ResizeParams { width: ow, height: oh, method, linear_light: false },
+            &ResizeParams { width: ow, height: oh, method, linear_light: false, ..Default::default() },
             &img,
         );
         for (g, v) in got.pixels().chunks_exact(CHANNELS).zip(&want) {

@@ -182,7 +182,7 @@ proptest! {
         let grown = canvas(gw, gh, anchor, fill).apply(&img).unwrap();
         let (ax, ay) = anchor.thirds();
         let at = |third: u8, extra: u32| match third { 0 => 0, 1 => extra / 2, _ => extra };
-        let back = FilterSpec::Crop(CropParams { x: at(ax, cw), y: at(ay, ch), width: w, height: h })
+        let back = FilterSpec::Crop(CropParams { x: at(ax, cw), y: at(ay, ch), width: w, height: h, ..Default::default() })
             .apply(&grown)
             .unwrap();
         prop_assert_eq!(&back, &img);

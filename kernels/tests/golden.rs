@@ -66,6 +66,10 @@ fn cases() -> Vec<(String, FilterSpec)> {
                 "crop" => Some(serde_json::json!({ "x": 5, "y": 3, "width": 30, "height": 20 })),
                 "resize" => Some(serde_json::json!({ "width": 30, "height": 19 })),
                 "canvas_size" => Some(serde_json::json!({ "width": 56, "height": 30 })),
+                // No spots (the default) heals nothing: one chosen, one automatic.
+                "heal" => Some(serde_json::json!({ "spots": [
+                    { "target": [0.3, 0.5], "source": [0.7, 0.4], "radius": 0.15 },
+                    { "target": [0.8, 0.8], "radius": 0.1 } ] })),
                 // Defaults that are the identity (a missing parameter must
                 // not change a recipe's meaning), so the golden uses values.
                 "brightness_contrast" => {

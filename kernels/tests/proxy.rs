@@ -42,6 +42,7 @@ fn resized(img: &RgbaImage, w: u32, h: u32) -> RgbaImage {
         height: h,
         method: ResizeMethod::Box,
         linear_light: false,
+        ..Default::default()
     })
     .apply(img)
     .unwrap()
@@ -88,12 +89,14 @@ fn size_dependent() -> Vec<FilterSpec> {
             y: 30,
             width: 120,
             height: 100,
+            ..Default::default()
         }),
         FilterSpec::Resize(ResizeParams {
             width: 200,
             height: 90,
             method: ResizeMethod::Bilinear,
             linear_light: false,
+            ..Default::default()
         }),
     ]
 }

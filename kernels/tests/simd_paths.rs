@@ -86,6 +86,7 @@ fn specs(w: u32, h: u32) -> Vec<FilterSpec> {
                     height,
                     method,
                     linear_light,
+                    ..Default::default()
                 }));
             }
         }

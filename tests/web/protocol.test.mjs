@@ -179,13 +179,21 @@ test('every filter gives the same pixels in Chromium as natively', async () => {
     const out = [];
     let id = 0;
     for (const c of cases) {
-      const src = lumen.image(61, 47);
-      const res = await lumen.call(port, lumen.job(++id, c.case.filter, c.case.params, src, 61, 47, c.height), [src.buffer]);
-      out.push(res.error ?? lumen.fnv1a(res.output.dst));
+      // A mask travels as an object or as its JSON text (what the pool
+      // sends); both must give the native pixels.
+      const forms = c.case.mask ? [c.case.mask, JSON.stringify(c.case.mask)] : [undefined];
+      for (const mask of forms) {
+        const src = lumen.image(61, 47);
+        const msg = lumen.job(++id, c.case.filter, c.case.params, src, 61, 47, c.height);
+        if (mask !== undefined) msg.args.mask = mask;
+        const res = await lumen.call(port, msg, [src.buffer]);
+        out.push(res.error ?? lumen.fnv1a(res.output.dst));
+      }
     }
     return out;
   }, expected);
-  assert.deepEqual(got, expected.map((c) => c.hash));
+  assert.deepEqual(got, expected.flatMap((c) => (c.case.mask ? [c.hash, c.hash] : [c.hash])));
+  assert.ok(expected.filter((c) => c.case.mask).length >= 4, 'masked cases are compared too');
 });
 
 test('malformed messages each get an {id, error} response, and the worker goes on serving', async () => {
@@ -246,6 +254,11 @@ test('malformed messages each get an {id, error} response, and the worker goes o
       ['resize to 65536x65536', withArgs(45, { params: { width: 65536, height: 65536 } }, 'resize'), /width/],
       ['quarter_turns 7', withArgs(46, { params: { quarter_turns: 7 } }, 'rotate'), /quarter_turns/],
       ['hue NaN', withArgs(47, { params: { hue_deg: NaN } }, 'hsl'), /hue_deg/],
+      ['a mask with an unknown field', withArgs(48, { mask: { shapes: [], opacity: 1 } }), /mask.*opacity/],
+      ['a mask on a geometry step', withArgs(49, { mask: { shapes: [] } }, 'flip'), /flip.*mask.*geometry/],
+      ['a mask that is a number', withArgs(50, { mask: 7 }), /mask must be an object or JSON text/],
+      ['a mask that is not JSON', withArgs(51, { mask: '{shapes' }), /mask:/],
+      ['a radial mask with feather 2', withArgs(52, { mask: { shapes: [{ kind: 'radial', center: [0.5, 0.5], radius: [0.2, 0.2], feather: 2 }] } }), /shape 1 \(radial\).*feather/],
     ];
     const out = [];
     let next = 1000;
@@ -274,5 +287,5 @@ test('malformed messages each get an {id, error} response, and the worker goes o
     assert.equal(r.hasOutput, false, `${r.label}: no output with an error`);
     assert.equal(r.afterOk, true, `${r.label}: the next valid job still works`);
   }
-  assert.equal(results.length, 43);
+  assert.equal(results.length, 48);
 });

@@ -73,6 +73,7 @@ fn point_and_geometry_cases() -> Vec<(&'static str, FilterSpec)> {
             height: HEIGHT / 2,
             method,
             linear_light: false,
+            ..Default::default()
         })
     };
     vec![
@@ -138,6 +139,7 @@ fn point_and_geometry_cases() -> Vec<(&'static str, FilterSpec)> {
                 y: HEIGHT / 4,
                 width: WIDTH / 2,
                 height: HEIGHT / 2,
+                ..Default::default()
             }),
         ),
         ("resize_half_bilinear", resize(ResizeMethod::Bilinear)),

@@ -1,11 +1,12 @@
-//! Prints, as JSON, the FNV-1a hash of every filter case in a cases file
-//! (`tests/web/parity_cases.json`) applied to the shared test image, so the
+//! Prints, as JSON, the FNV-1a hash of every filter case (a step, with or
+//! without a mask) in a cases file (`tests/web/parity_cases.json`)
+//! applied to the shared test image, so the
 //! browser tests can check that web workers produce the same pixels as
 //! native code.
 //!
 //! Usage: `cargo run -p lumen_worker --example parity_hashes -- CASES.json WIDTH HEIGHT`
 
-use lumen_kernels::{FilterSpec, RgbaImage};
+use lumen_kernels::{RenderStep, RgbaImage};
 
 /// The test image both sides generate: xorshift32 from seed 0x9E3779B9,
 /// one byte (the low 8 bits) per step.
@@ -40,9 +41,9 @@ fn run() -> Result<String, String> {
     let img = test_image(w, h)?;
     let mut out = Vec::new();
     for case in cases {
-        let spec: FilterSpec =
+        let step: RenderStep =
             serde_json::from_value(case.clone()).map_err(|e| format!("{case}: {e}"))?;
-        let result = spec.apply(&img).map_err(|e| format!("{case}: {e}"))?;
+        let result = step.apply(&img).map_err(|e| format!("{case}: {e}"))?;
         out.push(serde_json::json!({
             "case": case,
             "width": result.width(),

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use lumen_kernels::{FilterSpec, RgbaImage};
+use lumen_kernels::{RenderStep, RgbaImage};
 
 /// Identifies one job. Ids from [`JobId::next`] grow monotonically over the
 /// whole process, so a later job always has a larger id.
@@ -34,17 +34,22 @@ pub struct Job {
     pub id: JobId,
     /// The source image (shared, never copied by native executors).
     pub input: Arc<RgbaImage>,
-    /// The filters, first to last. An empty list gives an empty result.
-    pub steps: Vec<FilterSpec>,
+    /// The steps (filters with their optional masks), first to last. An
+    /// empty list gives an empty result.
+    pub steps: Vec<RenderStep>,
 }
 
 impl Job {
-    /// A job with a fresh [`JobId::next`] id.
-    pub fn new(input: Arc<RgbaImage>, steps: Vec<FilterSpec>) -> Self {
+    /// A job with a fresh [`JobId::next`] id; `steps` are
+    /// [`RenderStep`]s or bare filters.
+    pub fn new<S: Into<RenderStep>>(
+        input: Arc<RgbaImage>,
+        steps: impl IntoIterator<Item = S>,
+    ) -> Self {
         Self {
             id: JobId::next(),
             input,
-            steps,
+            steps: steps.into_iter().map(Into::into).collect(),
         }
     }
 }

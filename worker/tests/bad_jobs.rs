@@ -151,6 +151,7 @@ fn bad_neighbour_and_geometry_specs() -> Vec<(FilterSpec, &'static str)> {
                 height: 10,
                 method: ResizeMethod::Lanczos3,
                 linear_light: false,
+                ..Default::default()
             }),
             "width",
         ),
@@ -160,6 +161,7 @@ fn bad_neighbour_and_geometry_specs() -> Vec<(FilterSpec, &'static str)> {
                 height: u32::MAX,
                 method: ResizeMethod::Nearest,
                 linear_light: false,
+                ..Default::default()
             }),
             "width",
         ),
@@ -169,6 +171,7 @@ fn bad_neighbour_and_geometry_specs() -> Vec<(FilterSpec, &'static str)> {
                 height: 65_536,
                 method: ResizeMethod::Bilinear,
                 linear_light: false,
+                ..Default::default()
             }),
             "width",
         ),

@@ -73,6 +73,7 @@ fn pipeline() -> Vec<FilterSpec> {
             height: 41,
             method: ResizeMethod::Bilinear,
             linear_light: false,
+            ..Default::default()
         }),
     ]
 }
@@ -127,6 +128,59 @@ fn job_completes_like_the_recipe() {
     // The waker was called for every event queued.
     assert!(wakes.load(Ordering::SeqCst) >= events.len());
     assert!(ex.drain().is_empty());
+}
+
+/// A masked point step between unmasked point steps is its own render
+/// unit: the executor's images (every step has one: nothing fused across
+/// the mask) are each step applied in turn, and the last is
+/// `Recipe::apply`. Fusing the masked step with its neighbours would drop
+/// its blend and change the result.
+#[test]
+fn a_masked_point_step_between_point_steps_renders_like_the_recipe() {
+    let (waker, _) = counting_waker();
+    let mut ex = NativeExecutor::new(3, waker);
+    let img = Arc::new(noise(45, 31, 7));
+    let mask: lumen_kernels::Mask = serde_json::from_value(serde_json::json!({"shapes": [
+        {"kind": "radial", "center": [0.4, 0.5], "radius": [0.35, 0.45], "feather": 0.5}
+    ]}))
+    .unwrap();
+    let mut masked = Step::new(FilterSpec::Hsl(HslParams {
+        hue_deg: 90.0,
+        saturation: 0.4,
+        lightness: -0.2,
+    }));
+    masked.mask = Some(mask);
+    let recipe = Recipe {
+        steps: vec![
+            Step::new(FilterSpec::Exposure(ExposureParams { stops: 0.7 })),
+            masked,
+            Step::new(FilterSpec::Gamma(GammaParams { gamma: 1.4 })),
+        ],
+    };
+    let steps = recipe.render_steps();
+    assert!(is_point(&steps[0].spec) && is_point(&steps[1].spec) && is_point(&steps[2].spec));
+    let job = Job::new(Arc::clone(&img), steps.clone());
+    let id = job.id;
+    ex.submit(job);
+    let events = drain_until_done(&mut ex, &[id]);
+    let Some(JobEvent::Done(out)) = events.last() else {
+        panic!("expected Done last, got {events:?}");
+    };
+    let mut want = (*img).clone();
+    for (i, step) in steps.iter().enumerate() {
+        want = step.apply(&want).unwrap();
+        assert_eq!(
+            out.images[i].as_deref(),
+            Some(&want),
+            "after step {i} ({})",
+            step.name()
+        );
+    }
+    assert_eq!(want, recipe.apply(&img).unwrap());
+    // The mask matters: without it the chain fuses into one pass and gives
+    // another picture.
+    let bare: Vec<FilterSpec> = steps.iter().map(|s| s.spec.clone()).collect();
+    assert_ne!(want, apply_chain(&bare, &img).unwrap());
 }
 
 #[test]
@@ -247,7 +301,7 @@ fn cancel_after_finish_but_before_drain_still_cancels() {
 fn empty_pipeline_is_done_with_no_images() {
     let (waker, _) = counting_waker();
     let mut ex = NativeExecutor::new(2, waker);
-    let job = Job::new(Arc::new(noise(2, 2, 6)), Vec::new());
+    let job = Job::new(Arc::new(noise(2, 2, 6)), Vec::<FilterSpec>::new());
     let id = job.id;
     ex.submit(job);
     let events = drain_until_done(&mut ex, &[id]);

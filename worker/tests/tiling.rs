@@ -12,6 +12,7 @@ use lumen_kernels::ops::cube::CubeLut;
 use lumen_kernels::ops::dehaze::DehazeParams;
 use lumen_kernels::ops::lut3d::{Lut3dParams, LutInterpolation};
 use lumen_kernels::ops::shadows_highlights::ShadowsHighlightsParams;
+use lumen_kernels::registry::Family;
 use lumen_kernels::spec::{
     Anchor, BlackWhiteParams, BoxBlurParams, BrightnessContrastParams, CanvasSizeParams,
     ChannelMixerParams, ConvolveParams, CropParams, CurvesParams, DenoiseParams, EmbossParams,
@@ -20,7 +21,7 @@ use lumen_kernels::spec::{
     ResizeMethod, ResizeParams, RotateAngleParams, RotateParams, SepiaParams, SobelParams,
     TemperatureTintParams, ThresholdParams, UnsharpMaskParams, VibranceParams, VignetteParams,
 };
-use lumen_kernels::{FilterSpec, RgbaImage, SourceBand};
+use lumen_kernels::{FilterSpec, Mask, RenderStep, RgbaImage, SourceBand};
 use lumen_worker::scheduler::even_bands;
 use lumen_worker::{JobControl, plan_bands, render_steps, run_band};
 
@@ -220,6 +221,7 @@ fn geometry_specs(w: u32, h: u32) -> Vec<FilterSpec> {
             y: h / 4,
             width: (w / 2).max(1),
             height: (h / 2).max(1),
+            ..Default::default()
         }),
         // Reaching past the bottom-right corner: clipped.
         FilterSpec::Crop(CropParams {
@@ -227,6 +229,7 @@ fn geometry_specs(w: u32, h: u32) -> Vec<FilterSpec> {
             y: h / 2,
             width: w + 5,
             height: h + 5,
+            ..Default::default()
         }),
     ];
     for quarter_turns in 0..=3 {
@@ -252,6 +255,7 @@ fn geometry_specs(w: u32, h: u32) -> Vec<FilterSpec> {
                     height,
                     method,
                     linear_light,
+                    ..Default::default()
                 }));
             }
         }
@@ -301,7 +305,17 @@ fn position_specs() -> Vec<FilterSpec> {
             monochrome,
         }));
     }
+    specs.push(heal_spec());
     specs
+}
+
+/// Spots reaching far above and below their targets, one automatic.
+fn heal_spec() -> FilterSpec {
+    serde_json::from_value(serde_json::json!({"filter": "heal", "params": {"spots": [
+        {"target": [0.3, 0.2], "source": [0.6, 0.9], "radius": 0.15},
+        {"target": [0.7, 0.7], "radius": 0.1},
+        {"target": [0.5, 0.5], "source": [0.5, 0.05], "radius": 0.2}]}}))
+    .unwrap()
 }
 
 /// Renders `spec` band by band, each band from a copy holding only the
@@ -386,12 +400,14 @@ fn pipelines_match_step_by_step_application() {
             y: 5,
             width: 15,
             height: 0,
+            ..Default::default()
         }),
         FilterSpec::Resize(ResizeParams {
             width: 50,
             height: 11,
             method: ResizeMethod::Lanczos3,
             linear_light: true,
+            ..Default::default()
         }),
         FilterSpec::Hsl(HslParams {
             hue_deg: 30.0,
@@ -438,6 +454,7 @@ fn invalid_params_fail_naming_the_filter() {
         y: 0,
         width: 1,
         height: 1,
+        ..Default::default()
     });
     let err = render_steps(&img, &[outside], 2, &JobControl::new(), &|_| {}).unwrap_err();
     assert!(err.to_string().contains("crop"), "{err}");
@@ -450,5 +467,106 @@ fn assert_no_mismatches(failures: &[String]) {
         "{} mismatches:\n{}",
         failures.len(),
         failures.join("\n")
+    );
+}
+
+/// A mask using every shape kind and combine mode.
+fn every_kind_mask() -> Mask {
+    serde_json::from_value(serde_json::json!({"shapes": [
+        {"kind": "radial", "center": [0.4, 0.6], "radius": [0.5, 0.3], "feather": 0.4, "angle_deg": 20},
+        {"kind": "brush", "strokes": [
+            {"points": [[0.0, 0.1], [0.9, 0.8], [0.2, 0.95]], "radius": 0.15, "hardness": 0.4},
+            {"points": [[0.5, 0.5]], "radius": 0.1, "erase": true}]},
+        {"kind": "linear", "from": [0.0, 0.2], "to": [0.3, 1.0], "mode": "intersect"},
+        {"kind": "range", "luma": [0.1, 0.5], "feather": 0.2},
+        {"kind": "range", "color": [250, 10, 10], "tolerance": 0.3, "mode": "subtract"}
+    ], "invert": true}))
+    .unwrap()
+}
+
+#[test]
+fn masked_steps_tile_bit_identically() {
+    let mut failures = Vec::new();
+    for (i, &(w, h)) in SIZES.iter().enumerate() {
+        let img = noise(w, h, 200 + i as u32);
+        for spec in specs_for(w, h) {
+            if spec.info().family == Family::Geometry {
+                continue;
+            }
+            let step = RenderStep::masked(spec.clone(), every_kind_mask());
+            let expected = step.apply(&img).unwrap();
+            for threads in THREADS {
+                let got = render_steps(
+                    &img,
+                    std::slice::from_ref(&step),
+                    threads,
+                    &JobControl::new(),
+                    &|_| {},
+                )
+                .unwrap_or_else(|e| panic!("masked {spec:?} on {w}x{h}: {e}"));
+                if got[0].as_ref() != Some(&expected) {
+                    failures.push(format!("masked {spec:?} on {w}x{h} with {threads} threads"));
+                }
+            }
+            let prepared = step.prepare(w, h).unwrap();
+            for bands in [even_bands(h, h as usize), even_bands(h, 3)] {
+                let mut out = Vec::new();
+                for rows in &bands {
+                    let need = step.source_rows(w, h, rows.clone());
+                    assert_eq!(need, prepared.source_rows(rows.clone()), "{spec:?}");
+                    let copy = img.rows_copy(need.clone());
+                    let band = SourceBand::new(w, h, need.start, &copy).unwrap();
+                    let mut dst = vec![0_u8; rows.len() * w as usize * 4];
+                    prepared.render_rows(&band, rows.clone(), &mut dst).unwrap();
+                    out.extend_from_slice(&dst);
+                }
+                if out != expected.pixels() {
+                    failures.push(format!(
+                        "masked {spec:?} on {w}x{h} in {} copied bands",
+                        bands.len()
+                    ));
+                }
+            }
+        }
+    }
+    assert_no_mismatches(&failures);
+}
+
+#[test]
+fn a_masked_pipeline_matches_and_a_masked_geometry_step_fails_naming_it() {
+    let img = noise(41, 29, 5);
+    let blur = FilterSpec::GaussianBlur(GaussianBlurParams { sigma_px: 3.0 });
+    let steps = vec![
+        RenderStep::masked(blur.clone(), every_kind_mask()),
+        RenderStep::from(FilterSpec::Rotate(RotateParams { quarter_turns: 1 })),
+        RenderStep::masked(FilterSpec::from_name("invert").unwrap(), every_kind_mask()),
+    ];
+    let mut expected = Vec::new();
+    let mut cur = img.clone();
+    for step in &steps {
+        cur = step.apply(&cur).unwrap();
+        expected.push(Some(cur.clone()));
+    }
+    assert_ne!(
+        expected[0],
+        Some(blur.apply(&img).unwrap()),
+        "the mask changes the result"
+    );
+    for threads in THREADS {
+        let got = render_steps(&img, &steps, threads, &JobControl::new(), &|_| {}).unwrap();
+        assert_eq!(got, expected, "{threads} threads");
+    }
+    let bad = [
+        RenderStep::from(blur),
+        RenderStep::masked(
+            FilterSpec::Rotate(RotateParams { quarter_turns: 1 }),
+            every_kind_mask(),
+        ),
+    ];
+    let err = render_steps(&img, &bad, 2, &JobControl::new(), &|_| {}).unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("step 1") && text.contains("rotate") && text.contains("mask"),
+        "{text}"
     );
 }

@@ -5,10 +5,10 @@
 //! and sets temperature and tint so that it becomes neutral.
 
 use lumen_kernels::FilterSpec;
-use lumen_kernels::RgbaImage;
 use lumen_kernels::ops::cube::CubeLut;
 use lumen_kernels::ops::tone::neutral_temperature_tint;
 use lumen_kernels::registry::Family;
+use lumen_kernels::{RenderStep, RgbaImage};
 
 use super::{LumenApp, step_input_positions};
 use crate::dialogs::FileRequest;
@@ -33,6 +33,9 @@ impl LumenApp {
                 );
             }
             Some(ToolRequest::CancelPick) => self.picking = None,
+            Some(ToolRequest::CropOnCanvas(step)) => {
+                self.start_crop_tool(step);
+            }
             None => {}
         }
         let still_there = |step: usize| {
@@ -147,8 +150,8 @@ impl LumenApp {
 /// `pending` (the steps of a fused run before the picking step): they are
 /// applied to the rows around the pixel only, which gives the same pixels
 /// as applying them to the whole image, since a point step maps each pixel
-/// alone.
-fn mean_after(image: &RgbaImage, pending: &[FilterSpec], x: i64, y: i64) -> Option<[f64; 3]> {
+/// alone (a masked step is never among them: it is never fused).
+fn mean_after(image: &RgbaImage, pending: &[RenderStep], x: i64, y: i64) -> Option<[f64; 3]> {
     if pending.is_empty() {
         return Some(mean_around(image, x, y));
     }
@@ -167,6 +170,8 @@ fn mean_after(image: &RgbaImage, pending: &[FilterSpec], x: i64, y: i64) -> Opti
     }
 }
 
+/// The mean colour of the visible (alpha > 0) pixels within [`PICK_RADIUS_PX`] of
+/// `(x, y)` (the pixel itself where all are transparent).
 fn mean_around(image: &RgbaImage, x: i64, y: i64) -> [f64; 3] {
     let (w, h) = (i64::from(image.width()), i64::from(image.height()));
     let (x, y) = (x.clamp(0, w - 1), y.clamp(0, h - 1));

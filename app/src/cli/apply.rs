@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, PoisonError};
 
-use lumen_kernels::{FilterSpec, Recipe};
+use lumen_kernels::{FilterSpec, Recipe, RenderStep};
 use lumen_worker::frames::FramePool;
 use lumen_worker::sys::process_cpu_ms;
 use lumen_worker::{JobControl, StepError, UnitDone, default_threads, render_chain_owned};
@@ -48,10 +48,11 @@ struct Job {
     links: Links,
 }
 
-/// What runs on every file: the recipe's enabled steps, each with its
-/// place in the recipe (for messages), and the options.
+/// What runs on every file: the recipe's enabled steps (with their
+/// masks), each with its place in the recipe (for messages), and the
+/// options.
 struct Plan<'a> {
-    specs: Vec<FilterSpec>,
+    specs: Vec<RenderStep>,
     numbers: Vec<usize>,
     args: &'a ApplyArgs,
     budget: u64,
@@ -71,10 +72,13 @@ impl Plan<'_> {
             return Ok(None);
         }
         let name = job.input.display().to_string();
-        let need = governor::apply_estimate(&probe, meta.len(), &self.specs, &self.numbers)
-            .map_err(|e| CliError::Render {
-                name: name.clone(),
-                message: e.to_string(),
+        let filters: Vec<FilterSpec> = self.specs.iter().map(|s| s.spec.clone()).collect();
+        let need =
+            governor::apply_estimate(&probe, meta.len(), &filters, &self.numbers).map_err(|e| {
+                CliError::Render {
+                    name: name.clone(),
+                    message: e.to_string(),
+                }
             })?;
         if need.bytes > self.budget {
             return Err(CliError::Memory {
@@ -107,7 +111,7 @@ impl Plan<'_> {
             if timings {
                 let label = self.specs[done.steps.clone()]
                     .iter()
-                    .map(FilterSpec::name)
+                    .map(RenderStep::name)
                     .collect::<Vec<_>>()
                     .join("+");
                 eprintln!("timing {label} {:.3}", done.wall_ms);
@@ -125,7 +129,7 @@ impl Plan<'_> {
                         StepError::Cancelled => (0, "cancelled".to_owned()),
                     };
                     let index = self.numbers.get(at).copied().unwrap_or(at);
-                    let label = self.specs.get(at).map_or("?", FilterSpec::label);
+                    let label = self.specs.get(at).map_or("?", RenderStep::label);
                     render_err(format!("step {} ({label}): {message}", index + 1))
                 })?;
         let encoded = io::encode_photo(&image, format, &metadata, self.args.metadata)
@@ -209,7 +213,7 @@ pub fn run_apply(a: &ApplyArgs) -> Result<(), CliError> {
         .iter()
         .enumerate()
         .filter(|(_, s)| s.enabled)
-        .map(|(i, s)| (i, s.spec.clone()))
+        .map(|(i, s)| (i, s.render_step()))
         .unzip();
     let plan = Plan {
         specs,

@@ -97,6 +97,9 @@ pub struct CanvasState {
     last_compare: CompareMode,
     /// True while a tool picks a pixel: a crosshair, and clicks are kept.
     pub picking: bool,
+    /// True while an on-canvas tool ([`super::tools`]) takes drags: they
+    /// no longer pan (the wheel and pinch still zoom).
+    pub tool_active: bool,
     /// Where the image was last clicked, in full-resolution pixels of the
     /// result, until taken.
     clicked: Option<(f32, f32)>,
@@ -124,6 +127,7 @@ impl Default for CanvasState {
             after_size: None,
             last_compare: CompareMode::Off,
             picking: false,
+            tool_active: false,
             clicked: None,
             pressed: None,
         }
@@ -434,7 +438,7 @@ impl CanvasState {
                 self.fitted = false;
             }
         }
-        if response.dragged() {
+        if response.dragged() && !self.tool_active {
             self.pan += response.drag_delta();
             self.fitted = false;
         }

@@ -2,8 +2,9 @@
 //! registry's metadata describes ([`super::widgets`]); a few have a widget
 //! of their own: levels and curves (drawn over the histogram of the step's
 //! input), the convolution kernel grid, crop (aspect presets), resize
-//! (aspect lock and percentages), the 3D LUT (import of a `.cube` file)
-//! and temperature/tint (the white-balance eyedropper). Each returns true when it changed the
+//! (aspect lock and percentages), heal (its list of spots), the 3D LUT
+//! (import of a `.cube` file) and temperature/tint (the white-balance
+//! eyedropper). Each returns true when it changed the
 //! spec; the document records the change in its history when the pointer
 //! is released, so a slider drag is one undo step.
 
@@ -31,6 +32,7 @@ pub fn params_ui(
         FilterSpec::Convolve(p) => convolve_ui(ui, p),
         FilterSpec::Crop(p) => crop_ui(ui, p, input_size),
         FilterSpec::Resize(p) => resize_ui(ui, p, input_size),
+        FilterSpec::Heal(p) => super::params_heal::heal_ui(ui, p),
         FilterSpec::Lut3d(p) => photo::lut3d_ui(ui, p),
         FilterSpec::TemperatureTint(p) => photo::temperature_tint_ui(ui, p),
         other => {
@@ -78,16 +80,23 @@ fn convolve_ui(ui: &mut Ui, p: &mut ConvolveParams) -> bool {
     changed | params_rows_except(ui, p, &["kernel"])
 }
 
-/// Crop: the rectangle in pixels of the step's input, and aspect presets.
+/// The label of the button that starts the on-canvas crop tool.
+pub const CROP_ON_CANVAS_LABEL: &str = "Crop on canvas";
+
+/// Crop: the rectangle, read out and edited in pixels of the step's input
+/// (kept as fractions of it when the step stores fractions, as new crops
+/// do), and aspect presets.
 fn crop_ui(ui: &mut Ui, p: &mut CropParams, input_size: (u32, u32)) -> bool {
     let (w, h) = input_size;
+    let relative = p.is_relative();
+    let (mut x, mut y, mut cw, mut ch) = p.pixels(w, h);
     let mut changed = false;
     egui::Grid::new("crop").num_columns(4).show(ui, |ui| {
         for (i, (label, value, max)) in [
-            ("x", &mut p.x, w.saturating_sub(1)),
-            ("y", &mut p.y, h.saturating_sub(1)),
-            ("width", &mut p.width, w),
-            ("height", &mut p.height, h),
+            ("x", &mut x, w.saturating_sub(1)),
+            ("y", &mut y, h.saturating_sub(1)),
+            ("width", &mut cw, w),
+            ("height", &mut ch, h),
         ]
         .into_iter()
         .enumerate()
@@ -97,6 +106,7 @@ fn crop_ui(ui: &mut Ui, p: &mut CropParams, input_size: (u32, u32)) -> bool {
                 .add(
                     egui::DragValue::new(value)
                         .range(0..=max)
+                        .suffix(" px")
                         .update_while_editing(false),
                 )
                 .changed();
@@ -105,6 +115,27 @@ fn crop_ui(ui: &mut Ui, p: &mut CropParams, input_size: (u32, u32)) -> bool {
             }
         }
     });
+    if changed {
+        *p = if relative {
+            crop_fractions((x, y, cw, ch), input_size)
+        } else {
+            CropParams {
+                x,
+                y,
+                width: cw,
+                height: ch,
+                ..CropParams::default()
+            }
+        };
+    }
+    if let Some(step) = super::step_tools::editing_step(ui.ctx())
+        && ui
+            .button(CROP_ON_CANVAS_LABEL)
+            .on_hover_text("Drag the rectangle on the image; Enter applies, Esc cancels")
+            .clicked()
+    {
+        super::step_tools::request(ui.ctx(), super::step_tools::ToolRequest::CropOnCanvas(step));
+    }
     ui.horizontal_wrapped(|ui| {
         ui.label("Aspect");
         for (label, aspect) in CROP_ASPECTS {
@@ -113,19 +144,99 @@ fn crop_ui(ui: &mut Ui, p: &mut CropParams, input_size: (u32, u32)) -> bool {
                 .on_hover_text("The largest centred rectangle of this shape")
                 .clicked()
             {
-                let (x, y, cw, ch) = crop_for_aspect(input_size, aspect);
-                (p.x, p.y, p.width, p.height) = (x, y, cw, ch);
+                *p = crop_fractions(crop_for_aspect(input_size, aspect), input_size);
                 changed = true;
             }
         }
     });
-    ui.weak("0 width or height means: to the edge");
+    if p.is_relative() {
+        let [fx, fy, fw, fh] = p.rect_frac;
+        ui.weak(format!(
+            "Stored as fractions ({fx:.3}, {fy:.3}, {fw:.3} x {fh:.3}): fits any image size"
+        ));
+    } else {
+        ui.weak("Stored in pixels; 0 width or height means: to the edge");
+    }
     changed
 }
 
-/// Resize: width and height keeping the input's aspect, percentage
-/// buttons, then the method and linear light from the registry.
+/// A pixel rectangle of a `size` image as a fraction crop.
+pub fn crop_fractions(rect: (u32, u32, u32, u32), size: (u32, u32)) -> CropParams {
+    let (w, h) = (size.0.max(1) as f32, size.1.max(1) as f32);
+    let (x, y, cw, ch) = rect;
+    CropParams::fractions([
+        (x as f32 / w).clamp(0.0, 1.0),
+        (y as f32 / h).clamp(0.0, 1.0),
+        (cw as f32 / w).clamp(0.0, 1.0),
+        (ch as f32 / h).clamp(0.0, 1.0),
+    ])
+}
+
+/// How a resize step gives its size.
+#[derive(Clone, Copy, PartialEq)]
+enum ResizeMode {
+    Pixels,
+    LongEdge,
+    Percent,
+}
+
+/// Resize: by exact size (width and height keeping the input's aspect,
+/// percentage buttons), by long edge or by percentage; the resulting size
+/// read out; then the method and linear light from the registry.
 fn resize_ui(ui: &mut Ui, p: &mut ResizeParams, input_size: (u32, u32)) -> bool {
+    let mut changed = false;
+    let max = lumen_kernels::spec::MAX_OUTPUT_SIDE_PX;
+    let mode = if p.long_edge_px > 0 {
+        ResizeMode::LongEdge
+    } else if p.percent > 0.0 {
+        ResizeMode::Percent
+    } else {
+        ResizeMode::Pixels
+    };
+    let mut picked = mode;
+    ui.horizontal(|ui| {
+        ui.selectable_value(&mut picked, ResizeMode::Pixels, "Size");
+        ui.selectable_value(&mut picked, ResizeMode::LongEdge, "Long edge");
+        ui.selectable_value(&mut picked, ResizeMode::Percent, "Percent");
+    });
+    if picked != mode {
+        let (ow, oh) = p.size_for(input_size.0, input_size.1);
+        (p.width, p.height) = (ow.clamp(1, max), oh.clamp(1, max));
+        p.long_edge_px = 0;
+        p.percent = 0.0;
+        match picked {
+            ResizeMode::LongEdge => p.long_edge_px = ow.max(oh).clamp(1, max),
+            ResizeMode::Percent => p.percent = 100.0,
+            ResizeMode::Pixels => {}
+        }
+        changed = true;
+    }
+    changed |= match picked {
+        ResizeMode::Pixels => resize_pixels_ui(ui, p, input_size),
+        ResizeMode::LongEdge => ui
+            .add(
+                egui::DragValue::new(&mut p.long_edge_px)
+                    .range(1..=max)
+                    .suffix(" px")
+                    .update_while_editing(false),
+            )
+            .changed(),
+        ResizeMode::Percent => ui
+            .add(
+                egui::DragValue::new(&mut p.percent)
+                    .range(0.1..=10_000.0)
+                    .suffix(" %")
+                    .update_while_editing(false),
+            )
+            .changed(),
+    };
+    let (ow, oh) = p.size_for(input_size.0, input_size.1);
+    ui.weak(format!("Output {ow} x {oh} px"));
+    changed | params_rows_except(ui, p, &["width", "height", "long_edge_px", "percent"])
+}
+
+/// Width and height keeping the input's aspect, and percentage buttons.
+fn resize_pixels_ui(ui: &mut Ui, p: &mut ResizeParams, input_size: (u32, u32)) -> bool {
     let mut changed = false;
     let aspect = input_size.0 as f32 / input_size.1.max(1) as f32;
     let max = lumen_kernels::spec::MAX_OUTPUT_SIDE_PX;
@@ -156,7 +267,7 @@ fn resize_ui(ui: &mut Ui, p: &mut ResizeParams, input_size: (u32, u32)) -> bool 
             }
         }
     });
-    changed | params_rows_except(ui, p, &["width", "height"])
+    changed
 }
 
 /// The parameters a new step gets for an input of `input_size`: the
@@ -210,6 +321,7 @@ mod tests {
                     | FilterSpec::Convolve(_)
                     | FilterSpec::Crop(_)
                     | FilterSpec::Resize(_)
+                    | FilterSpec::Heal(_)
                     | FilterSpec::Lut3d(_)
             );
             let custom = spec

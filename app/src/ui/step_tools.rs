@@ -17,6 +17,8 @@ pub enum ToolRequest {
     PickWhite(usize),
     /// Stop picking.
     CancelPick,
+    /// Start the on-canvas crop tool for the `crop` step at this index.
+    CropOnCanvas(usize),
 }
 
 fn editing_id() -> Id {

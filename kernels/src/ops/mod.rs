@@ -16,6 +16,7 @@ pub mod denoise;
 pub mod edges;
 pub mod fused;
 pub mod geometry;
+pub mod heal;
 pub mod hsl_mixer;
 pub mod local_mean;
 pub mod local_tone;

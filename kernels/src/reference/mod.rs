@@ -5,7 +5,9 @@
 pub mod blur;
 pub mod geometry;
 pub mod geometry2;
+pub mod heal;
 pub mod local;
+pub mod mask;
 pub mod neighbour;
 pub mod photo;
 pub mod point;
@@ -53,12 +55,13 @@ pub fn apply(spec: &FilterSpec, src: &RgbaImage) -> Result<RgbaImage> {
         FilterSpec::Rotate(p) => geometry::rotate(p, src),
         FilterSpec::Flip(p) => geometry::flip(p, src),
         FilterSpec::Crop(p) => geometry::crop(crop_rect(p, src.width(), src.height())?, src),
-        FilterSpec::Resize(p) => geometry::resize(p, src),
+        FilterSpec::Resize(p) => geometry::resize(&p.resolved(src.width(), src.height()), src),
         FilterSpec::RotateAngle(p) => geometry2::rotate_angle(p, src),
         FilterSpec::CanvasSize(p) => geometry2::canvas_size(p, src),
         FilterSpec::Pixelate(p) => stylize::pixelate(p, src),
         FilterSpec::Vignette(p) => stylize::vignette(p, src),
         FilterSpec::Noise(p) => stylize::noise(p, src),
+        FilterSpec::Heal(p) => heal::heal(p, src),
     })
 }
 

@@ -89,6 +89,8 @@ crate::define_filters! {
     Vignette(VignetteParams),
     /// Deterministic film grain.
     Noise(NoiseParams),
+    /// Spot healing and cloning.
+    Heal(crate::ops::heal::HealParams),
     /// Rotation by quarter turns.
     Rotate(RotateParams),
     /// Mirror.

@@ -370,7 +370,9 @@ impl Filter for FlipParams {
 }
 
 params! {
-    /// `crop`: keeps the rectangle at (`x`, `y`) of `width` x `height` pixels.
+    /// `crop`: keeps a rectangle, given in pixels (`x`, `y`, `width`,
+    /// `height`) or as fractions of the input (`rect_frac`), so one recipe
+    /// fits photos of any size.
     ///
     /// A rectangle reaching past the image is clipped to it; one entirely
     /// outside it is an error.
@@ -384,34 +386,77 @@ params! {
         pub width: u32 = 0 => ParamInfo::int("Width", 0, u32::MAX).px(),
         /// Height, pixels (0 means "to the bottom edge").
         pub height: u32 = 0 => ParamInfo::int("Height", 0, u32::MAX).px(),
+        /// The rectangle as fractions of the input, `[left, top, width,
+        /// height]` (each 0..=1; a width or height of 0 means "to the
+        /// edge"). All zero: the pixel fields give the rectangle.
+        pub rect_frac: [f32; 4] = [0.0; 4]
+            => ParamInfo::floats("Rectangle", 0.0, 1.0, &["left", "top", "width", "height"]),
+    }
+    check = check_crop;
+}
+
+/// Pixels or fractions, not both.
+fn check_crop(p: &CropParams, filter: &'static str) -> Result<()> {
+    if p.is_relative() && (p.x, p.y, p.width, p.height) != (0, 0, 0, 0) {
+        return Err(KernelError::Param {
+            filter,
+            param: "rect_frac",
+            problem: "gives the rectangle as fractions, but x, y, width or height gives it in \
+                      pixels too: use one or the other"
+                .into(),
+        });
+    }
+    Ok(())
+}
+
+impl CropParams {
+    /// A crop of `[left, top, width, height]` fractions of the input.
+    pub fn fractions(rect: [f32; 4]) -> Self {
+        Self {
+            rect_frac: rect,
+            ..Self::default()
+        }
+    }
+
+    /// Whether the rectangle is given as fractions.
+    pub fn is_relative(&self) -> bool {
+        self.rect_frac != [0.0; 4]
+    }
+
+    /// The rectangle in pixels of a `width` x `height` input, before
+    /// clipping: fractions are rounded to the nearest pixel (a width or
+    /// height that rounds to 0 becomes 1, except an explicit 0).
+    pub fn pixels(&self, width: u32, height: u32) -> (u32, u32, u32, u32) {
+        if !self.is_relative() {
+            return (self.x, self.y, self.width, self.height);
+        }
+        let [fx, fy, fw, fh] = self.rect_frac.map(f64::from);
+        let px = |f: f64, n: u32| (f * f64::from(n) + 0.5).floor() as u32;
+        let len = |f: f64, n: u32| if f == 0.0 { 0 } else { px(f, n).max(1) };
+        (
+            px(fx, width),
+            px(fy, height),
+            len(fw, width),
+            len(fh, height),
+        )
     }
 }
 
 /// Clips a crop rectangle to a `width` x `height` image; `(x, y, w, h)`.
 pub fn crop_rect(p: &CropParams, width: u32, height: u32) -> Result<(u32, u32, u32, u32)> {
-    if p.x >= width || p.y >= height {
+    let (x, y, cw, ch) = p.pixels(width, height);
+    if x >= width || y >= height {
         return Err(KernelError::Param {
             filter: "crop",
             param: "x/y",
-            problem: format!(
-                "origin ({}, {}) lies outside the {width}x{height} image",
-                p.x, p.y
-            ),
+            problem: format!("origin ({x}, {y}) lies outside the {width}x{height} image"),
         });
     }
-    let max_w = width - p.x;
-    let max_h = height - p.y;
-    let w = if p.width == 0 {
-        max_w
-    } else {
-        p.width.min(max_w)
-    };
-    let h = if p.height == 0 {
-        max_h
-    } else {
-        p.height.min(max_h)
-    };
-    Ok((p.x, p.y, w, h))
+    let max_w = width - x;
+    let max_h = height - y;
+    let w = if cw == 0 { max_w } else { cw.min(max_w) };
+    let h = if ch == 0 { max_h } else { ch.min(max_h) };
+    Ok((x, y, w, h))
 }
 
 impl Geometry for CropParams {
@@ -446,13 +491,18 @@ impl Filter for CropParams {
         Layout::Mapped(self)
     }
 
+    /// Pixels scale with the preview; fractions stay as they are.
     fn scaled_for_proxy(&self, scale: f32) -> Self {
+        if self.is_relative() {
+            return *self;
+        }
         let px = |v: u32| ((v as f32 * scale).round() as u32).max(1);
         Self {
             x: (self.x as f32 * scale).round() as u32,
             y: (self.y as f32 * scale).round() as u32,
             width: if self.width == 0 { 0 } else { px(self.width) },
             height: if self.height == 0 { 0 } else { px(self.height) },
+            rect_frac: self.rect_frac,
         }
     }
 
@@ -464,13 +514,9 @@ impl Filter for CropParams {
         ops::geometry::crop_rows(*rect, src, out_rows, dst);
     }
 
-    fn editor_start(width: u32, height: u32) -> Self {
-        Self {
-            x: 0,
-            y: 0,
-            width: width.max(1),
-            height: height.max(1),
-        }
+    /// The whole image, as fractions.
+    fn editor_start(_width: u32, _height: u32) -> Self {
+        Self::fractions([0.0, 0.0, 1.0, 1.0])
     }
 }
 
@@ -506,13 +552,23 @@ choice_param!(ResizeMethod {
 });
 
 params! {
-    /// `resize` to an exact size.
+    /// `resize` to an exact size, to a longer side (`long_edge_px`) or by a
+    /// percentage (`percent`), the last two keeping the aspect ratio.
     #[derive(Copy)]
     pub struct ResizeParams {
-        /// Output width, pixels (1..=65536).
+        /// Output width, pixels (1..=65536); used when neither
+        /// `long_edge_px` nor `percent` is set.
         pub width: u32 = 1024 => ParamInfo::int("Width", 1, MAX_OUTPUT_SIDE_PX).px(),
-        /// Output height, pixels (1..=65536).
+        /// Output height, pixels (1..=65536); likewise.
         pub height: u32 = 1024 => ParamInfo::int("Height", 1, MAX_OUTPUT_SIDE_PX).px(),
+        /// The output's longer side, pixels (0..=65536), the other side
+        /// following the input's aspect; 0: not used.
+        pub long_edge_px: u32 = 0
+            => ParamInfo::int("Long edge", 0, MAX_OUTPUT_SIDE_PX).soft(0.0, 8192.0).px(),
+        /// The output size as a percentage of the input (0..=10000); 0:
+        /// not used.
+        pub percent: f32 = 0.0
+            => ParamInfo::float("Percent", 0.0, 10_000.0).soft(0.0, 400.0).unit("%").decimals(1),
         /// Resampling filter.
         pub method: ResizeMethod = ResizeMethod::Lanczos3
             => ParamInfo::choice("Method", <ResizeMethod as crate::registry::ChoiceParam>::CHOICES),
@@ -521,7 +577,61 @@ params! {
         /// `nearest`, which copies pixels.
         pub linear_light: bool = false => ParamInfo::toggle("Linear light"),
     }
-    check = check_output_size;
+    check = check_resize;
+}
+
+/// The pixel size in range, and at most one relative form.
+fn check_resize(p: &ResizeParams, filter: &'static str) -> Result<()> {
+    check_output_size(p, filter)?;
+    if p.long_edge_px > 0 && p.percent > 0.0 {
+        return Err(KernelError::Param {
+            filter,
+            param: "long_edge_px/percent",
+            problem: "are both set: give one of them (or neither, for width and height)".into(),
+        });
+    }
+    Ok(())
+}
+
+impl ResizeParams {
+    /// The output size for a `width` x `height` input: `long_edge_px`
+    /// (the other side `round(side * long_edge / longer side)`), else
+    /// `percent` (each side `round(side * percent / 100)`), else `width`
+    /// x `height`; every side at least 1.
+    pub fn size_for(&self, width: u32, height: u32) -> (u32, u32) {
+        if self.long_edge_px > 0 {
+            let (long, l) = (u64::from(width.max(height)), u64::from(self.long_edge_px));
+            let side = |s: u32| (((2 * u64::from(s) * l + long) / (2 * long)).max(1)) as u32;
+            return (side(width), side(height));
+        }
+        if self.percent > 0.0 {
+            let p = f64::from(self.percent) / 100.0;
+            let side = |s: u32| {
+                ((f64::from(s) * p + 0.5)
+                    .floor()
+                    .clamp(1.0, f64::from(u32::MAX))) as u32
+            };
+            return (side(width), side(height));
+        }
+        (self.width, self.height)
+    }
+
+    /// The same resize in its pixel form for a `width` x `height` input.
+    pub fn resolved(&self, width: u32, height: u32) -> Self {
+        let (w, h) = self.size_for(width, height);
+        Self {
+            width: w,
+            height: h,
+            long_edge_px: 0,
+            percent: 0.0,
+            ..*self
+        }
+    }
+
+    /// Whether the size depends on the input (long edge or percentage).
+    pub fn is_relative(&self) -> bool {
+        self.long_edge_px > 0 || self.percent > 0.0
+    }
 }
 
 /// An output size within the image limits; the error names `width/height`.
@@ -549,12 +659,12 @@ impl OutputSize for ResizeParams {
 }
 
 impl Geometry for ResizeParams {
-    fn output_size(&self, _width: u32, _height: u32) -> Result<(u32, u32)> {
-        Ok((self.width, self.height))
+    fn output_size(&self, width: u32, height: u32) -> Result<(u32, u32)> {
+        Ok(self.size_for(width, height))
     }
 
-    fn source_rows(&self, _width: u32, height: u32, out_rows: Range<u32>) -> Range<u32> {
-        ops::resize::resize_source_rows(self, height, out_rows)
+    fn source_rows(&self, width: u32, height: u32, out_rows: Range<u32>) -> Range<u32> {
+        ops::resize::resize_source_rows(&self.resolved(width, height), height, out_rows)
     }
 }
 
@@ -579,17 +689,27 @@ impl Filter for ResizeParams {
         Layout::Mapped(self)
     }
 
+    /// The pixel size in use scales with the preview; a percentage stays.
     fn scaled_for_proxy(&self, scale: f32) -> Self {
         let px = |v: u32| ((v as f32 * scale).round() as u32).max(1);
-        Self {
-            width: px(self.width),
-            height: px(self.height),
-            ..*self
+        if self.percent > 0.0 {
+            *self
+        } else if self.long_edge_px > 0 {
+            Self {
+                long_edge_px: px(self.long_edge_px),
+                ..*self
+            }
+        } else {
+            Self {
+                width: px(self.width),
+                height: px(self.height),
+                ..*self
+            }
         }
     }
 
-    fn prepare(&self, _width: u32, _height: u32) -> Result<Self> {
-        Ok(*self)
+    fn prepare(&self, width: u32, height: u32) -> Result<Self> {
+        Ok(self.resolved(width, height))
     }
 
     fn render(p: &Self, src: &SourceBand<'_>, out_rows: Range<u32>, dst: &mut [u8]) {

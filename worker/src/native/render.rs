@@ -21,7 +21,7 @@ use std::time::Instant;
 
 use lumen_kernels::image::CHANNELS;
 use lumen_kernels::registry::prepare_unit;
-use lumen_kernels::{FilterSpec, KernelError, PreparedStep, RgbaImage, SourceBand};
+use lumen_kernels::{KernelError, PrepareStep, PreparedStep, RgbaImage, SourceBand};
 
 use crate::frames::FramePool;
 use crate::run::run_prepared;
@@ -83,16 +83,18 @@ pub type StepImages = Vec<Option<RgbaImage>>;
 /// Renders `steps` one after another on `input`, each unit tiled across
 /// `threads` scoped threads (0 counts as 1), and returns the image after
 /// each step (`None` inside fused runs, see [`StepImages`]). The last
-/// image is bit-identical to [`lumen_kernels::Recipe::apply`].
+/// image is bit-identical to [`lumen_kernels::Recipe::apply`]. `steps` are
+/// bare filters or [`RenderStep`](lumen_kernels::RenderStep)s; a step with
+/// a mask is always rendered as its own unit, never fused.
 ///
 /// Blocks until done. Checks `control` before every band and stops with
 /// [`StepError::Cancelled`] once it is cancelled. `on_progress` is called on
 /// the calling thread with the fraction of the whole pipeline done, at most
 /// about once per percent. A panic inside a filter is caught and reported
 /// as [`StepError::Failed`].
-pub fn render_steps(
+pub fn render_steps<S: PrepareStep>(
     input: &RgbaImage,
-    steps: &[FilterSpec],
+    steps: &[S],
     threads: usize,
     control: &JobControl,
     on_progress: &dyn Fn(f32),
@@ -102,9 +104,9 @@ pub fn render_steps(
 
 /// [`render_steps`], also returning each step's wall-clock compute time in
 /// milliseconds (a fused run's time on its last step, 0 on the others).
-pub fn render_steps_timed(
+pub fn render_steps_timed<S: PrepareStep>(
     input: &RgbaImage,
-    steps: &[FilterSpec],
+    steps: &[S],
     threads: usize,
     control: &JobControl,
     on_progress: &dyn Fn(f32),
@@ -160,10 +162,10 @@ impl Progress<'_> {
     }
 }
 
-pub(crate) fn render_steps_with(
+pub(crate) fn render_steps_with<S: PrepareStep>(
     band_fn: BandFn,
     input: &RgbaImage,
-    steps: &[FilterSpec],
+    steps: &[S],
     opts: &Options<'_>,
 ) -> Result<(StepImages, Vec<f64>), StepError> {
     let mut images: StepImages = Vec::with_capacity(steps.len());
@@ -217,9 +219,9 @@ pub struct UnitDone {
 /// `frames`, and the frame they read goes back to `frames` for the next
 /// unit. The result is bit-identical to [`render_steps`]' last image.
 /// `on_unit` runs on the calling thread after each unit.
-pub fn render_chain_owned(
+pub fn render_chain_owned<S: PrepareStep>(
     input: RgbaImage,
-    steps: &[FilterSpec],
+    steps: &[S],
     threads: usize,
     control: &JobControl,
     frames: &FramePool,
@@ -267,8 +269,8 @@ pub(crate) enum StepFailure {
 }
 
 impl StepFailure {
-    fn into_step_error(self, step: usize, spec: &FilterSpec) -> StepError {
-        let filter = spec.name();
+    fn into_step_error(self, step: usize, spec: &dyn PrepareStep) -> StepError {
+        let filter = spec.step_name();
         let message = match self {
             Self::Kernel(KernelError::Param { param, problem, .. }) => {
                 format!("{filter}: parameter `{param}` {problem}")

@@ -3,7 +3,8 @@
 //! Request (posted to the worker's job port):
 //! `{ id, funcName, args, bufferKeys }`. `funcName` is a filter's stable name
 //! (`"gaussian_blur"`); `args` holds `params` (the filter's parameters as in
-//! a recipe), the band geometry (`width`, `height` of the whole source, `y0`
+//! a recipe), optionally `mask` (the step's mask as in a recipe, an object
+//! or its JSON text; absent or null: no mask), the band geometry (`width`, `height` of the whole source, `y0`
 //! the band's first source row, `outStart`, `outEnd` the output rows to
 //! render) and the buffers named in `bufferKeys` (the band is `src`).
 //!
@@ -24,7 +25,7 @@
 use std::cell::RefCell;
 
 use js_sys::{Array, Float32Array, Int32Array, Object, Uint8Array, Uint8ClampedArray};
-use lumen_kernels::{FilterSpec, SourceBand};
+use lumen_kernels::{FilterSpec, Mask, RenderStep, SourceBand};
 use wasm_bindgen::JsCast as _;
 use wasm_bindgen::JsValue;
 use wasm_bindgen::closure::Closure;
@@ -150,8 +151,9 @@ pub fn memory_bytes() -> f64 {
 
 /// The parsed request, before the filter runs.
 struct Request {
-    /// One step, or the fused run of a [`super::pool::FUSED_FUNC`] request.
-    specs: Vec<FilterSpec>,
+    /// One step (with its optional mask), or the unmasked steps of a fused
+    /// run ([`super::pool::FUSED_FUNC`]).
+    steps: Vec<RenderStep>,
     width: u32,
     height: u32,
     y0: u32,
@@ -190,8 +192,19 @@ fn parse(func_name: &str, args: &JsValue) -> Result<Request, String> {
     if func_name == super::pool::FUSED_FUNC {
         let out_start = number(args, "outStart")?;
         let out_end = number(args, "outEnd")?;
+        let mask = get(args, "mask");
+        if !mask.is_undefined() && !mask.is_null() {
+            // A masked step is never fused: its mask blends its own input.
+            return Err(format!(
+                "{}: a fused run cannot carry a mask",
+                super::pool::FUSED_FUNC
+            ));
+        }
         return Ok(Request {
-            specs: parse_fused(&params)?,
+            steps: parse_fused(&params)?
+                .into_iter()
+                .map(RenderStep::from)
+                .collect(),
             width: number(args, "width")?,
             height: number(args, "height")?,
             y0: number(args, "y0")?,
@@ -226,15 +239,45 @@ fn parse(func_name: &str, args: &JsValue) -> Result<Request, String> {
         }
     }
     spec.validate().map_err(|e| e.to_string())?;
+    let mask = parse_mask(func_name, &get(args, "mask"))?;
+    let step = RenderStep {
+        spec,
+        mask: mask.map(std::sync::Arc::new),
+    };
+    step.validate().map_err(|e| e.to_string())?;
     let out_start = number(args, "outStart")?;
     let out_end = number(args, "outEnd")?;
     Ok(Request {
-        specs: vec![spec],
+        steps: vec![step],
         width: number(args, "width")?,
         height: number(args, "height")?,
         y0: number(args, "y0")?,
         out_rows: out_start..out_end,
     })
+}
+
+/// Reads `args.mask`: absent or null is no mask; an object or JSON text is
+/// read strictly (an unknown field is an error naming it).
+fn parse_mask(func_name: &str, value: &JsValue) -> Result<Option<Mask>, String> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    let text = if let Some(text) = value.as_string() {
+        text
+    } else if value.is_object() {
+        js_sys::JSON::stringify(value)
+            .ok()
+            .and_then(|s| s.as_string())
+            .ok_or_else(|| format!("{func_name}: mask: could not be read as JSON"))?
+    } else {
+        return Err(format!(
+            "{func_name}: mask must be an object or JSON text, got {}",
+            describe(value)
+        ));
+    };
+    serde_json::from_str(&text)
+        .map(Some)
+        .map_err(|e| format!("{func_name}: mask: {e}"))
 }
 
 /// Handles one request; returns the response and the buffers to transfer.
@@ -324,9 +367,9 @@ fn run(data: &JsValue, id: &JsValue) -> Result<Outcome, String> {
         .map_err(|e| e.to_string())?;
     // The same planning as the pool's: a fused request must fuse whole.
     let (step, count) =
-        lumen_kernels::registry::prepare_unit(&request.specs, request.width, request.height)
+        lumen_kernels::registry::prepare_unit(&request.steps, request.width, request.height)
             .map_err(|e| e.to_string())?;
-    if count != request.specs.len() {
+    if count != request.steps.len() {
         return Err(format!(
             "{}: these steps do not fuse into one pass",
             super::pool::FUSED_FUNC

@@ -2,12 +2,13 @@
 //!
 //! It runs one job at a time like the native executor: the chain is
 //! planned into units by the same [`prepare_unit`] (a step alone, or a run
-//! of point steps fused into one pass, sent to the workers as one
+//! of unmasked point steps fused into one pass, sent to the workers as one
 //! [`FUSED_FUNC`] request naming every step), each unit is split into
 //! output row bands by [`plan_step_bands`], each band's source rows (and no
 //! more, per [`PreparedStep::source_rows`]) are copied into a fresh typed
-//! array and transferred to an idle worker, and each answer is copied into
-//! its slice of the output image. A worker that crashes is replaced and the
+//! array and transferred to an idle worker (with a masked step's mask as
+//! JSON text), and each answer is copied into its slice of the output
+//! image. A worker that crashes is replaced and the
 //! job whose band it held fails with an error; the pool keeps working.
 
 use std::cell::RefCell;
@@ -19,7 +20,7 @@ use std::sync::Arc;
 use gloo_worker::{Spawnable as _, WorkerBridge};
 use js_sys::{Array, Object, Uint8Array};
 use lumen_kernels::registry::prepare_unit;
-use lumen_kernels::{FilterSpec, PreparedStep, RgbaImage};
+use lumen_kernels::{PreparedStep, RenderStep, RgbaImage};
 use wasm_bindgen::JsCast as _;
 use wasm_bindgen::JsValue;
 use wasm_bindgen::closure::Closure;
@@ -61,6 +62,9 @@ struct Running {
     images: Vec<Option<Arc<RgbaImage>>>,
     /// Request id -> band index.
     in_flight: Vec<(u64, usize)>,
+    /// The unit's mask as JSON text, sent with every band (only a unit of
+    /// one step has one: a masked step is never fused).
+    mask_json: Option<String>,
 }
 
 struct Pool {
@@ -204,7 +208,7 @@ fn take_band(p: &mut Pool, request: u64, data: &JsValue) {
     let (_, band_index) = run.in_flight.swap_remove(pos);
     let id = run.job.id;
     if let Some(error) = get(data, "error").as_string() {
-        let name = run.job.steps.get(run.step).map_or("?", FilterSpec::name);
+        let name = run.job.steps.get(run.step).map_or("?", RenderStep::name);
         let message = format!("{name}: {error}");
         fail_running(p, message);
         return;
@@ -291,6 +295,19 @@ fn start_step(run: &mut Running, input: Arc<RgbaImage>, runners: usize) -> Resul
     let (unit, count) =
         prepare_unit(rest, input.width(), input.height()).map_err(|e| e.to_string())?;
     let (w, h) = unit.output_size();
+    run.mask_json = match rest.first().and_then(|step| step.mask.as_ref()) {
+        Some(mask) if count == 1 => Some(
+            serde_json::to_string(mask.as_ref())
+                .map_err(|e| format!("{}: mask: {e}", rest[0].name()))?,
+        ),
+        Some(_) => {
+            return Err(format!(
+                "{}: a masked step cannot be fused with others",
+                rest[0].name()
+            ));
+        }
+        None => None,
+    };
     run.out_size = (w, h);
     run.output = vec![0; w as usize * h as usize * 4];
     run.bands = plan_step_bands(&unit, runners);
@@ -358,6 +375,7 @@ fn pump(pool: &Rc<RefCell<Pool>>) {
                 bands_done: 0,
                 images: Vec::new(),
                 in_flight: Vec::new(),
+                mask_json: None,
             };
             match start_step(&mut run, input, runners) {
                 Ok(()) => {
@@ -413,7 +431,8 @@ fn pump(pool: &Rc<RefCell<Pool>>) {
         let request = *next_request;
         *next_request += 1;
         let rows = unit.source_rows(band.clone());
-        let (message, transfer) = band_request(request, specs, &run.input, rows, band);
+        let mask = run.mask_json.as_deref();
+        let (message, transfer) = band_request(request, specs, mask, &run.input, rows, band);
         if port
             .post_message_with_transferable(&message, &transfer)
             .is_ok()
@@ -426,12 +445,15 @@ fn pump(pool: &Rc<RefCell<Pool>>) {
 }
 
 /// Builds the heap-protocol request for one band of the unit rendering
-/// `specs` (one step, or a fused run sent as [`FUSED_FUNC`]), copying just
-/// the source rows `rows` it needs into a fresh typed array that is then
-/// transferred.
+/// `steps` (one step, or a fused run of unmasked steps sent as
+/// [`FUSED_FUNC`]), copying just the source rows `rows` it needs into a
+/// fresh typed array that is then transferred. A single step's mask, if
+/// any, travels as `args.mask`, its recipe JSON as text (`mask_json`,
+/// serialized once per unit).
 pub fn band_request(
     request: u64,
-    specs: &[FilterSpec],
+    steps: &[RenderStep],
+    mask_json: Option<&str>,
     input: &RgbaImage,
     rows: Range<u32>,
     out_rows: Range<u32>,
@@ -440,8 +462,8 @@ pub fn band_request(
     let bytes = &input.pixels()[rows.start as usize * stride..rows.end as usize * stride];
     let src = Uint8Array::new_with_length(bytes.len() as u32);
     src.copy_from(bytes);
-    let (func_name, params) = match specs {
-        [spec] => (
+    let (func_name, params) = match steps {
+        [RenderStep { spec, .. }] => (
             spec.name(),
             serde_wasm_bindgen::to_value(spec)
                 .ok()
@@ -449,17 +471,20 @@ pub fn band_request(
                 .unwrap_or_else(|| Object::new().into()),
         ),
         _ => {
-            let steps = Array::new();
-            for spec in specs {
-                steps.push(&serde_wasm_bindgen::to_value(spec).unwrap_or(JsValue::NULL));
+            let list = Array::new();
+            for step in steps {
+                list.push(&serde_wasm_bindgen::to_value(&step.spec).unwrap_or(JsValue::NULL));
             }
             let params = Object::new();
-            set(&params, "steps", &steps);
+            set(&params, "steps", &list);
             (FUSED_FUNC, params.into())
         }
     };
     let args = Object::new();
     set(&args, "params", &params);
+    if let Some(mask) = mask_json {
+        set(&args, "mask", &JsValue::from_str(mask));
+    }
     set(&args, "src", &src);
     set(&args, "width", &JsValue::from(input.width()));
     set(&args, "height", &JsValue::from(input.height()));

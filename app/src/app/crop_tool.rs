@@ -1,0 +1,118 @@
+//! The on-canvas crop tool's part of the editor
+//! ([`crate::ui::tools::crop`]): started from a crop step's editor, it
+//! shows the step's input whole (the renderer is asked for the steps
+//! before the crop only), Enter writes the rectangle into the step as
+//! fractions of its input (one undo step) and Escape leaves the step as it
+//! was.
+
+use egui::Key;
+use lumen_kernels::{FilterSpec, Recipe};
+
+use super::LumenApp;
+use crate::ui::panels::step_input_sizes;
+use crate::ui::tools::crop::{CropTool, ToolAction};
+
+impl LumenApp {
+    /// Starts the crop tool on the crop step at `step` (its index in the
+    /// recipe). False when there is no such step.
+    pub fn start_crop_tool(&mut self, step: usize) -> bool {
+        let Some(doc) = self.doc.as_ref() else {
+            return false;
+        };
+        let (Some(FilterSpec::Crop(params)), Some(&size)) = (
+            doc.steps().get(step).map(|s| &s.spec),
+            step_input_sizes(doc).get(step),
+        ) else {
+            return false;
+        };
+        self.crop_tool = Some(CropTool::new(step, params, size));
+        self.picking = None;
+        self.set_notice(
+            "Drag the handles or the inside of the rectangle: Enter applies the crop, Esc cancels",
+            false,
+        );
+        true
+    }
+
+    /// The crop tool, while it is on.
+    pub fn crop_tool(&self) -> Option<&CropTool> {
+        self.crop_tool.as_ref()
+    }
+
+    /// Enter commits, Escape cancels; the tool ends if its step is gone.
+    /// Part of [`LumenApp::logic`].
+    pub(super) fn crop_tool_logic(&mut self, ctx: &egui::Context) {
+        let Some(tool) = &self.crop_tool else {
+            self.canvas.tool_active = false;
+            return;
+        };
+        let step = tool.step;
+        let still_there = self.doc.as_ref().is_some_and(|d| {
+            matches!(
+                d.steps().get(step).map(|s| &s.spec),
+                Some(FilterSpec::Crop(_))
+            )
+        });
+        let (enter, escape) =
+            ctx.input(|i| (i.key_pressed(Key::Enter), i.key_pressed(Key::Escape)));
+        if !still_there {
+            self.crop_tool = None;
+        } else if escape {
+            self.end_crop_tool(ToolAction::Cancel);
+        } else if enter {
+            self.end_crop_tool(ToolAction::Apply);
+        }
+        self.canvas.tool_active = self.crop_tool.is_some();
+    }
+
+    /// Ends the tool, writing its rectangle into the step on
+    /// [`ToolAction::Apply`] (one undo step).
+    fn end_crop_tool(&mut self, action: ToolAction) {
+        let Some(tool) = self.crop_tool.take() else {
+            return;
+        };
+        match action {
+            ToolAction::None => self.crop_tool = Some(tool),
+            ToolAction::Cancel => self.set_notice("Crop cancelled", false),
+            ToolAction::Apply => {
+                if let Some(doc) = self.doc.as_mut() {
+                    doc.edit_step(tool.step, FilterSpec::Crop(tool.params()));
+                    doc.commit();
+                }
+                self.set_notice("Crop applied", false);
+            }
+        }
+        self.canvas.tool_active = self.crop_tool.is_some();
+    }
+
+    /// What the renderer is asked for: while the crop tool is on, the
+    /// steps before the crop (so its input shows whole); `None` otherwise
+    /// (the whole recipe).
+    pub(super) fn crop_tool_recipe(&self, recipe: &Recipe) -> Option<Recipe> {
+        let step = self.crop_tool.as_ref()?.step;
+        Some(Recipe {
+            steps: recipe.steps.get(..step)?.to_vec(),
+        })
+    }
+
+    /// Draws the tool over the canvas once the canvas shows the crop's
+    /// input (not the cropped result still on screen from before).
+    pub(super) fn crop_tool_ui(&mut self, ui: &egui::Ui) {
+        let Some(tool) = self.crop_tool.as_mut() else {
+            return;
+        };
+        let input = self
+            .doc
+            .as_ref()
+            .and_then(|d| step_input_sizes(d).get(tool.step).copied());
+        let shown = self.renderer.displayed().map(|d| {
+            let w = (d.image.width() as f32 / d.scale).round() as u32;
+            let h = (d.image.height() as f32 / d.scale).round() as u32;
+            (w, h)
+        });
+        if input.is_some() && input == shown {
+            let action = tool.ui(ui, self.canvas.last_image_rect);
+            self.end_crop_tool(action);
+        }
+    }
+}
