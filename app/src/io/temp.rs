@@ -74,7 +74,7 @@ fn name_from_bytes(bytes: Vec<u8>) -> OsString {
 }
 
 /// The temporary's name for target `name`, number `n` of process `pid`:
-/// `.NAME.lumen-PID-N.tmp`, never longer than [`NAME_MAX_BYTES`].
+/// `.NAME.lumen-PID-N.tmp`, never longer than `NAME_MAX_BYTES` (255).
 pub fn temp_name(name: &OsStr, pid: u32, n: u64) -> OsString {
     let tail = format!("{MARK}{pid}-{n}{SUFFIX}");
     let room = NAME_MAX_BYTES - 1 - tail.len();

@@ -114,7 +114,7 @@ const CHUNK: usize = 64;
 /// [`convolve_rows`] at a given [`CpuLevel`] (same result at every level).
 ///
 /// Sums run in `f32` lanes over planar copies of the premultiplied rows;
-/// with a bound on their error (see [`Bound`]) each pixel whose rounding
+/// with a bound on their error (see `Bound`) each pixel whose rounding
 /// the error could change (a value near a half, a tiny alpha) is summed
 /// again exactly in `f64`, in tap order. So the bytes are those of the
 /// `f64` formula.

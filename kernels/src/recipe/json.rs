@@ -126,8 +126,8 @@ pub(super) fn clip_text(text: &str) -> String {
     format!("{head}… ({chars} characters)")
 }
 
-/// A message with every long stretch without spaces cut ([`clip_text`]),
-/// and the whole kept under [`MAX_MESSAGE_CHARS`]: parsers quote input in
+/// A message with every long stretch without spaces cut (`clip_text`),
+/// and the whole kept under `MAX_MESSAGE_CHARS`: parsers quote input in
 /// their messages, and a 200 MB value must not make a 200 MB message.
 pub fn clip(message: &str) -> String {
     let mut out = String::with_capacity(message.len().min(MAX_MESSAGE_CHARS + 16));
