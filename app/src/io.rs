@@ -7,9 +7,14 @@ use image::{DynamicImage, ImageDecoder as _, ImageReader, Limits};
 use lumen_kernels::RgbaImage;
 use lumen_kernels::image::{MAX_PIXELS, MAX_SIDE_PX};
 
+// The children are named by path: the decode fuzz target compiles this
+// file on its own with `#[path]`, where `mod x;` would look for `x.rs`
+// beside this file, not in `io/`.
 #[cfg(not(target_arch = "wasm32"))]
+#[path = "io/files.rs"]
 mod files;
 #[cfg(not(target_arch = "wasm32"))]
+#[path = "io/temp.rs"]
 pub mod temp;
 #[cfg(not(target_arch = "wasm32"))]
 pub use files::{
@@ -17,10 +22,15 @@ pub use files::{
     read_recipe_file, read_text, write_atomic, write_atomic_opts, write_atomic_with,
 };
 #[cfg(not(target_arch = "wasm32"))]
+#[path = "io/avif.rs"]
 mod avif;
+#[path = "io/export.rs"]
 mod export;
+#[path = "io/heif.rs"]
 pub mod heif;
+#[path = "io/jxl.rs"]
 mod jxl;
+#[path = "io/photo.rs"]
 mod photo;
 
 pub use crate::metadata::{Metadata, MetadataPolicy};

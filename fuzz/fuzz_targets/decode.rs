@@ -1,5 +1,6 @@
 //! Fuzzes decoding, exactly as the editor and the CLI open files
-//! (`app/src/io.rs`, compiled in directly), under small limits so that
+//! (`app/src/io.rs` with its colour and metadata modules, compiled in
+//! directly), under small limits so that
 //! each run stays fast. Any panic (even one `decode` would catch: libFuzzer
 //! aborts first) or any broken promise below is a crash.
 
@@ -8,8 +9,16 @@
 use libfuzzer_sys::fuzz_target;
 
 #[path = "../../app/src/io.rs"]
-#[allow(dead_code)]
+#[allow(dead_code, unused_imports)]
 mod io;
+
+// The loader's own dependencies inside the app, at the same crate paths.
+#[path = "../../app/src/color.rs"]
+#[allow(dead_code)]
+mod color;
+#[path = "../../app/src/metadata.rs"]
+#[allow(dead_code)]
+mod metadata;
 
 const LIMITS: io::DecodeLimits = io::DecodeLimits {
     max_side_px: 2048,
