@@ -157,7 +157,7 @@ fn a_killed_editor_is_restored_with_its_history() {
     assert_eq!(doc.path.as_deref(), Some(sample.as_path()));
     assert_eq!(doc.recipe(), &Recipe::from_json(RECIPE).unwrap());
     let (labels, current) = doc.history();
-    assert_eq!(labels, vec!["Open", "Load recipe the start-up recipe"]);
+    assert_eq!(labels, vec!["Open", "Load recipe given at start-up"]);
     assert_eq!(current, 1);
     assert!(doc.is_dirty(), "restored edits are not saved anywhere yet");
     assert!(

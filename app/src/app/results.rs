@@ -89,7 +89,7 @@ impl LumenApp {
             self.set_notice(format!("Opened {name}"), false);
         }
         if let Some(text) = self.startup_recipe.take() {
-            self.apply_recipe_text("the start-up recipe", &text);
+            self.apply_recipe_text("given at start-up", &text);
         }
         self.ctx
             .send_viewport_cmd(egui::ViewportCommand::Title(format!("{name} — Lumen")));
