@@ -7,21 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=$(realpath "$1")
 out=$(realpath docs)
-tmp=$(mktemp -d)
-export XDG_RUNTIME_DIR="$tmp/xdg"; mkdir -m 0700 "$XDG_RUNTIME_DIR"
-app=""
-xvfb=""
-cleanup() {
-  if [ -n "$app" ]; then kill "$app" 2>/dev/null || true; fi
-  if [ -n "$xvfb" ]; then kill "$xvfb" 2>/dev/null || true; fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-coproc XVFB { exec Xvfb -displayfd 1 -screen 0 1280x800x24 -nolisten tcp 2>"$tmp/xvfb.log"; }
-xvfb=$XVFB_PID
-read -r -t 30 number <&"${XVFB[0]}" || { echo "Xvfb did not start"; exit 1; }
-export DISPLAY=":$number"
+# shellcheck source=scripts/xvfb.sh
+source scripts/xvfb.sh
 
 cat >"$tmp/look.json" <<'JSON'
 { "lumen_recipe": 1, "steps": [

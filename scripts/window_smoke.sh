@@ -7,24 +7,8 @@ set -euo pipefail
 bin=$(realpath "$1")
 shot=${LUMEN_SCREENSHOT:-target/window-smoke.png}
 mkdir -p "$(dirname "$shot")"
-tmp=$(mktemp -d)
-export XDG_RUNTIME_DIR="$tmp/xdg"; mkdir -m 0700 "$XDG_RUNTIME_DIR"
-app=""
-xvfb=""
-cleanup() {
-  if [ -n "$app" ]; then kill "$app" 2>/dev/null || true; fi
-  if [ -n "$xvfb" ]; then kill "$xvfb" 2>/dev/null || true; fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-# Xvfb writes its display number once it accepts connections.
-coproc XVFB { exec Xvfb -displayfd 1 -screen 0 1280x800x24 -nolisten tcp 2>"$tmp/xvfb.log"; }
-xvfb=$XVFB_PID
-if ! read -r -t 30 number <&"${XVFB[0]}"; then
-  echo "Xvfb did not start"; cat "$tmp/xvfb.log"; exit 1
-fi
-export DISPLAY=":$number"
+# shellcheck source=scripts/xvfb.sh
+source "$(dirname "$0")/xvfb.sh"
 
 LUMEN_DATA_DIR="$tmp/data" "$bin" >"$tmp/app.log" 2>&1 &
 app=$!
