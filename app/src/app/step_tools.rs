@@ -36,6 +36,9 @@ impl LumenApp {
             Some(ToolRequest::CropOnCanvas(step)) => {
                 self.start_crop_tool(step);
             }
+            Some(ToolRequest::MaskOnCanvas(step)) => {
+                self.start_mask_tool(step);
+            }
             None => {}
         }
         let still_there = |step: usize| {

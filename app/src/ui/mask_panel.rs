@@ -19,6 +19,9 @@ pub const INVERT_LABEL: &str = "Invert mask";
 /// The button that removes the whole mask.
 pub const REMOVE_MASK_LABEL: &str = "Remove mask";
 
+/// The button that starts the on-canvas mask tool.
+pub const MASK_ON_CANVAS_LABEL: &str = "Mask on canvas";
+
 /// What the controls changed this frame.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MaskChange {
@@ -100,6 +103,17 @@ pub fn mask_ui(ui: &mut Ui, mask: &mut Option<Mask>) -> MaskChange {
         }
         if ui.small_button(REMOVE_MASK_LABEL).clicked() {
             remove_mask = true;
+        }
+        if let Some(step) = super::step_tools::editing_step(ui.ctx())
+            && ui
+                .small_button(MASK_ON_CANVAS_LABEL)
+                .on_hover_text("Drag the shapes' handles on the image")
+                .clicked()
+        {
+            super::step_tools::request(
+                ui.ctx(),
+                super::step_tools::ToolRequest::MaskOnCanvas(step),
+            );
         }
     });
     let mut removed = None;

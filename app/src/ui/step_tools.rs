@@ -19,6 +19,8 @@ pub enum ToolRequest {
     CancelPick,
     /// Start the on-canvas crop tool for the `crop` step at this index.
     CropOnCanvas(usize),
+    /// Start the on-canvas mask tool for the mask of the step at this index.
+    MaskOnCanvas(usize),
 }
 
 fn editing_id() -> Id {

@@ -5,3 +5,4 @@
 //! ([`super::canvas::CanvasState::tool_active`]).
 
 pub mod crop;
+pub mod mask;

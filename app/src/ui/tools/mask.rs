@@ -1,0 +1,270 @@
+//! The on-canvas mask tool: handles for a step's radial shapes (centre,
+//! the two radii, the feather's inner edge) and linear shapes (the two
+//! ends), drawn over the step's output; dragging one edits the shape in
+//! fractions of the image, as the recipe stores it.
+
+use egui::{Color32, Id, Pos2, Rect, Sense, Stroke, Vec2};
+use lumen_kernels::Mask;
+use lumen_kernels::mask::{Radial, Shape};
+
+/// The size of a handle's grab area, in points.
+const HANDLE_PT: f32 = 16.0;
+
+/// A handle of a shape.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Grip {
+    /// A radial shape's centre (moves the shape).
+    Centre,
+    /// The end of a radial shape's first semi-axis.
+    RadiusX,
+    /// The end of its second semi-axis.
+    RadiusY,
+    /// Where its soft edge begins, on the first axis.
+    Feather,
+    /// A linear shape's full-weight end.
+    From,
+    /// A linear shape's zero-weight end.
+    To,
+}
+
+/// A radial shape's axes on screen: the unit directions of its two
+/// semi-axes (turned by its angle, clockwise as the kernels turn it).
+fn axes(r: &Radial) -> (Vec2, Vec2) {
+    let (sin, cos) = r.angle_deg.to_radians().sin_cos();
+    (Vec2::new(cos, sin), Vec2::new(-sin, cos))
+}
+
+fn at(image: Rect, p: [f32; 2]) -> Pos2 {
+    image.min + Vec2::new(p[0], p[1]) * image.size()
+}
+
+/// The handles of `shape` drawn over `image`, with where they lie.
+pub fn handles(shape: &Shape, image: Rect) -> Vec<(Grip, Pos2)> {
+    match shape {
+        Shape::Radial(r) => {
+            let c = at(image, r.center);
+            let (ax, ay) = axes(r);
+            let rx = r.radius[0] * image.width();
+            let ry = r.radius[1] * image.height();
+            vec![
+                (Grip::Centre, c),
+                (Grip::RadiusX, c + ax * rx),
+                (Grip::RadiusY, c + ay * ry),
+                (Grip::Feather, c - ax * rx * (1.0 - r.feather)),
+            ]
+        }
+        Shape::Linear(l) => vec![(Grip::From, at(image, l.from)), (Grip::To, at(image, l.to))],
+        Shape::Brush(_) | Shape::Range(_) => Vec::new(),
+    }
+}
+
+/// `start` with `grip` dragged by `delta` (screen points) to `pointer`,
+/// over an image drawn in `image`.
+pub fn drag_shape(start: &Shape, grip: Grip, delta: Vec2, pointer: Pos2, image: Rect) -> Shape {
+    let moved = |p: [f32; 2]| {
+        let d = delta / image.size();
+        [p[0] + d.x, p[1] + d.y]
+    };
+    let mut shape = start.clone();
+    match &mut shape {
+        Shape::Radial(r) => {
+            let (ax, ay) = axes(r);
+            let off = pointer - at(image, r.center);
+            match grip {
+                Grip::Centre => r.center = moved(r.center),
+                Grip::RadiusX => r.radius[0] = off.dot(ax).abs() / image.width(),
+                Grip::RadiusY => r.radius[1] = off.dot(ay).abs() / image.height(),
+                Grip::Feather => {
+                    let rx = r.radius[0] * image.width();
+                    if rx > 0.0 {
+                        r.feather = (1.0 - off.dot(ax).abs() / rx).clamp(0.0, 1.0);
+                    }
+                }
+                Grip::From | Grip::To => {}
+            }
+            r.radius = r.radius.map(|v| v.clamp(0.0, 10.0));
+        }
+        Shape::Linear(l) => match grip {
+            Grip::From => l.from = moved(l.from),
+            Grip::To => l.to = moved(l.to),
+            _ => {}
+        },
+        Shape::Brush(_) | Shape::Range(_) => {}
+    }
+    shape
+}
+
+/// A drag in progress: which handle, the shape as it was, where it began.
+#[derive(Clone, Debug)]
+struct Drag {
+    shape: usize,
+    grip: Grip,
+    start: Shape,
+    origin: Pos2,
+}
+
+/// The tool's state while it is on.
+#[derive(Clone, Debug)]
+pub struct MaskTool {
+    /// The recipe step whose mask it edits.
+    pub step: usize,
+    drag: Option<Drag>,
+}
+
+impl MaskTool {
+    /// The tool on the mask of step `step`.
+    pub fn new(step: usize) -> Self {
+        Self { step, drag: None }
+    }
+
+    /// Draws the handles of `mask`'s shapes over the image drawn in
+    /// `image` and takes their drags; returns the mask as edited when a
+    /// handle moved this frame.
+    pub fn ui(&mut self, ui: &egui::Ui, image: Rect, mask: &Mask) -> Option<Mask> {
+        if image.width() <= 0.0 || image.height() <= 0.0 {
+            return None;
+        }
+        let mut edited = None;
+        for (k, shape) in mask.shapes.iter().enumerate() {
+            paint_outline(ui, shape, image);
+            for (grip, p) in handles(shape, image) {
+                let id = Id::unique(("lumen-mask-handle", k, grip as u8));
+                let rect = Rect::from_center_size(p, Vec2::splat(HANDLE_PT));
+                let response = ui.interact(rect, id, Sense::drag());
+                if let Some(new) = self.follow(&response, k, grip, shape, image) {
+                    let mut m = edited.take().unwrap_or_else(|| mask.clone());
+                    if let Some(s) = m.shapes.get_mut(k) {
+                        *s = new;
+                    }
+                    edited = Some(m);
+                }
+                paint_handle(ui, p, grip);
+            }
+        }
+        edited
+    }
+
+    fn follow(
+        &mut self,
+        response: &egui::Response,
+        k: usize,
+        grip: Grip,
+        shape: &Shape,
+        image: Rect,
+    ) -> Option<Shape> {
+        if response.drag_started()
+            && let Some(origin) = response.interact_pointer_pos()
+        {
+            self.drag = Some(Drag {
+                shape: k,
+                grip,
+                start: shape.clone(),
+                origin,
+            });
+        }
+        let drag = self
+            .drag
+            .as_ref()
+            .filter(|d| d.shape == k && d.grip == grip)?;
+        let mut out = None;
+        if response.dragged()
+            && let Some(p) = response.interact_pointer_pos()
+        {
+            out = Some(drag_shape(&drag.start, grip, p - drag.origin, p, image));
+        }
+        if response.drag_stopped() {
+            self.drag = None;
+        }
+        out
+    }
+}
+
+fn paint_outline(ui: &egui::Ui, shape: &Shape, image: Rect) {
+    let painter = ui.painter();
+    let line = Stroke::new(1.5, Color32::WHITE);
+    match shape {
+        Shape::Radial(r) => {
+            let c = at(image, r.center);
+            let (ax, ay) = axes(r);
+            let (rx, ry) = (r.radius[0] * image.width(), r.radius[1] * image.height());
+            for scale in [1.0, 1.0 - r.feather] {
+                let points: Vec<Pos2> = (0..64)
+                    .map(|i| {
+                        let t = i as f32 / 64.0 * std::f32::consts::TAU;
+                        c + ax * (rx * scale * t.cos()) + ay * (ry * scale * t.sin())
+                    })
+                    .collect();
+                painter.add(egui::Shape::closed_line(points, line));
+            }
+        }
+        Shape::Linear(l) => {
+            painter.line_segment([at(image, l.from), at(image, l.to)], line);
+        }
+        Shape::Brush(_) | Shape::Range(_) => {}
+    }
+}
+
+fn paint_handle(ui: &egui::Ui, p: Pos2, grip: Grip) {
+    let fill = match grip {
+        Grip::Centre | Grip::From => Color32::WHITE,
+        Grip::Feather => Color32::LIGHT_BLUE,
+        _ => Color32::LIGHT_GRAY,
+    };
+    ui.painter()
+        .circle(p, 5.0, fill, Stroke::new(1.0, Color32::BLACK));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lumen_kernels::mask::Combine;
+
+    fn radial() -> Shape {
+        Shape::Radial(Radial {
+            center: [0.5, 0.5],
+            radius: [0.25, 0.25],
+            feather: 0.5,
+            angle_deg: 0.0,
+            mode: Combine::Add,
+        })
+    }
+
+    #[test]
+    fn handles_follow_drags_in_fractions() {
+        let image = Rect::from_min_size(Pos2::ZERO, Vec2::new(200.0, 100.0));
+        let start = radial();
+        let hs = handles(&start, image);
+        assert_eq!(hs[0], (Grip::Centre, Pos2::new(100.0, 50.0)));
+        assert_eq!(hs[1], (Grip::RadiusX, Pos2::new(150.0, 50.0)));
+        let Shape::Radial(r) = drag_shape(
+            &start,
+            Grip::Centre,
+            Vec2::new(20.0, -10.0),
+            Pos2::ZERO,
+            image,
+        ) else {
+            panic!("not radial")
+        };
+        assert_eq!(r.center, [0.6, 0.4]);
+        let Shape::Radial(r) = drag_shape(
+            &start,
+            Grip::RadiusY,
+            Vec2::ZERO,
+            Pos2::new(100.0, 90.0),
+            image,
+        ) else {
+            panic!("not radial")
+        };
+        assert_eq!(r.radius, [0.25, 0.4]);
+        let Shape::Radial(r) = drag_shape(
+            &start,
+            Grip::Feather,
+            Vec2::ZERO,
+            Pos2::new(75.0, 50.0),
+            image,
+        ) else {
+            panic!("not radial")
+        };
+        assert_eq!(r.feather, 0.5);
+    }
+}
