@@ -1,7 +1,7 @@
 //! The on-canvas mask tool under egui_kittest: started from a step's mask
 //! controls, dragging a radial shape's centre or a linear shape's end
 //! moves it in the recipe by the drag's share of the image, one undo step
-//! per drag.
+//! per drag; `O` shows and hides the mask's red overlay.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test helpers outside #[test] fns.
 
@@ -9,6 +9,7 @@ use egui::{Pos2, Vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use lumen_app::ui::mask_panel::{ADD_LINEAR_LABEL, ADD_RADIAL_LABEL, MASK_ON_CANVAS_LABEL};
+use lumen_app::ui::tools::mask::OVERLAY_KEY;
 use lumen_kernels::mask::Shape;
 
 mod common;
@@ -97,4 +98,17 @@ fn dragging_a_linear_end_moves_that_end_only() {
     h.key_press(egui::Key::Escape);
     h.run_steps(2);
     assert!(app(&h).mask_tool().is_none());
+}
+
+#[test]
+fn o_shows_and_hides_the_mask_overlay() {
+    let (mut h, _) = open(ADD_RADIAL_LABEL);
+    let shown = |h: &Harness<'_, State>| app(h).mask_tool().unwrap().overlay_shown();
+    assert!(!shown(&h));
+    h.key_press(OVERLAY_KEY);
+    h.run_steps(3);
+    assert!(shown(&h), "O shows the overlay");
+    h.key_press(OVERLAY_KEY);
+    h.run_steps(3);
+    assert!(!shown(&h), "O again hides it");
 }

@@ -2,14 +2,15 @@
 //! ([`crate::ui::tools::mask`]): started from a step's mask controls, it
 //! shows the recipe up to that step (so handles line up with the step's
 //! own image) and turns drags of the handles into mask edits, one undo
-//! step per drag. Enter or Escape ends it.
+//! step per drag; `O` shows the mask's weights in red. Enter or Escape
+//! ends it.
 
 use egui::Key;
 use lumen_kernels::Recipe;
 
 use super::LumenApp;
 use crate::ui::panels::step_input_sizes;
-use crate::ui::tools::mask::MaskTool;
+use crate::ui::tools::mask::{MaskTool, OVERLAY_KEY};
 
 impl LumenApp {
     /// Starts the mask tool on the mask of step `step`. False when that
@@ -26,7 +27,7 @@ impl LumenApp {
         self.picking = None;
         self.mask_tool = Some(MaskTool::new(step));
         self.set_notice(
-            "Drag the mask's handles; Enter or Esc ends the mask tool",
+            "Drag the mask's handles; O shows the mask in red; Enter or Esc ends the mask tool",
             false,
         );
         true
@@ -48,9 +49,18 @@ impl LumenApp {
             .doc
             .as_ref()
             .is_some_and(|d| d.steps().get(step).is_some_and(|s| s.mask.is_some()));
-        let end = ctx.input(|i| i.key_pressed(Key::Enter) || i.key_pressed(Key::Escape));
+        let typing = ctx.egui_wants_keyboard_input();
+        let (end, overlay) = ctx.input(|i| {
+            let plain = i.modifiers.is_none() && !typing;
+            (
+                i.key_pressed(Key::Enter) || i.key_pressed(Key::Escape),
+                plain && i.key_pressed(OVERLAY_KEY),
+            )
+        });
         if !still_there || end {
             self.mask_tool = None;
+        } else if overlay && let Some(tool) = self.mask_tool.as_mut() {
+            tool.overlay = !tool.overlay;
         }
         self.canvas.tool_active |= self.mask_tool.is_some();
     }
@@ -70,19 +80,26 @@ impl LumenApp {
         let (Some(tool), Some(doc)) = (self.mask_tool.as_mut(), self.doc.as_mut()) else {
             return;
         };
-        let Some(mask) = doc.steps().get(tool.step).and_then(|s| s.mask.clone()) else {
+        let Some((mask, filter)) = doc
+            .steps()
+            .get(tool.step)
+            .and_then(|s| Some((s.mask.clone()?, s.spec.name())))
+        else {
             return;
         };
         let input = step_input_sizes(doc).get(tool.step).copied();
-        let shown = self.renderer.displayed().map(|d| {
-            let w = (d.image.width() as f32 / d.scale).round() as u32;
-            let h = (d.image.height() as f32 / d.scale).round() as u32;
-            (w, h)
-        });
-        if input.is_none() || input != shown {
+        let Some(displayed) = self.renderer.displayed() else {
+            return;
+        };
+        let w = (displayed.image.width() as f32 / displayed.scale).round() as u32;
+        let h = (displayed.image.height() as f32 / displayed.scale).round() as u32;
+        if input != Some((w, h)) {
             return;
         }
-        if let Some(edited) = tool.ui(ui, self.canvas.last_image_rect, &mask) {
+        let rect = self.canvas.last_image_rect;
+        let shown = (displayed.image.as_ref(), displayed.generation);
+        tool.overlay_ui(ui, rect, &mask, filter, shown);
+        if let Some(edited) = tool.ui(ui, rect, &mask) {
             doc.edit_mask(tool.step, Some(edited));
         }
     }

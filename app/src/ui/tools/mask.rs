@@ -4,11 +4,61 @@
 //! fractions of the image, as the recipe stores it.
 
 use egui::{Color32, Id, Pos2, Rect, Sense, Stroke, Vec2};
-use lumen_kernels::Mask;
 use lumen_kernels::mask::{Radial, Shape};
+use lumen_kernels::registry::WEIGHT_ONE;
+use lumen_kernels::{Mask, RgbaImage};
 
 /// The size of a handle's grab area, in points.
 const HANDLE_PT: f32 = 16.0;
+
+/// The overlay's longer side, in pixels (it is drawn stretched).
+const OVERLAY_PX: u32 = 256;
+
+/// The overlay's opacity where the weight is full (of 255).
+const OVERLAY_ALPHA: u32 = 140;
+
+/// The key that shows or hides the mask overlay.
+pub const OVERLAY_KEY: egui::Key = egui::Key::O;
+
+/// The mask's weights as a red overlay for `shown` (the step's image as
+/// drawn, sampled for `range` shapes), at most [`OVERLAY_PX`] on its longer
+/// side: red where the step applies, clear where it does not. `None` when
+/// the mask cannot be prepared.
+pub fn overlay_image(
+    mask: &Mask,
+    filter: &'static str,
+    shown: &RgbaImage,
+) -> Option<egui::ColorImage> {
+    let (w, h) = (shown.width(), shown.height());
+    let long = w.max(h).max(1);
+    let fit =
+        |v: u32| ((u64::from(v) * u64::from(OVERLAY_PX.min(long)) / u64::from(long)) as u32).max(1);
+    let (ow, oh) = (fit(w), fit(h));
+    let prepared = mask.prepare(filter, ow, oh).ok()?;
+    let mut rgba = Vec::with_capacity(ow as usize * oh as usize * 4);
+    let mut input = vec![0_u8; ow as usize * 4];
+    let mut weights = vec![0_u32; ow as usize];
+    for oy in 0..oh {
+        let sy = (u64::from(oy) * u64::from(h) / u64::from(oh)) as u32;
+        let row = shown.row(sy).unwrap_or(&[]);
+        for (ox, px) in input.chunks_exact_mut(4).enumerate() {
+            let sx = (ox as u64 * u64::from(w) / u64::from(ow)) as usize * 4;
+            if let Some(src) = row.get(sx..sx + 4) {
+                px.copy_from_slice(src);
+            }
+        }
+        prepared.weights(oy, &input, &mut weights);
+        for &wt in &weights {
+            let a = (u64::from(wt.min(WEIGHT_ONE)) * u64::from(OVERLAY_ALPHA)
+                / u64::from(WEIGHT_ONE)) as u8;
+            rgba.extend_from_slice(&[255, 0, 0, a]);
+        }
+    }
+    Some(egui::ColorImage::from_rgba_unmultiplied(
+        [ow as usize, oh as usize],
+        &rgba,
+    ))
+}
 
 /// A handle of a shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -104,17 +154,63 @@ struct Drag {
 }
 
 /// The tool's state while it is on.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct MaskTool {
     /// The recipe step whose mask it edits.
     pub step: usize,
+    /// Whether the red overlay of the mask's weights is shown.
+    pub overlay: bool,
     drag: Option<Drag>,
+    /// The overlay's texture and the mask and image generation it shows.
+    texture: Option<(Mask, u64, egui::TextureHandle)>,
 }
 
 impl MaskTool {
     /// The tool on the mask of step `step`.
     pub fn new(step: usize) -> Self {
-        Self { step, drag: None }
+        Self {
+            step,
+            overlay: false,
+            drag: None,
+            texture: None,
+        }
+    }
+
+    /// Whether the overlay is on and was drawn.
+    pub fn overlay_shown(&self) -> bool {
+        self.overlay && self.texture.is_some()
+    }
+
+    /// Draws the red overlay of `mask` over the image drawn in `image`
+    /// while [`MaskTool::overlay`] is on; `shown` is that image (its
+    /// `generation` says when it changed).
+    pub fn overlay_ui(
+        &mut self,
+        ui: &egui::Ui,
+        image: Rect,
+        mask: &Mask,
+        filter: &'static str,
+        (shown, generation): (&RgbaImage, u64),
+    ) {
+        if !self.overlay {
+            return;
+        }
+        let fresh = self
+            .texture
+            .as_ref()
+            .is_some_and(|(m, g, _)| m == mask && *g == generation);
+        if !fresh {
+            self.texture = overlay_image(mask, filter, shown).map(|img| {
+                let tex =
+                    ui.ctx()
+                        .load_texture("lumen-mask-overlay", img, egui::TextureOptions::LINEAR);
+                (mask.clone(), generation, tex)
+            });
+        }
+        if let Some((_, _, tex)) = &self.texture {
+            let uv = Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0));
+            ui.painter().image(tex.id(), image, uv, Color32::WHITE);
+        }
     }
 
     /// Draws the handles of `mask`'s shapes over the image drawn in
@@ -218,6 +314,18 @@ fn paint_handle(ui: &egui::Ui, p: Pos2, grip: Grip) {
 mod tests {
     use super::*;
     use lumen_kernels::mask::Combine;
+
+    #[test]
+    fn the_overlay_is_red_inside_a_radial_shape_and_clear_outside() {
+        let shown = RgbaImage::new(400, 200).unwrap();
+        let mask = Mask::of(radial());
+        let img = overlay_image(&mask, "exposure", &shown).unwrap();
+        assert_eq!(img.size, [256, 128]);
+        let centre = img.pixels[64 * 256 + 128];
+        let corner = img.pixels[0];
+        assert!(centre.r() > 0 && centre.a() > 100, "{centre:?}");
+        assert_eq!(corner.a(), 0, "{corner:?}");
+    }
 
     fn radial() -> Shape {
         Shape::Radial(Radial {
