@@ -24,6 +24,7 @@ impl LumenApp {
             return false;
         }
         self.crop_tool = None;
+        self.straighten = None;
         self.picking = None;
         self.mask_tool = Some(MaskTool::new(step));
         self.set_notice(

@@ -39,6 +39,9 @@ impl LumenApp {
             Some(ToolRequest::MaskOnCanvas(step)) => {
                 self.start_mask_tool(step);
             }
+            Some(ToolRequest::Straighten(step)) => {
+                self.start_straighten(step);
+            }
             None => {}
         }
         let still_there = |step: usize| {

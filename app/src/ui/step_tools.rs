@@ -21,6 +21,8 @@ pub enum ToolRequest {
     CropOnCanvas(usize),
     /// Start the on-canvas mask tool for the mask of the step at this index.
     MaskOnCanvas(usize),
+    /// Start the straighten tool for the `rotate_angle` step at this index.
+    Straighten(usize),
 }
 
 fn editing_id() -> Id {

@@ -6,3 +6,4 @@
 
 pub mod crop;
 pub mod mask;
+pub mod straighten;
