@@ -1,15 +1,18 @@
 //! The on-canvas mask tool under egui_kittest: started from a step's mask
 //! controls, dragging a radial shape's centre or a linear shape's end
 //! moves it in the recipe by the drag's share of the image, one undo step
-//! per drag; `O` shows and hides the mask's red overlay.
+//! per drag; `O` shows and hides the mask's red overlay; a drag with a
+//! brush shape paints a stroke of the size `[` and `]` set.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test helpers outside #[test] fns.
 
 use egui::{Pos2, Vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use lumen_app::ui::mask_panel::{ADD_LINEAR_LABEL, ADD_RADIAL_LABEL, MASK_ON_CANVAS_LABEL};
-use lumen_app::ui::tools::mask::OVERLAY_KEY;
+use lumen_app::ui::mask_panel::{
+    ADD_BRUSH_LABEL, ADD_LINEAR_LABEL, ADD_RADIAL_LABEL, MASK_ON_CANVAS_LABEL,
+};
+use lumen_app::ui::tools::mask::{BRUSH_RADIUS, OVERLAY_KEY};
 use lumen_kernels::mask::Shape;
 
 mod common;
@@ -111,4 +114,27 @@ fn o_shows_and_hides_the_mask_overlay() {
     h.key_press(OVERLAY_KEY);
     h.run_steps(3);
     assert!(!shown(&h), "O again hides it");
+}
+
+#[test]
+fn a_brush_stroke_adds_a_stroke_to_the_mask() {
+    let (mut h, rect) = open(ADD_BRUSH_LABEL);
+    assert!(matches!(shape(&h), Shape::Brush(b) if b.strokes.is_empty()));
+    h.key_press(egui::Key::CloseBracket);
+    h.run_steps(2);
+    let radius = app(&h).mask_tool().unwrap().brush_radius;
+    assert!(radius > BRUSH_RADIUS, "] makes the brush bigger: {radius}");
+    let from = at(rect, [0.2, 0.3]);
+    let to = at(rect, [0.7, 0.6]);
+    drag(&mut h, from, to);
+    let Shape::Brush(brush) = shape(&h) else {
+        panic!("not a brush")
+    };
+    assert_eq!(brush.strokes.len(), 1, "{brush:?}");
+    let stroke = &brush.strokes[0];
+    assert_eq!(stroke.radius, radius);
+    assert!(!stroke.erase);
+    assert!(stroke.points.len() >= 2, "{stroke:?}");
+    assert!(near(stroke.points[0], [0.2, 0.3]), "{:?}", stroke.points[0]);
+    assert!(near(*stroke.points.last().unwrap(), [0.7, 0.6]));
 }

@@ -2,8 +2,9 @@
 //! ([`crate::ui::tools::mask`]): started from a step's mask controls, it
 //! shows the recipe up to that step (so handles line up with the step's
 //! own image) and turns drags of the handles into mask edits, one undo
-//! step per drag; `O` shows the mask's weights in red. Enter or Escape
-//! ends it.
+//! step per drag; a drag elsewhere paints into the mask's brush shape
+//! (`[` and `]` size the brush, Alt erases); `O` shows the mask's weights
+//! in red. Enter or Escape ends it.
 
 use egui::Key;
 use lumen_kernels::Recipe;
@@ -51,17 +52,24 @@ impl LumenApp {
             .as_ref()
             .is_some_and(|d| d.steps().get(step).is_some_and(|s| s.mask.is_some()));
         let typing = ctx.egui_wants_keyboard_input();
-        let (end, overlay) = ctx.input(|i| {
+        let (end, overlay, bigger, smaller) = ctx.input(|i| {
             let plain = i.modifiers.is_none() && !typing;
             (
                 i.key_pressed(Key::Enter) || i.key_pressed(Key::Escape),
                 plain && i.key_pressed(OVERLAY_KEY),
+                plain && i.key_pressed(Key::CloseBracket),
+                plain && i.key_pressed(Key::OpenBracket),
             )
         });
         if !still_there || end {
             self.mask_tool = None;
-        } else if overlay && let Some(tool) = self.mask_tool.as_mut() {
-            tool.overlay = !tool.overlay;
+        } else if let Some(tool) = self.mask_tool.as_mut() {
+            if overlay {
+                tool.overlay = !tool.overlay;
+            }
+            if bigger || smaller {
+                tool.resize_brush(bigger);
+            }
         }
         self.canvas.tool_active |= self.mask_tool.is_some();
     }

@@ -1,5 +1,5 @@
 //! A step's mask controls, under its parameter editor: add a radial,
-//! linear or range shape, edit each shape's numbers (positions and sizes
+//! linear, range or brush shape, edit each shape's numbers (positions and sizes
 //! are fractions of the image), choose how it combines, remove it, invert
 //! the whole mask or remove it. Only steps that keep the image's size and
 //! are not geometry get these controls.
@@ -12,6 +12,8 @@ use lumen_kernels::mask::{Combine, Linear, POS_LIMIT, Radial, RangeShape, Shape}
 pub const ADD_RADIAL_LABEL: &str = "+ Radial";
 /// The button that adds a linear gradient shape.
 pub const ADD_LINEAR_LABEL: &str = "+ Linear";
+/// The button that adds a brush shape (painted with the mask tool).
+pub const ADD_BRUSH_LABEL: &str = "+ Brush";
 /// The button that adds a luma range shape.
 pub const ADD_RANGE_LABEL: &str = "+ Range";
 /// The check box that inverts the mask.
@@ -85,6 +87,7 @@ pub fn mask_ui(ui: &mut Ui, mask: &mut Option<Mask>) -> MaskChange {
             (ADD_RADIAL_LABEL, new_radial as fn() -> Shape),
             (ADD_LINEAR_LABEL, new_linear),
             (ADD_RANGE_LABEL, new_range),
+            (ADD_BRUSH_LABEL, super::tools::mask::new_brush),
         ]
         .into_iter()
         .find_map(|(label, make)| ui.small_button(label).clicked().then(make));

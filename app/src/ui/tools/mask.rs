@@ -4,7 +4,7 @@
 //! fractions of the image, as the recipe stores it.
 
 use egui::{Color32, Id, Pos2, Rect, Sense, Stroke, Vec2};
-use lumen_kernels::mask::{Radial, Shape};
+use lumen_kernels::mask::{Brush, MAX_BRUSH_POINTS, Radial, Shape, Stroke as BrushStroke};
 use lumen_kernels::registry::WEIGHT_ONE;
 use lumen_kernels::{Mask, RgbaImage};
 
@@ -16,6 +16,13 @@ const OVERLAY_PX: u32 = 256;
 
 /// The overlay's opacity where the weight is full (of 255).
 const OVERLAY_ALPHA: u32 = 140;
+
+/// The brush radius a new tool starts with, a fraction of the image's
+/// longer side.
+pub const BRUSH_RADIUS: f32 = 0.05;
+
+/// Most points in one stroke (a longer drag ends the stroke's path there).
+const MAX_STROKE_POINTS: usize = 2000;
 
 /// The key that shows or hides the mask overlay.
 pub const OVERLAY_KEY: egui::Key = egui::Key::O;
@@ -144,6 +151,11 @@ pub fn drag_shape(start: &Shape, grip: Grip, delta: Vec2, pointer: Pos2, image: 
     shape
 }
 
+/// A brush shape without strokes yet.
+pub fn new_brush() -> Shape {
+    Shape::Brush(Brush::default())
+}
+
 /// A drag in progress: which handle, the shape as it was, where it began.
 #[derive(Clone, Debug)]
 struct Drag {
@@ -160,7 +172,12 @@ pub struct MaskTool {
     pub step: usize,
     /// Whether the red overlay of the mask's weights is shown.
     pub overlay: bool,
+    /// The brush radius, a fraction of the image's longer side (`[` and
+    /// `]` change it).
+    pub brush_radius: f32,
     drag: Option<Drag>,
+    /// The brush stroke being painted.
+    stroke: Option<BrushStroke>,
     /// The overlay's texture and the mask and image generation it shows.
     texture: Option<(Mask, u64, egui::TextureHandle)>,
 }
@@ -171,7 +188,9 @@ impl MaskTool {
         Self {
             step,
             overlay: false,
+            brush_radius: BRUSH_RADIUS,
             drag: None,
+            stroke: None,
             texture: None,
         }
     }
@@ -220,7 +239,7 @@ impl MaskTool {
         if image.width() <= 0.0 || image.height() <= 0.0 {
             return None;
         }
-        let mut edited = None;
+        let mut edited = self.paint_ui(ui, image, mask);
         for (k, shape) in mask.shapes.iter().enumerate() {
             paint_outline(ui, shape, image);
             for (grip, p) in handles(shape, image) {
@@ -238,6 +257,82 @@ impl MaskTool {
             }
         }
         edited
+    }
+
+    /// Makes the brush bigger (`grow`) or smaller by a quarter.
+    pub fn resize_brush(&mut self, grow: bool) {
+        let f = if grow { 1.25 } else { 0.8 };
+        self.brush_radius = (self.brush_radius * f).clamp(0.005, 0.5);
+    }
+
+    /// When the mask has a brush shape, a drag over the image paints a
+    /// stroke into its last one (erasing while Alt is held), shown with a
+    /// circle the brush's size; returns the mask with the stroke when the
+    /// drag ends.
+    fn paint_ui(&mut self, ui: &egui::Ui, image: Rect, mask: &Mask) -> Option<Mask> {
+        let last_brush = mask
+            .shapes
+            .iter()
+            .rposition(|s| matches!(s, Shape::Brush(_)))?;
+        let response = ui.interact(image, Id::unique("lumen-mask-paint"), Sense::drag());
+        let frac = |p: Pos2| {
+            let f = (p - image.min) / image.size();
+            [f.x, f.y]
+        };
+        let radius_pt = self.brush_radius * image.width().max(image.height());
+        if let Some(p) = response.hover_pos().or(response.interact_pointer_pos()) {
+            ui.painter()
+                .circle_stroke(p, radius_pt, Stroke::new(1.5, Color32::WHITE));
+        }
+        if response.drag_started()
+            && let Some(p) = response.interact_pointer_pos()
+        {
+            self.stroke = Some(BrushStroke {
+                points: vec![frac(p)],
+                radius: self.brush_radius,
+                hardness: 0.5,
+                erase: ui.input(|i| i.modifiers.alt),
+            });
+        }
+        if let (Some(stroke), Some(p)) = (self.stroke.as_mut(), response.interact_pointer_pos()) {
+            let last = stroke.points.last().copied().unwrap_or(frac(p));
+            let step = (self.brush_radius / 4.0).max(1e-4);
+            let f = frac(p);
+            if stroke.points.len() < MAX_STROKE_POINTS
+                && (f[0] - last[0]).hypot(f[1] - last[1]) >= step
+            {
+                stroke.points.push(f);
+            }
+            let fill = if stroke.erase {
+                Color32::from_black_alpha(90)
+            } else {
+                Color32::from_rgba_unmultiplied(255, 0, 0, 90)
+            };
+            for q in &stroke.points {
+                let at = image.min + Vec2::new(q[0], q[1]) * image.size();
+                ui.painter().circle_filled(at, radius_pt, fill);
+            }
+        }
+        if !response.drag_stopped() {
+            return None;
+        }
+        let stroke = self.stroke.take()?;
+        let total: usize = mask
+            .shapes
+            .iter()
+            .filter_map(|s| match s {
+                Shape::Brush(b) => Some(b.strokes.iter().map(|s| s.points.len()).sum::<usize>()),
+                _ => None,
+            })
+            .sum();
+        if total + stroke.points.len() > MAX_BRUSH_POINTS {
+            return None;
+        }
+        let mut m = mask.clone();
+        if let Some(Shape::Brush(b)) = m.shapes.get_mut(last_brush) {
+            b.strokes.push(stroke);
+        }
+        Some(m)
     }
 
     fn follow(
