@@ -28,7 +28,7 @@ const MAX_STROKE_POINTS: usize = 2000;
 pub const OVERLAY_KEY: egui::Key = egui::Key::O;
 
 /// The mask's weights as a red overlay for `shown` (the step's image as
-/// drawn, sampled for `range` shapes), at most [`OVERLAY_PX`] on its longer
+/// drawn, sampled for `range` shapes), at most 256 pixels on its longer
 /// side: red where the step applies, clear where it does not. `None` when
 /// the mask cannot be prepared.
 pub fn overlay_image(
