@@ -146,7 +146,7 @@ fn shape_ui(ui: &mut Ui, k: usize, shape: &mut Shape) -> (MaskChange, bool) {
     let mut change = MaskChange::None;
     let mut remove = false;
     ui.horizontal(|ui| {
-        ui.label(format!("{}. {}", k + 1, shape.kind()));
+        let by = ui.label(format!("{}. {}", k + 1, shape.kind())).id;
         let mode = match shape {
             Shape::Radial(s) => &mut s.mode,
             Shape::Linear(s) => &mut s.mode,
@@ -160,7 +160,9 @@ fn shape_ui(ui: &mut Ui, k: usize, shape: &mut Shape) -> (MaskChange, bool) {
                 for m in [Combine::Add, Combine::Subtract, Combine::Intersect] {
                     ui.selectable_value(mode, m, mode_label(m));
                 }
-            });
+            })
+            .response
+            .labelled_by(by);
         if *mode != before {
             change = MaskChange::Discrete;
         }
@@ -256,8 +258,8 @@ fn range_ui(ui: &mut Ui, s: &mut RangeShape) -> bool {
     }
     ui.horizontal(|ui| {
         if let Some(color) = s.color.as_mut() {
-            ui.label("Colour");
-            changed |= ui.color_edit_button_srgb(color).changed();
+            let by = ui.label("Colour").id;
+            changed |= ui.color_edit_button_srgb(color).labelled_by(by).changed();
             changed |= unit_ui(ui, "Tolerance", &mut s.tolerance);
         }
         changed |= unit_ui(ui, "Feather", &mut s.feather);
