@@ -28,12 +28,14 @@ mod crop_tool;
 mod exporting;
 mod files;
 mod input;
+mod mask_tool;
 mod menus;
 mod notices;
 mod recovery;
 mod results;
 mod status;
 mod step_tools;
+mod straighten_tool;
 
 /// The sample photo shown when no file is given.
 pub const SAMPLE_PNG: &[u8] = include_bytes!("../../assets/sample.png");
@@ -120,6 +122,10 @@ pub struct LumenApp {
     picking: Option<usize>,
     /// The on-canvas crop tool, while it is on.
     crop_tool: Option<crate::ui::tools::crop::CropTool>,
+    /// The on-canvas mask tool, while it is on.
+    mask_tool: Option<crate::ui::tools::mask::MaskTool>,
+    /// The straighten tool, while it is on.
+    straighten: Option<crate::ui::tools::straighten::StraightenTool>,
 }
 
 /// How the editor starts.
@@ -231,6 +237,8 @@ impl LumenApp {
             show_help: false,
             picking: None,
             crop_tool: None,
+            mask_tool: None,
+            straighten: None,
         };
         if let Some(dir) = &options.data_dir {
             match SessionStore::open(dir, &app.tasks) {
@@ -474,6 +482,8 @@ impl LumenApp {
         self.shortcuts(ctx);
         self.step_tool_logic(ctx);
         self.crop_tool_logic(ctx);
+        self.mask_tool_logic(ctx);
+        self.straighten_logic(ctx);
         self.watch_autosave();
         if let Some(doc) = self.doc.as_mut() {
             if !ctx.input(|i| i.pointer.any_down()) {
@@ -491,7 +501,11 @@ impl LumenApp {
             }
         }
         if let Some(doc) = self.doc.as_ref() {
-            match self.crop_tool_recipe(doc.recipe()) {
+            let tool = self.crop_tool_recipe(doc.recipe());
+            let tool = tool
+                .or_else(|| self.mask_tool_recipe(doc.recipe()))
+                .or_else(|| self.straighten_recipe(doc.recipe()));
+            match tool {
                 Some(input) => self.renderer.request_recipe(&input),
                 None => self.renderer.request_recipe(doc.recipe()),
             }
@@ -573,6 +587,8 @@ impl LumenApp {
         };
         self.canvas.ui(ui, view);
         self.crop_tool_ui(ui);
+        self.mask_tool_ui(ui);
+        self.straighten_ui(ui);
     }
 }
 

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use lumen_kernels::{FilterSpec, Recipe, RgbaImage, Step};
+use lumen_kernels::{FilterSpec, Mask, Recipe, RgbaImage, Step};
 
 /// One entry of the undo history: the recipe after an edit, and its label.
 #[derive(Clone, Debug)]
@@ -94,7 +94,11 @@ impl Document {
             let old = &self.history[self.current].recipe.steps;
             let label = step
                 .and_then(|i| Some((old.get(i)?, self.recipe.steps.get(i)?)))
-                .filter(|(a, b)| a.spec.name() == b.spec.name() && old.len() == self.steps().len())
+                .filter(|(a, b)| {
+                    a.spec.name() == b.spec.name()
+                        && a.spec != b.spec
+                        && old.len() == self.steps().len()
+                })
                 .map_or(label, |(a, b)| {
                     crate::history_label::edit_label(&a.spec, &b.spec)
                 });
@@ -127,6 +131,29 @@ impl Document {
         step.spec = spec;
         self.pending_label = Some(label);
         self.pending_step = Some(index);
+    }
+
+    /// Changes a step's mask (`None`: no mask) while an edit is in
+    /// progress, like [`Document::edit_step`]; the history entry is named
+    /// for the step's mask.
+    pub fn edit_mask(&mut self, index: usize, mask: Option<Mask>) {
+        if self.pending_step.is_some_and(|i| i != index) {
+            self.commit(); // another step's edit is its own entry
+        }
+        let Some(step) = self.recipe.steps.get_mut(index) else {
+            return;
+        };
+        if step.mask == mask {
+            return;
+        }
+        let verb = match (&step.mask, &mask) {
+            (None, _) => "Add",
+            (_, None) => "Remove",
+            _ => "Edit",
+        };
+        self.pending_label = Some(format!("{verb} mask of {}", step.spec.label()));
+        self.pending_step = Some(index);
+        step.mask = mask;
     }
 
     /// Turns a step on or off.

@@ -77,6 +77,14 @@ pub const BINDINGS: &[Binding] = &[
         action: "Quit (desktop)",
     },
     Binding {
+        keys: "O",
+        action: "Mask tool: show or hide the mask in red",
+    },
+    Binding {
+        keys: "[ / ]",
+        action: "Mask tool: smaller / bigger brush (Alt erases)",
+    },
+    Binding {
         keys: "F1, ?",
         action: "This list of shortcuts",
     },

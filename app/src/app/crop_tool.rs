@@ -26,6 +26,8 @@ impl LumenApp {
             return false;
         };
         self.crop_tool = Some(CropTool::new(step, params, size));
+        self.mask_tool = None;
+        self.straighten = None;
         self.picking = None;
         self.set_notice(
             "Drag the handles or the inside of the rectangle: Enter applies the crop, Esc cancels",

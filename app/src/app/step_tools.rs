@@ -36,6 +36,12 @@ impl LumenApp {
             Some(ToolRequest::CropOnCanvas(step)) => {
                 self.start_crop_tool(step);
             }
+            Some(ToolRequest::MaskOnCanvas(step)) => {
+                self.start_mask_tool(step);
+            }
+            Some(ToolRequest::Straighten(step)) => {
+                self.start_straighten(step);
+            }
             None => {}
         }
         let still_there = |step: usize| {

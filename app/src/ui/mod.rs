@@ -4,6 +4,7 @@ pub mod canvas;
 pub mod export_dialog;
 pub mod file_browser;
 pub mod histogram;
+pub mod mask_panel;
 pub mod palette;
 pub mod panels;
 pub mod params;

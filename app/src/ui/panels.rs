@@ -4,7 +4,9 @@
 use egui::Ui;
 use lumen_kernels::FilterSpec;
 use lumen_kernels::histogram::Histogram;
+use lumen_kernels::registry::Family;
 
+use super::mask_panel::{MaskChange, mask_ui};
 use super::params::params_ui;
 use crate::document::Document;
 
@@ -178,7 +180,19 @@ fn step_ui(
     super::step_tools::set_editing_step(ui.ctx(), i);
     let edit = ui.scope(|ui| params_ui(ui, &mut spec, input_size, hist));
     if edit.inner && touched(ui, edit.response.rect) {
-        doc.edit_step(i, spec);
+        doc.edit_step(i, spec.clone());
+    }
+    if spec.info().family != Family::Geometry {
+        let mut mask = step.mask;
+        let edit = ui.scope(|ui| mask_ui(ui, &mut mask));
+        match edit.inner {
+            MaskChange::Discrete => {
+                doc.edit_mask(i, mask);
+                doc.commit();
+            }
+            MaskChange::Continuous if touched(ui, edit.response.rect) => doc.edit_mask(i, mask),
+            _ => {}
+        }
     }
 }
 

@@ -35,6 +35,20 @@ pub fn params_ui(
         FilterSpec::Heal(p) => super::params_heal::heal_ui(ui, p),
         FilterSpec::Lut3d(p) => photo::lut3d_ui(ui, p),
         FilterSpec::TemperatureTint(p) => photo::temperature_tint_ui(ui, p),
+        FilterSpec::RotateAngle(_) => {
+            if let Some(step) = super::step_tools::editing_step(ui.ctx())
+                && ui
+                    .button(super::tools::straighten::STRAIGHTEN_LABEL)
+                    .on_hover_text("Draw a line along the horizon on the image")
+                    .clicked()
+            {
+                super::step_tools::request(
+                    ui.ctx(),
+                    super::step_tools::ToolRequest::Straighten(step),
+                );
+            }
+            params_rows(ui, spec.params_mut())
+        }
         other => {
             let params = other.params_mut();
             if params.infos().is_empty() {

@@ -19,6 +19,10 @@ pub enum ToolRequest {
     CancelPick,
     /// Start the on-canvas crop tool for the `crop` step at this index.
     CropOnCanvas(usize),
+    /// Start the on-canvas mask tool for the mask of the step at this index.
+    MaskOnCanvas(usize),
+    /// Start the straighten tool for the `rotate_angle` step at this index.
+    Straighten(usize),
 }
 
 fn editing_id() -> Id {

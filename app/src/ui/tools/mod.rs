@@ -5,3 +5,5 @@
 //! ([`super::canvas::CanvasState::tool_active`]).
 
 pub mod crop;
+pub mod mask;
+pub mod straighten;

@@ -1,0 +1,115 @@
+//! The on-canvas mask tool's part of the editor
+//! ([`crate::ui::tools::mask`]): started from a step's mask controls, it
+//! shows the recipe up to that step (so handles line up with the step's
+//! own image) and turns drags of the handles into mask edits, one undo
+//! step per drag; a drag elsewhere paints into the mask's brush shape
+//! (`[` and `]` size the brush, Alt erases); `O` shows the mask's weights
+//! in red. Enter or Escape ends it.
+
+use egui::Key;
+use lumen_kernels::Recipe;
+
+use super::LumenApp;
+use crate::ui::panels::step_input_sizes;
+use crate::ui::tools::mask::{MaskTool, OVERLAY_KEY};
+
+impl LumenApp {
+    /// Starts the mask tool on the mask of step `step`. False when that
+    /// step has no mask.
+    pub fn start_mask_tool(&mut self, step: usize) -> bool {
+        let has_mask = self
+            .doc
+            .as_ref()
+            .is_some_and(|d| d.steps().get(step).is_some_and(|s| s.mask.is_some()));
+        if !has_mask {
+            return false;
+        }
+        self.crop_tool = None;
+        self.straighten = None;
+        self.picking = None;
+        self.mask_tool = Some(MaskTool::new(step));
+        self.set_notice(
+            "Drag the mask's handles; O shows the mask in red; Enter or Esc ends the mask tool",
+            false,
+        );
+        true
+    }
+
+    /// The mask tool, while it is on.
+    pub fn mask_tool(&self) -> Option<&MaskTool> {
+        self.mask_tool.as_ref()
+    }
+
+    /// Enter or Escape ends the tool, as does its step losing its mask.
+    /// Part of [`LumenApp::logic`].
+    pub(super) fn mask_tool_logic(&mut self, ctx: &egui::Context) {
+        let Some(tool) = &self.mask_tool else {
+            return;
+        };
+        let step = tool.step;
+        let still_there = self
+            .doc
+            .as_ref()
+            .is_some_and(|d| d.steps().get(step).is_some_and(|s| s.mask.is_some()));
+        let typing = ctx.egui_wants_keyboard_input();
+        let (end, overlay, bigger, smaller) = ctx.input(|i| {
+            let plain = i.modifiers.is_none() && !typing;
+            (
+                i.key_pressed(Key::Enter) || i.key_pressed(Key::Escape),
+                plain && i.key_pressed(OVERLAY_KEY),
+                plain && i.key_pressed(Key::CloseBracket),
+                plain && i.key_pressed(Key::OpenBracket),
+            )
+        });
+        if !still_there || end {
+            self.mask_tool = None;
+        } else if let Some(tool) = self.mask_tool.as_mut() {
+            if overlay {
+                tool.overlay = !tool.overlay;
+            }
+            if bigger || smaller {
+                tool.resize_brush(bigger);
+            }
+        }
+        self.canvas.tool_active |= self.mask_tool.is_some();
+    }
+
+    /// What the renderer is asked for while the mask tool is on: the steps
+    /// up to and including its step.
+    pub(super) fn mask_tool_recipe(&self, recipe: &Recipe) -> Option<Recipe> {
+        let step = self.mask_tool.as_ref()?.step;
+        Some(Recipe {
+            steps: recipe.steps.get(..=step)?.to_vec(),
+        })
+    }
+
+    /// Draws the handles once the canvas shows the step's image, and
+    /// writes a moved handle into the step's mask.
+    pub(super) fn mask_tool_ui(&mut self, ui: &egui::Ui) {
+        let (Some(tool), Some(doc)) = (self.mask_tool.as_mut(), self.doc.as_mut()) else {
+            return;
+        };
+        let Some((mask, filter)) = doc
+            .steps()
+            .get(tool.step)
+            .and_then(|s| Some((s.mask.clone()?, s.spec.name())))
+        else {
+            return;
+        };
+        let input = step_input_sizes(doc).get(tool.step).copied();
+        let Some(displayed) = self.renderer.displayed() else {
+            return;
+        };
+        let w = (displayed.image.width() as f32 / displayed.scale).round() as u32;
+        let h = (displayed.image.height() as f32 / displayed.scale).round() as u32;
+        if input != Some((w, h)) {
+            return;
+        }
+        let rect = self.canvas.last_image_rect;
+        let shown = (displayed.image.as_ref(), displayed.generation);
+        tool.overlay_ui(ui, rect, &mask, filter, shown);
+        if let Some(edited) = tool.ui(ui, rect, &mask) {
+            doc.edit_mask(tool.step, Some(edited));
+        }
+    }
+}
