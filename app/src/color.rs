@@ -58,6 +58,12 @@ pub fn srgb_icc() -> &'static [u8] {
         if let Some(illuminant) = icc.get_mut(68..80) {
             illuminant.copy_from_slice(&[0, 0, 0xF6, 0xD6, 0, 1, 0, 0, 0, 0, 0xD3, 0x2D]);
         }
+        // The encoder stamps the header with the current time: without a
+        // fixed date, the same edit exported twice (or by the editor and
+        // the CLI a second apart) gave different bytes.
+        if let Some(created) = icc.get_mut(24..36) {
+            created.fill(0);
+        }
         icc
     })
 }
@@ -325,6 +331,14 @@ fn inflate_iccp(data: &[u8]) -> Result<Option<Vec<u8>>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_exported_profile_carries_no_creation_time() {
+        // The encoder's stamp would make two exports of one edit differ.
+        assert!(srgb_icc()[24..36].iter().all(|&b| b == 0));
+        let fresh = ColorProfile::new_srgb().encode().unwrap();
+        assert_eq!(srgb_icc().len(), align_tags(&fresh).unwrap_or(fresh).len());
+    }
 
     #[test]
     fn the_exported_profile_has_the_exact_d50_illuminant() {
