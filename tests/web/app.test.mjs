@@ -66,7 +66,11 @@ test('open through the file chooser, add a filter from the palette, download mat
   await waitForLog(/lumen: rendered 1 step/, mark2);
 
   const download = page.waitForEvent('download');
+  // The first export asks for the format (PNG by default); Enter downloads.
+  const mark3 = logs.length;
   await page.keyboard.press('Control+s');
+  await waitForLog(/lumen: export dialog/, mark3);
+  await page.keyboard.press('Enter');
   const file = join(dir, 'download.png');
   await (await download).saveAs(file);
 
