@@ -28,6 +28,7 @@ mod exporting;
 mod files;
 mod input;
 mod menus;
+mod persist;
 mod recovery;
 mod results;
 mod status;
@@ -108,6 +109,13 @@ pub struct LumenApp {
     export_dialog_open: bool,
     /// True while the list of shortcuts is shown.
     show_help: bool,
+    /// Where the settings are kept (desktop; `None` without a data
+    /// directory, and on the web).
+    settings_dir: Option<PathBuf>,
+    /// The settings as last saved.
+    saved_settings: crate::settings::Settings,
+    /// When the settings were last compared with the saved ones, seconds.
+    settings_checked_at: f64,
 }
 
 /// How the editor starts.
@@ -215,7 +223,14 @@ impl LumenApp {
             after_export: None,
             export_dialog_open: false,
             show_help: false,
+            settings_dir: options.data_dir.clone().filter(|_| !platform::IS_WEB),
+            saved_settings: crate::settings::Settings::default(),
+            settings_checked_at: 0.0,
         };
+        if let Some(dir) = &app.settings_dir {
+            let saved = crate::settings::Settings::load(dir);
+            app.apply_settings(&saved);
+        }
         if let Some(dir) = &options.data_dir {
             match SessionStore::open(dir) {
                 Ok(store) => {
@@ -479,6 +494,7 @@ impl LumenApp {
         self.request_histogram();
         self.announce_render();
         self.try_export();
+        self.save_settings(ctx, false);
         if self.renderer.is_busy() || self.tasks_running > 0 {
             // Results wake us through the waker; this keeps the progress
             // display moving while nothing else happens.
@@ -563,6 +579,8 @@ impl eframe::App for LumenApp {
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        let ctx = self.ctx.clone();
+        self.save_settings(&ctx, true);
         self.exit_cleanly();
     }
 

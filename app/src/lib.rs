@@ -19,6 +19,7 @@ pub mod keys;
 pub mod logging;
 pub mod platform;
 pub mod render;
+pub mod settings;
 pub mod tasks;
 pub mod ui;
 #[cfg(target_arch = "wasm32")]
