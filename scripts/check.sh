@@ -23,6 +23,9 @@ CLIPPY_CONF_DIR=scripts/clippy_wasm cargo clippy --locked --target wasm32-unknow
   -p lumen_kernels -p lumen_worker -- -D warnings
 cargo clippy --locked --target wasm32-unknown-unknown -p lumen_app -- -D warnings
 
+step "rustdoc (warnings are errors)"
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --workspace --locked
+
 step "tests"
 cargo test --workspace --locked
 

@@ -39,6 +39,6 @@ printf 'not an image' >"$tmp/fake.png"
 expect_fail "fake.png" apply --recipe "$tmp/r.json" "$tmp/fake.png" "$tmp/x.png"
 expect_fail "--threads" apply --recipe "$tmp/r.json" --threads zero assets/sample.png "$tmp/x.png"
 expect_fail "unknown output format" apply --recipe "$tmp/r.json" assets/sample.png "$tmp/x.tga"
-expect_fail "needs --recipe" apply assets/sample.png "$tmp/x.png"
+expect_fail "--recipe" apply assets/sample.png "$tmp/x.png"
 [ ! -e "$tmp/x.png" ] || { echo "a failed run left an output file"; exit 1; }
 echo "cli smoke: ok"

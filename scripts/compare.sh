@@ -2,9 +2,16 @@
 # Lumen's kernels against OpenCV, Pillow and libvips, single-threaded, on one
 # deterministic 3840x2160 RGBA frame. Prints a markdown table.
 #
+# Lumen is timed twice: its kernel on the calling thread into a
+# preallocated buffer (the `compare` example), and as a user meets it, in a
+# fresh process per run (`lumen apply --threads 1 --timings` on the frame
+# saved as a PNG: the step's compute, output frame included; decoding and
+# encoding are not timed). FRESH=0 leaves the second out.
+#
 #   scripts/compare.sh                 # every case, median of 7 runs
 #   RUNS=11 scripts/compare.sh invert gaussian_blur_s3
 #   METRIC=wall scripts/compare.sh   # wall-clock instead of CPU time
+#   LUMEN_HUGE_PAGES=1 scripts/compare.sh   # fresh frames ask for huge pages
 #
 # Cases: invert grayscale brightness_contrast gaussian_blur_s3
 # gaussian_blur_s25 unsharp_mask sobel resize_half_lanczos3 rotate_90
@@ -17,6 +24,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 RUNS="${RUNS:-7}"
+FRESH="${FRESH:-1}"
 export METRIC="${METRIC:-cpu}"  # cpu (process CPU time) or wall
 VENV=target/compare-venv
 OUT=target/compare
@@ -31,6 +39,10 @@ fi
 
 echo "== building the Lumen timing binary (release)" >&2
 cargo build --release -q -p lumen_kernels --example compare
+if [ "$FRESH" = 1 ]; then
+  echo "== building the lumen command line (release)" >&2
+  cargo build --release -q -p lumen_app --bin lumen
+fi
 
 # One thread everywhere, set before any library loads.
 export VIPS_CONCURRENCY=1 OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
@@ -38,9 +50,19 @@ export VIPS_CONCURRENCY=1 OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREA
 echo "== Lumen (single thread, render_rows on the calling thread)" >&2
 ./target/release/examples/compare --out-dir "$OUT" --runs "$RUNS" "$@" | tee "$OUT/lumen.jsonl" >&2
 
+rm -f "$OUT/fresh.jsonl"
+fresh_arg=()
+if [ "$FRESH" = 1 ]; then
+  echo "== Lumen in a fresh process per run (lumen apply --threads 1 --timings)" >&2
+  "$VENV/bin/python" scripts/compare/fresh.py --lumen target/release/lumen \
+    --compare target/release/examples/compare --frame "$OUT/frame.rgba" --runs "$RUNS" "$@" \
+    | tee "$OUT/fresh.jsonl" >&2
+  fresh_arg=(--fresh "$OUT/fresh.jsonl")
+fi
+
 echo "== OpenCV, Pillow, libvips" >&2
 "$VENV/bin/python" scripts/compare/bench.py --frame "$OUT/frame.rgba" --lumen "$OUT/lumen.jsonl" \
-  --runs "$RUNS" "$@" | tee "$OUT/table.md"
+  "${fresh_arg[@]}" --runs "$RUNS" "$@" | tee "$OUT/table.md"
 
 {
   echo

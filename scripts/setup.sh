@@ -12,6 +12,16 @@ command -v import >/dev/null 2>&1 || need_apt+=(imagemagick)
   || need_apt+=(libgl1-mesa-dri)
 dpkg -s libegl1 >/dev/null 2>&1 || need_apt+=(libegl1)
 dpkg -s libxkbcommon-x11-0 >/dev/null 2>&1 || need_apt+=(libxkbcommon-x11-0)
+# Independent references for the photo tests: littleCMS (tificc, jpgicc),
+# exiftool, libavif's and libjxl's encoders and decoders, and the colour
+# profiles they convert with (colord's RGB spaces, Ghostscript's CMYK).
+command -v tificc >/dev/null 2>&1 || need_apt+=(liblcms2-utils)
+command -v exiftool >/dev/null 2>&1 || need_apt+=(libimage-exiftool-perl)
+command -v avifenc >/dev/null 2>&1 || need_apt+=(libavif-bin)
+command -v cjxl >/dev/null 2>&1 || need_apt+=(libjxl-tools)
+[ -e /usr/share/color/icc/colord/ProPhotoRGB.icc ] || need_apt+=(colord-data)
+[ -e /usr/share/color/icc/ghostscript/default_cmyk.icc ] || need_apt+=(libgs-common)
+[ -x /usr/bin/convert ] || need_apt+=(imagemagick)
 
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing ${need_apt[*]}"

@@ -29,9 +29,11 @@ mod files;
 mod input;
 mod menus;
 mod persist;
+mod notices;
 mod recovery;
 mod results;
 mod status;
+mod step_tools;
 
 /// The sample photo shown when no file is given.
 pub const SAMPLE_PNG: &[u8] = include_bytes!("../../assets/sample.png");
@@ -70,7 +72,7 @@ pub struct LumenApp {
     exporter: Exporter,
     confirm: Option<Pending>,
     close_confirmed: bool,
-    notice: Option<Notice>,
+    notices: notices::Notices,
     show_before: bool,
     /// The last full-resolution result announced in the log.
     announced: Option<Arc<RgbaImage>>,
@@ -79,6 +81,11 @@ pub struct LumenApp {
     startup_recipe: Option<String>,
     /// Where sessions are autosaved; `None` when autosave is off.
     store: Option<SessionStore>,
+    /// Why autosave is off, when it was asked for and could not start.
+    autosave_off: Option<String>,
+    /// A restored session whose source has changed, waiting for the user
+    /// to decide, with what changed.
+    mismatch: Option<(Orphan, String)>,
     autosaver: Autosaver,
     /// Where the open document's source came from.
     source: SourceRef,
@@ -116,6 +123,8 @@ pub struct LumenApp {
     saved_settings: crate::settings::Settings,
     /// When the settings were last compared with the saved ones, seconds.
     settings_checked_at: f64,
+    /// The `temperature_tint` step whose eyedropper is on.
+    picking: Option<usize>,
 }
 
 /// How the editor starts.
@@ -201,11 +210,13 @@ impl LumenApp {
             exporter: Exporter::default(),
             confirm: None,
             close_confirmed: false,
-            notice: None,
+            notices: notices::Notices::default(),
             show_before: false,
             announced: None,
             startup_recipe: options.recipe,
             store: None,
+            autosave_off: None,
+            mismatch: None,
             autosaver: Autosaver::default(),
             source: SourceRef::Sample,
             recoverable: Vec::new(),
@@ -226,19 +237,23 @@ impl LumenApp {
             settings_dir: options.data_dir.clone().filter(|_| !platform::IS_WEB),
             saved_settings: crate::settings::Settings::default(),
             settings_checked_at: 0.0,
+            picking: None,
         };
         if let Some(dir) = &app.settings_dir {
             let saved = crate::settings::Settings::load(dir);
             app.apply_settings(&saved);
         }
         if let Some(dir) = &options.data_dir {
-            match SessionStore::open(dir) {
+            match SessionStore::open(dir, &app.tasks) {
                 Ok(store) => {
                     app.tasks_running += 1;
                     store.find_orphans(&app.tasks);
                     app.store = Some(store);
                 }
-                Err(e) => app.set_notice(e, true),
+                Err(e) => {
+                    log::warn!("autosave is off: {e}");
+                    app.autosave_off = Some(e);
+                }
             }
         }
         match options.image {
@@ -270,11 +285,6 @@ impl LumenApp {
         self.show_before
     }
 
-    /// The current message for the user.
-    pub fn notice(&self) -> Option<&Notice> {
-        self.notice.as_ref()
-    }
-
     /// True when nothing is loading, rendering or exporting.
     pub fn is_idle(&self) -> bool {
         self.tasks_running == 0
@@ -295,13 +305,6 @@ impl LumenApp {
         self.renderer.full_result()
     }
 
-    fn set_notice(&mut self, text: impl Into<String>, is_error: bool) {
-        self.notice = Some(Notice {
-            text: text.into(),
-            is_error,
-        });
-    }
-
     // ----- background tasks -----
 
     fn spawn(&mut self, name: &str, f: impl FnOnce() -> TaskResult + Send + 'static) {
@@ -318,14 +321,17 @@ impl LumenApp {
     }
 
     fn load_sample(&mut self) {
-        self.spawn("decode", || match io::decode(SAMPLE_PNG, "sample.png") {
-            Ok(image) => TaskResult::Loaded {
-                image,
-                name: "sample.png".into(),
-                source: SourceRef::Sample,
-                keep: None,
-            },
-            Err(e) => TaskResult::Failed(e.to_string()),
+        self.spawn("decode", || {
+            match io::decode_photo(SAMPLE_PNG, "sample.png") {
+                Ok(io::Decoded { image, metadata }) => TaskResult::Loaded {
+                    image,
+                    metadata,
+                    name: "sample.png".into(),
+                    source: SourceRef::Sample,
+                    keep: None,
+                },
+                Err(e) => TaskResult::Failed(e.to_string()),
+            }
         });
     }
 
@@ -357,8 +363,11 @@ impl LumenApp {
             Pending::OpenPath(path) => self.load_path(path),
             Pending::OpenPasted(image) => self.open_pasted(image),
             Pending::OpenBytes(name, bytes) => {
-                let budget = self.memory_budget;
-                self.spawn("decode", move || platform::decode(bytes, name, budget));
+                self.tasks_running += 1;
+                if !platform::decode_in_background(&self.tasks, bytes, name, self.memory_budget) {
+                    self.tasks_running -= 1;
+                    self.set_notice("could not start a background thread to decode", true);
+                }
             }
         }
     }
@@ -417,8 +426,8 @@ impl LumenApp {
             .map(|(k, _)| k)
             .collect();
         for k in wanted {
-            if let Some((image, quality)) = self.renderer.step_input(k)
-                && let Some(task) = self.histogram.start_input(&chain[..k], image, quality)
+            if let Some(input) = self.renderer.step_input(k)
+                && let Some(task) = self.histogram.start_input(&chain[..k], input)
             {
                 self.spawn("histogram", task);
             }
@@ -473,6 +482,8 @@ impl LumenApp {
             self.confirm = Some(Pending::Close);
         }
         self.shortcuts(ctx);
+        self.step_tool_logic(ctx);
+        self.watch_autosave();
         if let Some(doc) = self.doc.as_mut() {
             if !ctx.input(|i| i.pointer.any_down()) {
                 doc.commit();
@@ -480,15 +491,14 @@ impl LumenApp {
             if let Some(store) = &self.store {
                 let now = ctx.input(|i| i.time);
                 match self.autosaver.check(doc, &self.source, now) {
-                    SaveAction::Save(session) => store.save(&session),
+                    SaveAction::Save(save) => store.save(&save),
                     SaveAction::Later(s) => {
                         ctx.request_repaint_after(std::time::Duration::from_secs_f64(s));
                     }
                     SaveAction::Nothing => {}
                 }
             }
-            let chain = doc.recipe().enabled_specs().cloned().collect();
-            self.renderer.request(chain);
+            self.renderer.request_recipe(doc.recipe());
         }
         self.renderer.poll();
         self.request_histogram();
@@ -505,6 +515,7 @@ impl LumenApp {
     /// Draws the editor; `eframe`'s `App::ui`.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui));
+        self.banners_ui(ui);
         egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
         self.side_panel_ui(ui);
         egui::CentralPanel::default()

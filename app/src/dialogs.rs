@@ -11,13 +11,21 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// The image file extensions the editor opens.
-pub const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "webp", "gif", "bmp", "tif", "tiff"];
+pub const IMAGE_EXTENSIONS: &[&str] = &[
+    "png", "jpg", "jpeg", "webp", "avif", "jxl", "gif", "bmp", "tif", "tiff",
+];
 
 /// The file extensions of exports.
-pub const EXPORT_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "webp"];
+pub const EXPORT_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "webp", "avif"];
 
 /// Recipe file extensions.
 pub const RECIPE_EXTENSIONS: &[&str] = &["json"];
+
+/// 3D LUT file extensions.
+pub const CUBE_EXTENSIONS: &[&str] = &["cube"];
+
+/// Largest `.cube` file read, bytes (a 65³ table is about 8 MB of text).
+pub const MAX_CUBE_FILE_BYTES: u64 = 32 << 20;
 
 /// A file the editor asks the user to choose.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,6 +44,11 @@ pub enum FileRequest {
         /// The recipe as it was when the user asked, JSON.
         json: String,
     },
+    /// A `.cube` 3D LUT for a `lut3d` step.
+    ImportCube {
+        /// The step's index in the recipe.
+        step: usize,
+    },
 }
 
 impl FileRequest {
@@ -46,6 +59,7 @@ impl FileRequest {
             Self::ExportImage { .. } => "Export image",
             Self::LoadRecipe => "Load recipe",
             Self::SaveRecipe { .. } => "Save recipe",
+            Self::ImportCube { .. } => "Import 3D LUT",
         }
     }
 
@@ -60,6 +74,7 @@ impl FileRequest {
             Self::OpenImage => IMAGE_EXTENSIONS,
             Self::ExportImage { .. } => EXPORT_EXTENSIONS,
             Self::LoadRecipe | Self::SaveRecipe { .. } => RECIPE_EXTENSIONS,
+            Self::ImportCube { .. } => CUBE_EXTENSIONS,
         }
     }
 
@@ -68,7 +83,7 @@ impl FileRequest {
         match self {
             Self::ExportImage { default_name } => Some(default_name),
             Self::SaveRecipe { .. } => Some("recipe.json"),
-            Self::OpenImage | Self::LoadRecipe => None,
+            Self::OpenImage | Self::LoadRecipe | Self::ImportCube { .. } => None,
         }
     }
 }

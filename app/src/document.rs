@@ -24,6 +24,8 @@ pub struct Document {
     pub path: Option<std::path::PathBuf>,
     /// Where the last export went, reused by a plain Save.
     pub export_path: Option<std::path::PathBuf>,
+    /// The source file's EXIF, XMP and IPTC, carried into exports.
+    pub metadata: crate::metadata::Metadata,
     /// The live recipe; differs from the history's current entry only while
     /// an edit is in progress (a slider drag), until [`Document::commit`].
     recipe: Recipe,
@@ -44,6 +46,7 @@ impl Document {
             name: name.into(),
             path: None,
             export_path: None,
+            metadata: crate::metadata::Metadata::default(),
             recipe: Recipe::default(),
             pending_label: None,
             pending_step: None,
@@ -235,6 +238,25 @@ impl Document {
             .map(|e| (e.label.clone(), e.recipe.clone()))
             .collect();
         (entries, self.current)
+    }
+
+    /// How many entries the history has.
+    pub fn history_len(&self) -> usize {
+        self.history.len()
+    }
+
+    /// History entry `index`: its id (never reused within this document,
+    /// so a changed id at an index means the entry was replaced), label
+    /// and recipe.
+    pub fn history_entry(&self, index: usize) -> Option<(u64, &str, &Recipe)> {
+        self.history
+            .get(index)
+            .map(|e| (e.id, e.label.as_str(), &e.recipe))
+    }
+
+    /// The index of the current history entry.
+    pub fn current_index(&self) -> usize {
+        self.current
     }
 
     /// A counter that changes whenever the history changes (an edit, undo,

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use lumen_kernels::RgbaImage;
 
-use crate::io::{self, ExportFormat};
+use crate::io::{self, ExportFormat, Metadata, MetadataPolicy};
 use crate::platform;
 use crate::render::Renderer;
 use crate::tasks::{ExportTarget, TaskResult};
@@ -23,8 +23,10 @@ pub enum FileKind {
     Png,
     /// JPEG at the chosen quality; transparency flattened onto the matte.
     Jpeg,
-    /// Lossless WebP, with transparency.
+    /// WebP (lossless, or lossy at the chosen quality), with transparency.
     WebP,
+    /// AVIF at the chosen quality, with transparency.
+    Avif,
 }
 
 impl FileKind {
@@ -34,6 +36,7 @@ impl FileKind {
             Self::Png => "png",
             Self::Jpeg => "jpg",
             Self::WebP => "webp",
+            Self::Avif => "avif",
         }
     }
 }
@@ -44,8 +47,13 @@ pub struct Exporter {
     pending: Option<(ExportTarget, ExportFormat)>,
     /// The format chosen in the export dialog.
     pub kind: FileKind,
-    /// JPEG quality, 1..=100.
+    /// Quality of lossy formats (JPEG, lossy WebP, AVIF), 1..=100.
     pub jpeg_quality: u8,
+    /// WebP exports are lossless (true) or lossy at `jpeg_quality`.
+    pub webp_lossless: bool,
+    /// Exports leave out the source's EXIF, XMP and IPTC ("Remove
+    /// location and camera data"); the colour profile stays.
+    pub strip_metadata: bool,
     /// The colour transparent pixels are flattened onto in a JPEG (which
     /// has no transparency), sRGB.
     pub matte: [u8; 3],
@@ -57,6 +65,8 @@ impl Default for Exporter {
             pending: None,
             kind: FileKind::Png,
             jpeg_quality: 90,
+            webp_lossless: true,
+            strip_metadata: false,
             matte: [255, 255, 255],
         }
     }
@@ -97,6 +107,8 @@ pub struct ExportJob {
     target: ExportTarget,
     format: ExportFormat,
     matte: [u8; 3],
+    metadata: Metadata,
+    policy: MetadataPolicy,
 }
 
 impl ExportJob {
@@ -107,11 +119,11 @@ impl ExportJob {
             _ => None,
         };
         let image = flat.as_ref().unwrap_or(&self.image);
-        let written = io::encode(image, self.format)
+        let written = io::encode_photo(image, self.format, &self.metadata, self.policy)
             .map_err(|e| e.to_string())
-            .and_then(|bytes| platform::deliver(&self.target, &bytes));
+            .and_then(|e| platform::deliver(&self.target, &e.bytes).map(|()| e.notes));
         match written {
-            Ok(()) => TaskResult::Exported(self.target),
+            Ok(notes) => TaskResult::Exported(self.target, notes),
             Err(e) => TaskResult::Failed(format!("Export failed, nothing was overwritten: {e}")),
         }
     }
@@ -129,8 +141,9 @@ impl Exporter {
     }
 
     /// Takes the waiting export once the renderer has its full-resolution
-    /// result (or has failed).
-    pub fn take_ready(&mut self, renderer: &Renderer) -> Ready {
+    /// result (or has failed); `metadata` is the source's, carried into
+    /// the file unless [`Self::strip_metadata`].
+    pub fn take_ready(&mut self, renderer: &Renderer, metadata: &Metadata) -> Ready {
         if self.pending.is_none() {
             return Ready::Waiting;
         }
@@ -151,6 +164,12 @@ impl Exporter {
                 target,
                 format,
                 matte: self.matte,
+                metadata: metadata.clone(),
+                policy: if self.strip_metadata {
+                    MetadataPolicy::Strip
+                } else {
+                    MetadataPolicy::Keep
+                },
             }),
             None => Ready::Waiting,
         }
@@ -176,14 +195,14 @@ impl Exporter {
         }
     }
 
-    /// The format for a file name, with the chosen JPEG quality (PNG when
-    /// the extension is unknown).
+    /// The format for a file name, with the chosen quality and WebP
+    /// lossiness (PNG when the extension is unknown).
     pub fn format_for(&self, path: &Path) -> ExportFormat {
         match ExportFormat::from_path(&path.to_string_lossy()) {
-            Some(ExportFormat::Jpeg { .. }) => ExportFormat::Jpeg {
+            Some(ExportFormat::WebP) if !self.webp_lossless => ExportFormat::WebPLossy {
                 quality: self.jpeg_quality,
             },
-            Some(f) => f,
+            Some(f) => f.with_quality(self.jpeg_quality),
             None => ExportFormat::Png,
         }
     }

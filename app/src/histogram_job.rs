@@ -10,7 +10,7 @@ use std::sync::Arc;
 use lumen_kernels::histogram::Histogram;
 use lumen_kernels::{FilterSpec, RgbaImage};
 
-use crate::render::{Displayed, Quality};
+use crate::render::{Displayed, Quality, StepInput};
 use crate::tasks::TaskResult;
 
 /// Step-input histograms kept (one per levels or curves step in use).
@@ -33,12 +33,39 @@ pub const HISTOGRAM_MAX_PX: u64 = 4 << 20;
 /// [`HISTOGRAM_MAX_PX`].
 pub fn histogram_of(image: &RgbaImage) -> Histogram {
     let mut hist = Histogram::new();
-    let px = u64::from(image.width()) * u64::from(image.height());
-    let every = px.div_ceil(HISTOGRAM_MAX_PX).max(1) as usize;
-    for row in image.pixels().chunks(image.stride()).step_by(every) {
+    for row in sampled_rows(image) {
         hist.add_pixels(row);
     }
     hist
+}
+
+/// The rows [`histogram_of`] reads: every k-th row above
+/// [`HISTOGRAM_MAX_PX`].
+fn sampled_rows(image: &RgbaImage) -> impl Iterator<Item = &[u8]> {
+    let px = u64::from(image.width()) * u64::from(image.height());
+    let every = px.div_ceil(HISTOGRAM_MAX_PX).max(1) as usize;
+    image.pixels().chunks(image.stride()).step_by(every)
+}
+
+/// The histogram of `image` after the point steps `pending` (run as the
+/// renderer runs them, fused): they are applied to the sampled rows only,
+/// which gives the same counts as applying them first, as each output row
+/// of a point step depends on its own row alone.
+pub fn histogram_after(image: &RgbaImage, pending: &[FilterSpec]) -> Histogram {
+    if pending.is_empty() {
+        return histogram_of(image);
+    }
+    let rows: Vec<u8> = sampled_rows(image).flatten().copied().collect();
+    let height = (rows.len() / image.stride().max(1)) as u32;
+    let sampled = RgbaImage::from_pixels(image.width(), height, rows)
+        .and_then(|img| lumen_kernels::registry::apply_chain(pending, &img));
+    match sampled {
+        Ok(img) => histogram_of(&img),
+        Err(e) => {
+            log::warn!("histogram of a step input: {e}");
+            histogram_of(image)
+        }
+    }
 }
 
 /// The histograms, and the ones being computed.
@@ -54,10 +81,14 @@ pub struct HistogramJob {
     inputs_pending: Vec<(Vec<FilterSpec>, Quality)>,
 }
 
-fn task(key: HistogramKey, image: Arc<RgbaImage>) -> impl FnOnce() -> TaskResult + use<> {
+fn task(
+    key: HistogramKey,
+    image: Arc<RgbaImage>,
+    pending: Vec<FilterSpec>,
+) -> impl FnOnce() -> TaskResult + use<> {
     move || TaskResult::Histogram {
         key,
-        hist: Box::new(histogram_of(&image)),
+        hist: Box::new(histogram_after(&image, &pending)),
     }
 }
 
@@ -80,6 +111,7 @@ impl HistogramJob {
         Some(task(
             HistogramKey::Displayed(generation),
             shown.image.clone(),
+            Vec::new(),
         ))
     }
 
@@ -93,15 +125,20 @@ impl HistogramJob {
             .map(|(_, _, h)| h)
     }
 
-    /// If the image after `chain` (at `quality`) is not counted yet, nor
-    /// better (a full-resolution count beats a preview's), marks it
-    /// pending and returns the task that counts it.
+    /// If the image after `chain` (at `input.quality`) is not counted yet,
+    /// nor better (a full-resolution count beats a preview's), marks it
+    /// pending and returns the task that counts it (applying
+    /// `input.pending` first).
     pub fn start_input(
         &mut self,
         chain: &[FilterSpec],
-        image: Arc<RgbaImage>,
-        quality: Quality,
+        input: StepInput,
     ) -> Option<impl FnOnce() -> TaskResult + use<>> {
+        let StepInput {
+            image,
+            quality,
+            pending,
+        } = input;
         let have = self.inputs.iter().find(|(c, _, _)| c == chain);
         if have.is_some_and(|(_, q, _)| *q == Quality::Full || *q == quality)
             || self
@@ -115,6 +152,7 @@ impl HistogramJob {
         Some(task(
             HistogramKey::StepInput(chain.to_vec(), quality),
             image,
+            pending,
         ))
     }
 
@@ -152,18 +190,33 @@ mod tests {
     use super::*;
 
     #[test]
+    fn pending_steps_count_as_if_applied_first() {
+        // Over HISTOGRAM_MAX_PX, so rows are sampled before the steps run.
+        let (w, h) = (2048_u32, 2100_u32);
+        let px = (0..w * h * 4).map(|i| (i * 31 % 251) as u8).collect();
+        let img = RgbaImage::from_pixels(w, h, px).unwrap();
+        let pending = vec![
+            FilterSpec::from_name("invert").unwrap(),
+            FilterSpec::from_name("exposure").unwrap(),
+            FilterSpec::from_name("hsl").unwrap(),
+        ];
+        let applied = lumen_kernels::registry::apply_chain(&pending, &img).unwrap();
+        assert_eq!(histogram_after(&img, &pending), histogram_of(&applied));
+        assert_ne!(histogram_after(&img, &pending), histogram_of(&img));
+    }
+
+    #[test]
     fn a_full_count_is_never_replaced_by_a_preview() {
         let mut job = HistogramJob::default();
         let chain = vec![FilterSpec::from_name("invert").unwrap()];
         let img = Arc::new(RgbaImage::new(2, 2).unwrap());
-        assert!(
-            job.start_input(&chain, img.clone(), Quality::Proxy)
-                .is_some()
-        );
-        assert!(
-            job.start_input(&chain, img.clone(), Quality::Proxy)
-                .is_none()
-        );
+        let input = |quality| StepInput {
+            image: img.clone(),
+            quality,
+            pending: Vec::new(),
+        };
+        assert!(job.start_input(&chain, input(Quality::Proxy)).is_some());
+        assert!(job.start_input(&chain, input(Quality::Proxy)).is_none());
         let mut full = Histogram::new();
         full.add_pixels(&[9, 9, 9, 255]);
         job.finish(
@@ -175,7 +228,7 @@ mod tests {
             Histogram::new(),
         );
         assert_eq!(job.input(&chain), Some(&full));
-        assert!(job.start_input(&chain, img, Quality::Full).is_none());
+        assert!(job.start_input(&chain, input(Quality::Full)).is_none());
         assert_eq!(job.input(&[]), None);
     }
 }

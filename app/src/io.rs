@@ -3,9 +3,28 @@
 
 use std::io::Cursor;
 
-use image::{DynamicImage, ImageDecoder as _, ImageEncoder as _, ImageReader, Limits};
+use image::{DynamicImage, ImageDecoder as _, ImageReader, Limits};
 use lumen_kernels::RgbaImage;
 use lumen_kernels::image::{MAX_PIXELS, MAX_SIDE_PX};
+
+#[cfg(not(target_arch = "wasm32"))]
+mod files;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod temp;
+#[cfg(not(target_arch = "wasm32"))]
+pub use files::{
+    Links, MAX_FILE_BYTES, MAX_RECIPE_BYTES, open_regular, read_file, read_limited,
+    read_recipe_file, read_text, write_atomic, write_atomic_opts, write_atomic_with,
+};
+#[cfg(not(target_arch = "wasm32"))]
+mod avif;
+mod export;
+pub mod heif;
+mod jxl;
+mod photo;
+
+pub use crate::metadata::{Metadata, MetadataPolicy};
+pub use export::Encoded;
 
 /// Largest allocation a decoder may make, in bytes (1.5 GiB).
 pub const MAX_DECODE_ALLOC_BYTES: u64 = 3 << 29;
@@ -20,14 +39,14 @@ pub enum IoError {
         name: String,
     },
     /// The bytes are not an image format Lumen reads.
-    #[error("{name}: not a supported image (PNG, JPEG, WebP, GIF, BMP, TIFF)")]
+    #[error("{name}: not a supported image (PNG, JPEG, WebP, AVIF, JPEG XL, GIF, BMP, TIFF)")]
     UnknownFormat {
         /// File name shown to the user.
         name: String,
     },
     /// The bytes are an image format Lumen does not read.
     #[error(
-        "{name}: {format} files are not supported (Lumen reads PNG, JPEG, WebP, GIF, BMP, TIFF)"
+        "{name}: {format} files are not supported (Lumen reads PNG, JPEG, WebP, AVIF, JPEG XL, GIF, BMP, TIFF)"
     )]
     Unsupported {
         /// File name shown to the user.
@@ -81,6 +100,16 @@ pub enum ExportFormat {
     },
     /// Lossless WebP with alpha.
     WebP,
+    /// Lossy WebP at a quality of 1..=100 (alpha kept, losslessly).
+    WebPLossy {
+        /// Quality, 1..=100.
+        quality: u8,
+    },
+    /// AVIF (AV1) at a quality of 1..=100, with alpha.
+    Avif {
+        /// Quality, 1..=100.
+        quality: u8,
+    },
 }
 
 impl ExportFormat {
@@ -89,17 +118,31 @@ impl ExportFormat {
         match self {
             Self::Png => "png",
             Self::Jpeg { .. } => "jpg",
-            Self::WebP => "webp",
+            Self::WebP | Self::WebPLossy { .. } => "webp",
+            Self::Avif { .. } => "avif",
         }
     }
 
-    /// Guesses the format from a file name's extension (JPEG at quality 90).
+    /// The same kind of file at another quality (for JPEG, lossy WebP and
+    /// AVIF; lossless formats are returned as they are).
+    pub fn with_quality(self, quality: u8) -> Self {
+        match self {
+            Self::Jpeg { .. } => Self::Jpeg { quality },
+            Self::WebPLossy { .. } => Self::WebPLossy { quality },
+            Self::Avif { .. } => Self::Avif { quality },
+            f => f,
+        }
+    }
+
+    /// Guesses the format from a file name's extension (JPEG at quality 90,
+    /// lossless WebP, AVIF at quality 80).
     pub fn from_path(path: &str) -> Option<Self> {
         let ext = path.rsplit_once('.')?.1.to_ascii_lowercase();
         match ext.as_str() {
             "png" => Some(Self::Png),
             "jpg" | "jpeg" => Some(Self::Jpeg { quality: 90 }),
             "webp" => Some(Self::WebP),
+            "avif" => Some(Self::Avif { quality: 80 }),
             _ => None,
         }
     }
@@ -108,7 +151,8 @@ impl ExportFormat {
         match self {
             Self::Png => "PNG",
             Self::Jpeg { .. } => "JPEG",
-            Self::WebP => "WebP",
+            Self::WebP | Self::WebPLossy { .. } => "WebP",
+            Self::Avif { .. } => "AVIF",
         }
     }
 }
@@ -145,6 +189,9 @@ impl Default for DecodeLimits {
 /// header that claims an absurd size fails cleanly, and a JPEG cut short
 /// (no end-of-image marker after its last scan) is refused rather than
 /// shown half grey. A panic inside a decoder becomes an error.
+///
+/// Pixels described by an embedded colour profile are converted to sRGB
+/// ([`crate::color`]); [`decode_photo`] also returns the file's metadata.
 pub fn decode(bytes: &[u8], name: &str) -> Result<RgbaImage, IoError> {
     decode_with_limits(bytes, name, DecodeLimits::default())
 }
@@ -155,6 +202,35 @@ pub fn decode_with_limits(
     name: &str,
     limits: DecodeLimits,
 ) -> Result<RgbaImage, IoError> {
+    decode_photo_with_limits(bytes, name, limits).map(|d| d.image)
+}
+
+/// The size an image file says it is, for the formats the `image` crate
+/// does not probe here (AVIF), before anything is decoded.
+pub fn probe_size(bytes: &[u8]) -> Option<(u32, u32)> {
+    photo::avif_size(bytes)
+}
+
+/// A decoded file: sRGB pixels and the metadata to carry to exports.
+#[derive(Clone, Debug)]
+pub struct Decoded {
+    /// The pixels, in sRGB, upright.
+    pub image: RgbaImage,
+    /// EXIF, XMP and IPTC read from the file.
+    pub metadata: Metadata,
+}
+
+/// [`decode`], keeping the file's metadata.
+pub fn decode_photo(bytes: &[u8], name: &str) -> Result<Decoded, IoError> {
+    decode_photo_with_limits(bytes, name, DecodeLimits::default())
+}
+
+/// [`decode_photo`] under explicit limits.
+pub fn decode_photo_with_limits(
+    bytes: &[u8],
+    name: &str,
+    limits: DecodeLimits,
+) -> Result<Decoded, IoError> {
     let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         decode_unguarded(bytes, name, limits)
     }));
@@ -231,11 +307,14 @@ fn jpeg_is_complete(bytes: &[u8]) -> bool {
         .is_some_and(|tail| tail.windows(2).any(|w| w == [0xFF, 0xD9]))
 }
 
-fn decode_unguarded(bytes: &[u8], name: &str, limits: DecodeLimits) -> Result<RgbaImage, IoError> {
+fn decode_unguarded(bytes: &[u8], name: &str, limits: DecodeLimits) -> Result<Decoded, IoError> {
     if bytes.is_empty() {
         return Err(IoError::Empty {
             name: name.to_owned(),
         });
+    }
+    if let Some(decoded) = photo::decode_other(bytes, name, limits) {
+        return decoded;
     }
     let mut reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
@@ -272,53 +351,60 @@ fn decode_unguarded(bytes: &[u8], name: &str, limits: DecodeLimits) -> Result<Rg
             ),
         });
     }
+    // The decoder's own buffer: 16-bit samples take twice the bytes, so a
+    // size that fits as 8-bit RGBA may not fit as 16-bit RGBA.
+    let buffer = decoder.total_bytes();
+    if buffer > limits.max_alloc_bytes {
+        return Err(IoError::TooLarge {
+            name: name.to_owned(),
+            detail: format!(
+                "decoding its {w}x{h} pixels ({} bytes each) needs {buffer} bytes, more than \
+                 the limit of {} bytes",
+                decoder.color_type().bytes_per_pixel(),
+                limits.max_alloc_bytes
+            ),
+        });
+    }
     if w == 0 || h == 0 {
         return Err(IoError::Decode {
             name: name.to_owned(),
             message: format!("the {} file says it is {w}x{h}", format_name(format)),
         });
     }
-    // A broken EXIF block should not stop the picture from opening.
+    // Broken metadata should not stop the picture from opening.
     let orientation = decoder.orientation().ok();
+    let source = photo::read_source(&mut decoder, bytes, format);
+    if let Some(cmyk) = photo::decode_cmyk(bytes, &source, orientation, name)? {
+        return Ok(cmyk);
+    }
     let mut img = DynamicImage::from_decoder(decoder).map_err(err)?;
     if let Some(o) = orientation {
         img.apply_orientation(o);
     }
-    let rgba = img.into_rgba8();
-    let (w, h) = rgba.dimensions();
-    RgbaImage::from_pixels(w, h, rgba.into_raw()).map_err(|e| IoError::Decode {
-        name: name.to_owned(),
-        message: e.to_string(),
-    })
+    photo::finish_dynamic(img, source, name)
 }
 
-/// Encodes an image into the bytes of a file of the given format.
+/// Encodes an image into the bytes of a file of the given format, with the
+/// sRGB profile that describes its pixels and no other metadata.
 pub fn encode(img: &RgbaImage, format: ExportFormat) -> Result<Vec<u8>, IoError> {
-    let err = |e: image::ImageError| IoError::Encode {
-        format: format.name(),
-        message: e.to_string(),
-    };
-    let mut out = Vec::new();
-    let (w, h) = (img.width(), img.height());
-    match format {
-        ExportFormat::Png => image::codecs::png::PngEncoder::new(&mut out)
-            .write_image(img.pixels(), w, h, image::ExtendedColorType::Rgba8)
-            .map_err(err)?,
-        ExportFormat::WebP => image::codecs::webp::WebPEncoder::new_lossless(&mut out)
-            .write_image(img.pixels(), w, h, image::ExtendedColorType::Rgba8)
-            .map_err(err)?,
-        ExportFormat::Jpeg { quality } => {
-            let rgb = flatten_on_white(img);
-            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality.clamp(1, 100))
-                .write_image(&rgb, w, h, image::ExtendedColorType::Rgb8)
-                .map_err(err)?;
-        }
-    }
-    Ok(out)
+    export::encode(img, format, None).map(|e| e.bytes)
+}
+
+/// [`encode`], carrying `metadata` (from [`decode_photo`]) into the file
+/// when `policy` keeps it; [`Encoded::notes`] says what a format could not
+/// hold.
+pub fn encode_photo(
+    img: &RgbaImage,
+    format: ExportFormat,
+    metadata: &Metadata,
+    policy: MetadataPolicy,
+) -> Result<Encoded, IoError> {
+    let meta = (policy == MetadataPolicy::Keep).then_some(metadata);
+    export::encode(img, format, meta)
 }
 
 /// Composites straight-alpha RGBA over white, for formats without alpha.
-fn flatten_on_white(img: &RgbaImage) -> Vec<u8> {
+pub(crate) fn flatten_on_white(img: &RgbaImage) -> Vec<u8> {
     let mut rgb = Vec::with_capacity(img.pixels().len() / 4 * 3);
     for px in img.pixels().chunks_exact(4) {
         let a = u32::from(px[3]);
@@ -330,174 +416,17 @@ fn flatten_on_white(img: &RgbaImage) -> Vec<u8> {
     rgb
 }
 
-/// Largest file [`read_file`] reads, in bytes (1 GiB).
-pub const MAX_FILE_BYTES: u64 = 1 << 30;
-
-/// Writes `bytes` to `path` atomically: into a new temporary file beside it
-/// (a name no other writer uses), flushed to disk, then renamed over the
-/// target. A failure at any point (a read-only or missing directory, a full
-/// disk, a target that is a directory) leaves an existing file at `path`
-/// untouched and removes the temporary.
-///
-/// Refuses to replace anything but a regular file (a device such as
-/// `/dev/null`, a pipe, a socket), and a file marked read-only. A symbolic
-/// link is followed: the file it points to is replaced and the link kept.
-#[cfg(not(target_arch = "wasm32"))]
-pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> Result<(), IoError> {
-    use std::io::Write as _;
-    write_atomic_with(path, &mut |f| f.write_all(bytes))
-}
-
-/// [`write_atomic`], with the step that writes the contents into the
-/// temporary file given as `write` (tests use it to fail part way, as a
-/// full disk does).
-#[cfg(not(target_arch = "wasm32"))]
-pub fn write_atomic_with(
-    path: &std::path::Path,
-    write: &mut dyn FnMut(&mut std::fs::File) -> std::io::Result<()>,
-) -> Result<(), IoError> {
-    use std::io::ErrorKind;
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static NEXT_TEMP: AtomicU64 = AtomicU64::new(0);
-
-    let file_err = |p: &std::path::Path, source| IoError::File {
-        path: p.display().to_string(),
-        source,
-    };
-    // Follow a symbolic link, so the link survives and its file is replaced.
-    let resolved;
-    let path = match std::fs::symlink_metadata(path) {
-        Ok(m) if m.file_type().is_symlink() => match std::fs::canonicalize(path) {
-            Ok(target) => {
-                resolved = target;
-                resolved.as_path()
-            }
-            Err(e) => return Err(file_err(path, e)),
-        },
-        _ => path,
-    };
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .ok_or_else(|| {
-            file_err(
-                path,
-                std::io::Error::new(ErrorKind::InvalidInput, "not a file name"),
-            )
-        })?;
-    match std::fs::metadata(path) {
-        Ok(m) if m.is_dir() => {
-            return Err(file_err(
-                path,
-                std::io::Error::new(ErrorKind::IsADirectory, "is a directory"),
-            ));
-        }
-        Ok(m) if !m.is_file() => {
-            return Err(file_err(
-                path,
-                std::io::Error::new(
-                    ErrorKind::InvalidInput,
-                    "is not a regular file (a device, pipe or socket); not replacing it",
-                ),
-            ));
-        }
-        Ok(m) if m.permissions().readonly() => {
-            return Err(file_err(
-                path,
-                std::io::Error::new(
-                    ErrorKind::PermissionDenied,
-                    "the file is read-only; not replacing it",
-                ),
-            ));
-        }
-        _ => {}
-    }
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    let tmp = dir.join(format!(
-        ".{file_name}.lumen-{}-{}.tmp",
-        std::process::id(),
-        NEXT_TEMP.fetch_add(1, Ordering::Relaxed)
-    ));
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&tmp)
-        .map_err(|e| {
-            let why = format!("cannot create a file in {}: {e}", dir.display());
-            file_err(path, std::io::Error::new(e.kind(), why))
-        })?;
-    let result = (|| {
-        // The new file keeps the permissions of the one it replaces.
-        if let Ok(m) = std::fs::metadata(path) {
-            file.set_permissions(m.permissions())?;
-        }
-        write(&mut file)?;
-        file.sync_all()?;
-        drop(file);
-        std::fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        std::fs::remove_file(&tmp).ok();
-        return Err(file_err(path, e));
-    }
-    // Make the rename itself durable where the platform allows it.
-    if let Ok(d) = std::fs::File::open(&dir) {
-        d.sync_all().ok();
-    }
-    Ok(())
-}
-
-/// Reads a whole image file, naming the path in the error. Refuses a
-/// directory, anything that is not a regular file (a pipe would block, a
-/// device never end) and files over [`MAX_FILE_BYTES`].
-#[cfg(not(target_arch = "wasm32"))]
-pub fn read_file(path: &std::path::Path) -> Result<Vec<u8>, IoError> {
-    use std::io::{ErrorKind, Read as _};
-    let err = |source| IoError::File {
-        path: path.display().to_string(),
-        source,
-    };
-    let meta = std::fs::metadata(path).map_err(err)?;
-    if meta.is_dir() {
-        return Err(err(std::io::Error::new(
-            ErrorKind::IsADirectory,
-            "is a directory, not an image file",
-        )));
-    }
-    if !meta.is_file() {
-        return Err(err(std::io::Error::new(
-            ErrorKind::InvalidInput,
-            "is not a regular file (a device, pipe or socket)",
-        )));
-    }
-    let too_large = |len: u64| {
-        err(std::io::Error::new(
-            ErrorKind::FileTooLarge,
-            format!("is {len} bytes, more than the {MAX_FILE_BYTES} bytes Lumen reads"),
-        ))
-    };
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(too_large(meta.len()));
-    }
-    let file = std::fs::File::open(path).map_err(err)?;
-    let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(err)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(too_large(bytes.len() as u64));
-    }
-    Ok(bytes)
-}
-
 /// Reads and decodes an image file: what the editor and the CLI do to open
 /// one. `name` is shown in messages.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn load(path: &std::path::Path, name: &str) -> Result<RgbaImage, IoError> {
     read_file(path).and_then(|bytes| decode(&bytes, name))
+}
+
+/// [`load`], keeping the file's metadata.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn load_photo(path: &std::path::Path, name: &str) -> Result<Decoded, IoError> {
+    read_file(path).and_then(|bytes| decode_photo(&bytes, name))
 }
 
 #[cfg(test)]

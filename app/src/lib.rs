@@ -7,6 +7,7 @@ pub mod app;
 pub mod autosave;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
+pub mod color;
 pub mod dialogs;
 pub mod document;
 pub mod export;
@@ -17,6 +18,7 @@ pub mod history_label;
 pub mod io;
 pub mod keys;
 pub mod logging;
+pub mod metadata;
 pub mod platform;
 pub mod render;
 pub mod settings;

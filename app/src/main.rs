@@ -1,4 +1,5 @@
-//! The `lumen` binary: starts the desktop editor, or runs `lumen apply`.
+//! The `lumen` binary: starts the desktop editor, or runs a subcommand
+//! such as `lumen apply` ([`lumen_app::cli`]).
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
@@ -7,58 +8,10 @@ fn main() {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
-        Some("-h" | "--help") => {
-            print!("{}", lumen_app::cli::USAGE);
-            std::process::ExitCode::SUCCESS
-        }
-        Some("-V" | "--version") => {
-            println!("lumen {}", env!("CARGO_PKG_VERSION"));
-            std::process::ExitCode::SUCCESS
-        }
-        Some("filters") => {
-            print!("{}", lumen_app::filters_doc::markdown_table());
-            std::process::ExitCode::SUCCESS
-        }
-        Some("apply") => match lumen_app::cli::run_apply(&args[1..]) {
-            Ok(()) => std::process::ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("lumen: {}", e.message);
-                std::process::ExitCode::from(e.code as u8)
-            }
-        },
-        _ => match editor_options(&args) {
-            Ok(options) => run_editor(options),
-            Err(message) => {
-                eprintln!("lumen: {message}\n\n{}", lumen_app::cli::USAGE);
-                std::process::ExitCode::from(2)
-            }
-        },
+    match lumen_app::cli::start(std::env::args_os()) {
+        lumen_app::cli::Start::Exit(code) => code,
+        lumen_app::cli::Start::Editor(options) => run_editor(options),
     }
-}
-
-/// Parses `[IMAGE] [--recipe FILE]`.
-#[cfg(not(target_arch = "wasm32"))]
-fn editor_options(args: &[String]) -> Result<lumen_app::Options, String> {
-    let mut options = lumen_app::Options {
-        data_dir: lumen_app::autosave::default_data_dir(),
-        ..Default::default()
-    };
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        match arg.as_str() {
-            "--recipe" => {
-                let path = it.next().ok_or("--recipe needs a file")?;
-                let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
-                options.recipe = Some(text);
-            }
-            flag if flag.starts_with('-') => return Err(format!("unknown option {flag}")),
-            _ if options.image.is_some() => return Err(format!("unexpected argument {arg}")),
-            _ => options.image = Some(arg.into()),
-        }
-    }
-    Ok(options)
 }
 
 #[cfg(not(target_arch = "wasm32"))]

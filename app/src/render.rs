@@ -70,6 +70,40 @@ impl Tier {
             .unwrap_or(0)
     }
 
+    /// The image entering step `index` of `chain` and the steps between it
+    /// and that input: the cached image at `index` itself when there is
+    /// one, else an earlier one followed only by point steps (a fused run
+    /// caches no image inside it).
+    fn input_of(
+        &self,
+        chain: &[FilterSpec],
+        index: usize,
+    ) -> Option<(Arc<RgbaImage>, Vec<FilterSpec>)> {
+        let matching = self
+            .cache
+            .iter()
+            .zip(chain)
+            .take_while(|(c, s)| c.spec == **s)
+            .count();
+        if index > matching {
+            return None;
+        }
+        let mut base = index;
+        loop {
+            if base == 0 {
+                let source = self.source.clone()?;
+                return Some((source, chain[..index].to_vec()));
+            }
+            if let Some(image) = &self.cache[base - 1].image {
+                return Some((image.clone(), chain[base..index].to_vec()));
+            }
+            if !is_point_step(&chain[base - 1]) {
+                return None;
+            }
+            base -= 1;
+        }
+    }
+
     fn result(&self, chain: &[FilterSpec]) -> Option<Arc<RgbaImage>> {
         let source = self.source.as_ref()?;
         if chain.is_empty() {
@@ -81,6 +115,23 @@ impl Tier {
             None
         }
     }
+}
+
+/// Whether `spec` is a per-pixel step that fuses with its neighbours.
+fn is_point_step(spec: &FilterSpec) -> bool {
+    spec.prepare(1, 1).is_ok_and(|p| p.fusable())
+}
+
+/// The image entering a step, for its histogram.
+#[derive(Clone)]
+pub struct StepInput {
+    /// An image of the chain: the step's input itself, or an earlier one.
+    pub image: Arc<RgbaImage>,
+    /// Which tier it came from.
+    pub quality: Quality,
+    /// Point steps to apply to `image` to get the step's input (empty when
+    /// `image` is the input); the steps of a fused run before this one.
+    pub pending: Vec<FilterSpec>,
 }
 
 /// Which tier an image on screen came from.
@@ -112,6 +163,9 @@ pub struct Renderer {
     proxy: Tier,
     proxy_source_job: Option<JobId>,
     wanted: Vec<FilterSpec>,
+    /// The place in the recipe of each wanted step (disabled steps count),
+    /// for messages; empty when the chain was given without a recipe.
+    numbers: Vec<usize>,
     shown: Option<Displayed>,
     generation: u64,
     progress: Option<f32>,
@@ -135,6 +189,7 @@ impl Renderer {
             proxy: Tier::default(),
             proxy_source_job: None,
             wanted: Vec::new(),
+            numbers: Vec::new(),
             shown: None,
             generation: 0,
             progress: None,
@@ -160,6 +215,11 @@ impl Renderer {
     /// Starts over with a new source image.
     pub fn set_source(&mut self, source: Arc<RgbaImage>) {
         self.cancel_all();
+        for tier in [&mut self.full, &mut self.proxy] {
+            for image in tier.cache.drain(..).filter_map(|c| c.image) {
+                self.executor.recycle(image);
+            }
+        }
         let (w, h) = (source.width(), source.height());
         self.full = Tier {
             source: Some(source.clone()),
@@ -194,6 +254,24 @@ impl Renderer {
     /// Asks for the result of `chain` (the enabled steps, in order). The
     /// newest request wins: an outdated full-resolution job is cancelled.
     pub fn request(&mut self, chain: Vec<FilterSpec>) {
+        self.request_numbered(chain, Vec::new());
+    }
+
+    /// Asks for the result of a recipe's enabled steps; messages name each
+    /// step by its place in the recipe.
+    pub fn request_recipe(&mut self, recipe: &lumen_kernels::Recipe) {
+        let (numbers, chain) = recipe
+            .steps
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.enabled)
+            .map(|(i, s)| (i, s.spec.clone()))
+            .unzip();
+        self.request_numbered(chain, numbers);
+    }
+
+    fn request_numbered(&mut self, chain: Vec<FilterSpec>, numbers: Vec<usize>) {
+        self.numbers = numbers;
         if chain == self.wanted {
             return;
         }
@@ -204,6 +282,7 @@ impl Renderer {
                 src.width(),
                 src.height(),
                 &self.wanted,
+                &self.numbers,
                 self.memory_budget,
             )
             .err()
@@ -278,12 +357,23 @@ impl Renderer {
         Self::submit(self.executor.as_mut(), &mut self.full, &self.wanted);
     }
 
-    fn store(tier: &mut Tier, job: InFlight, images: Vec<Arc<RgbaImage>>) {
-        tier.cache.truncate(job.prefix);
+    /// Caches a job's images (`None` inside fused runs) and hands the
+    /// images they replace back to the executor for reuse.
+    fn store(
+        executor: &mut dyn Executor,
+        tier: &mut Tier,
+        job: InFlight,
+        images: Vec<Option<Arc<RgbaImage>>>,
+    ) {
+        for old in tier.cache.drain(job.prefix.min(tier.cache.len())..) {
+            if let Some(image) = old.image {
+                executor.recycle(image);
+            }
+        }
         for (spec, image) in job.chain[job.prefix..].iter().zip(images) {
             tier.cache.push(CacheEntry {
                 spec: spec.clone(),
-                image: Some(image),
+                image,
             });
         }
     }
@@ -297,7 +387,9 @@ impl Renderer {
                 break;
             }
             total -= bytes(entry);
-            entry.image = None;
+            if let Some(image) = entry.image.take() {
+                self.executor.recycle(image);
+            }
         }
     }
 
@@ -313,17 +405,17 @@ impl Renderer {
                 JobEvent::Done(out) => {
                     if self.proxy_source_job == Some(out.id) {
                         self.proxy_source_job = None;
-                        self.proxy.source = out.images.into_iter().last();
+                        self.proxy.source = out.images.into_iter().last().flatten();
                     } else if self.full.job.as_ref().is_some_and(|j| j.id == out.id) {
                         if let Some(job) = self.full.job.take() {
-                            Self::store(&mut self.full, job, out.images);
+                            Self::store(self.executor.as_mut(), &mut self.full, job, out.images);
                             self.evict();
                         }
                         self.progress = None;
                     } else if self.proxy.job.as_ref().is_some_and(|j| j.id == out.id)
                         && let Some(job) = self.proxy.job.take()
                     {
-                        Self::store(&mut self.proxy, job, out.images);
+                        Self::store(self.executor.as_mut(), &mut self.proxy, job, out.images);
                     }
                 }
                 JobEvent::Failed(err) => {
@@ -333,6 +425,7 @@ impl Renderer {
                         self.proxy_source_job,
                     ];
                     if ours.contains(&Some(err.id)) {
+                        let message = self.describe_failure(&err);
                         if self.full.job.as_ref().is_some_and(|j| j.id == err.id) {
                             self.full.job = None;
                             self.progress = None;
@@ -346,7 +439,7 @@ impl Renderer {
                         if self.proxy_source_job == Some(err.id) {
                             self.proxy_source_job = None;
                         }
-                        self.error = Some(err.message);
+                        self.error = Some(message);
                     }
                 }
                 JobEvent::Cancelled(_) => {}
@@ -356,6 +449,25 @@ impl Renderer {
             self.schedule();
         }
         self.refresh_shown();
+    }
+
+    /// A failed job's message, naming the step by its place in the recipe
+    /// (a job starts at its tier's cached prefix, so its own step numbers
+    /// are not the recipe's).
+    fn describe_failure(&self, err: &lumen_worker::JobError) -> String {
+        let job = [&self.full.job, &self.proxy.job]
+            .into_iter()
+            .flatten()
+            .find(|j| j.id == err.id);
+        let (Some(job), Some(step)) = (job, err.step) else {
+            return err.message.clone();
+        };
+        let at = job.prefix + step;
+        let number = self.numbers.get(at).copied().unwrap_or(at) + 1;
+        match job.chain.get(at) {
+            Some(spec) => format!("step {number} ({}): {}", spec.label(), err.message),
+            None => err.message.clone(),
+        }
     }
 
     fn refresh_shown(&mut self) {
@@ -430,30 +542,28 @@ impl Renderer {
 
     /// The image entering step `index` of the current request (the
     /// source for step 0): full resolution when cached, else the proxy's.
-    /// `None` while it is not rendered yet.
-    pub fn step_input(&self, index: usize) -> Option<(Arc<RgbaImage>, Quality)> {
+    /// Inside a fused run of point steps no image exists on its own: then
+    /// the nearest earlier image is returned with the point steps still to
+    /// apply to it ([`StepInput::pending`]). `None` while nothing usable is
+    /// rendered yet.
+    pub fn step_input(&self, index: usize) -> Option<StepInput> {
         if index > self.wanted.len() {
             return None;
         }
-        let cached = |tier: &Tier, chain: &[FilterSpec]| -> Option<Arc<RgbaImage>> {
-            if index == 0 {
-                return tier.source.clone();
-            }
-            let matching = tier
-                .cache
-                .iter()
-                .zip(chain)
-                .take_while(|(c, s)| c.spec == **s)
-                .count();
-            (matching >= index)
-                .then(|| tier.cache[index - 1].image.clone())
-                .flatten()
-        };
-        if let Some(img) = cached(&self.full, &self.wanted) {
-            return Some((img, Quality::Full));
+        if let Some((image, pending)) = self.full.input_of(&self.wanted, index) {
+            return Some(StepInput {
+                image,
+                quality: Quality::Full,
+                pending,
+            });
         }
         let proxy_chain = self.proxy.chain_for(&self.wanted);
-        cached(&self.proxy, &proxy_chain).map(|img| (img, Quality::Proxy))
+        let (image, pending) = self.proxy.input_of(&proxy_chain, index)?;
+        Some(StepInput {
+            image,
+            quality: Quality::Proxy,
+            pending,
+        })
     }
 
     /// Jobs queued or running.

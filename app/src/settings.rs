@@ -20,10 +20,14 @@ pub struct Settings {
     pub window_size: Option<[f32; 2]>,
     /// Whether the window was maximized.
     pub maximized: bool,
-    /// The export format: `png`, `jpg` or `webp`.
+    /// The export format: `png`, `jpg`, `webp` or `avif`.
     pub export_format: Option<String>,
-    /// JPEG quality, 1..=100.
-    pub jpeg_quality: Option<u8>,
+    /// Quality of the lossy formats (JPEG, lossy WebP, AVIF), 1..=100.
+    pub quality: Option<u8>,
+    /// WebP exports are lossless.
+    pub webp_lossless: Option<bool>,
+    /// Exports leave out the source's EXIF, XMP and IPTC.
+    pub strip_metadata: bool,
     /// The JPEG matte colour, sRGB.
     pub matte: Option<[u8; 3]>,
     /// The compare mode: `off`, `split` or `side_by_side`.
@@ -71,7 +75,9 @@ mod tests {
         assert_eq!(Settings::load(dir.path()), Settings::default());
         let s = Settings {
             window_size: Some([900.0, 600.0]),
-            jpeg_quality: Some(70),
+            quality: Some(70),
+            webp_lossless: Some(false),
+            strip_metadata: true,
             compare: Some("split".into()),
             ..Default::default()
         };

@@ -33,6 +33,8 @@ pub enum TaskResult {
     Loaded {
         /// The pixels.
         image: RgbaImage,
+        /// Its metadata, for exports.
+        metadata: crate::io::Metadata,
         /// Display name.
         name: String,
         /// Where it came from (autosave keeps this reference).
@@ -74,8 +76,18 @@ pub enum TaskResult {
         /// The JSON text.
         text: String,
     },
-    /// An export was written.
-    Exported(ExportTarget),
+    /// A `.cube` file was read for a `lut3d` step.
+    CubeLoaded {
+        /// The step's index in the recipe.
+        step: usize,
+        /// The file's name.
+        name: String,
+        /// The table.
+        lut: Box<lumen_kernels::ops::cube::CubeLut>,
+    },
+    /// An export was written; the notes say what metadata it could not
+    /// hold.
+    Exported(ExportTarget, Vec<String>),
     /// A message to show, not an error.
     Info(String),
     /// Something failed; the message says what.
@@ -115,36 +127,45 @@ pub fn decode_task(
     keep: bool,
     budget: u64,
 ) -> TaskResult {
-    use crate::governor::{OpenPlan, plan_open, probe_size};
+    use crate::governor::{OpenPlan, plan_open_probe, probe};
     // Only sizes the decoder accepts can be offered downscaled; a header
     // beyond its limits is left to `io::decode`, which says why.
-    let decodable = |w: u32, h: u32| {
-        w <= lumen_kernels::image::MAX_SIDE_PX
-            && h <= lumen_kernels::image::MAX_SIDE_PX
-            && u64::from(w) * u64::from(h) <= lumen_kernels::image::MAX_PIXELS
-    };
-    if let Some((w, h)) = probe_size(&bytes)
-        && decodable(w, h)
-        && let OpenPlan::Downscale {
-            width,
-            height,
-            needed,
-        } = plan_open(w, h, budget)
-    {
-        return TaskResult::TooBig(Box::new(TooBig {
-            name,
-            bytes,
-            source,
-            keep,
-            size: (w, h),
-            fit: (width, height),
-            needed,
-            budget,
-        }));
+    if let Some(p) = probe(&bytes).filter(crate::governor::Probe::decodable) {
+        match plan_open_probe(&p, budget) {
+            OpenPlan::Fits => {}
+            OpenPlan::Downscale {
+                width,
+                height,
+                needed,
+            } => {
+                return TaskResult::TooBig(Box::new(TooBig {
+                    name,
+                    bytes,
+                    source,
+                    keep,
+                    size: (p.width, p.height),
+                    fit: (width, height),
+                    needed,
+                    budget,
+                }));
+            }
+            OpenPlan::TooLarge { needed } => {
+                return TaskResult::Failed(format!(
+                    "{name}: the image is too large to open here: it is {}x{} pixels, and \
+                     decoding it (even to open it downscaled) needs about {}, more than the \
+                     {} Lumen may use on this machine",
+                    p.width,
+                    p.height,
+                    crate::governor::human_bytes(needed),
+                    crate::governor::human_bytes(budget)
+                ));
+            }
+        }
     }
-    match crate::io::decode(&bytes, &name) {
-        Ok(image) => TaskResult::Loaded {
+    match crate::io::decode_photo(&bytes, &name) {
+        Ok(crate::io::Decoded { image, metadata }) => TaskResult::Loaded {
             image,
+            metadata,
             name,
             source,
             keep: keep.then_some(bytes),
@@ -171,12 +192,18 @@ pub fn decode_downscaled(big: TooBig) -> TaskResult {
         method: ResizeMethod::Box,
         linear_light: false,
     });
-    let result = crate::io::decode(&bytes, &name)
+    let result = crate::io::decode_photo(&bytes, &name)
         .map_err(|e| e.to_string())
-        .and_then(|full| resize.apply(&full).map_err(|e| format!("{name}: {e}")));
+        .and_then(|full| {
+            let image = resize
+                .apply(&full.image)
+                .map_err(|e| format!("{name}: {e}"))?;
+            Ok((image, full.metadata))
+        });
     match result {
-        Ok(image) => TaskResult::Loaded {
+        Ok((image, metadata)) => TaskResult::Loaded {
             image,
+            metadata,
             name,
             source,
             keep: keep.then_some(bytes),
@@ -198,9 +225,40 @@ impl Tasks {
         Self { tx, ctx }
     }
 
+    /// Asks for a frame soon without reporting anything (a background
+    /// thread changed state the UI polls, such as autosave's health).
+    pub fn wake(&self) {
+        self.ctx.request_repaint();
+    }
+
     /// Reports a result (exactly one per started task).
     pub fn send(&self, result: TaskResult) {
         self.tx.send(result).ok();
         self.ctx.request_repaint();
+    }
+}
+
+/// Reads a `.cube` file's text (at most
+/// [`MAX_CUBE_FILE_BYTES`](crate::dialogs::MAX_CUBE_FILE_BYTES)) into a
+/// table for step `step`; errors name the file and the line.
+pub fn cube_task(bytes: &[u8], name: String, step: usize) -> TaskResult {
+    let limit = crate::dialogs::MAX_CUBE_FILE_BYTES;
+    if bytes.len() as u64 > limit {
+        return TaskResult::Failed(format!(
+            "{name}: {} MB is larger than a .cube file Lumen reads ({} MB)",
+            bytes.len() >> 20,
+            limit >> 20
+        ));
+    }
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return TaskResult::Failed(format!("{name}: not a text file (.cube files are text)"));
+    };
+    match lumen_kernels::ops::cube::CubeLut::parse_cube(text) {
+        Ok(lut) => TaskResult::CubeLoaded {
+            step,
+            name,
+            lut: Box::new(lut),
+        },
+        Err(e) => TaskResult::Failed(format!("{e}")),
     }
 }

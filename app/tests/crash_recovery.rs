@@ -186,8 +186,6 @@ fn a_clean_exit_leaves_nothing_to_restore_and_discard_deletes() {
         settle(&mut h);
         h.state_mut().as_mut().unwrap().add_filter("invert");
         h.run_steps(3);
-        std::thread::sleep(Duration::from_millis(600));
-        h.run_steps(3);
         let deadline = Instant::now() + Duration::from_secs(10);
         while !sessions(&data)
             .iter()
@@ -233,4 +231,37 @@ fn a_clean_exit_leaves_nothing_to_restore_and_discard_deletes() {
             .any(|p| std::fs::read_to_string(p).is_ok_and(|t| t.contains("invert"))),
         "the discarded session is deleted"
     );
+}
+
+#[test]
+fn a_running_editors_session_is_never_offered_to_another() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let mut first = harness(&data);
+    settle(&mut first);
+    first.state_mut().as_mut().unwrap().add_filter("invert");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !sessions(&data)
+        .iter()
+        .any(|p| std::fs::read_to_string(p).is_ok_and(|t| t.contains("invert")))
+    {
+        assert!(Instant::now() < deadline, "the edit was not autosaved");
+        first.run_steps(1);
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    // A second editor while the first runs: its session holds a lock.
+    let mut second = harness(&data);
+    settle(&mut second);
+    assert!(
+        app(&second).recoverable().is_empty(),
+        "a live editor's session was offered"
+    );
+    drop(second);
+
+    // Once the first is gone (no clean exit), its session is an orphan.
+    drop(first);
+    let mut third = harness(&data);
+    settle(&mut third);
+    assert_eq!(app(&third).recoverable().len(), 1);
 }

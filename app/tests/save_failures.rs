@@ -96,29 +96,107 @@ fn a_read_only_file_is_not_replaced() {
     assert_eq!(others(dir.path(), &["locked.png"]), Vec::<String>::new());
 }
 
+/// A directory no one may create files in, for as long as it lives: mode
+/// 0555 for an ordinary user; for root, who ignores permissions, also the
+/// immutable attribute (`chattr +i`, which binds root too). Dropping it
+/// makes the directory writable again.
+#[cfg(unix)]
+struct LockedDir<'a> {
+    path: &'a Path,
+    immutable: bool,
+}
+
+#[cfg(unix)]
+impl<'a> LockedDir<'a> {
+    /// Locks `path`, or says why this machine cannot (then `path` is left
+    /// writable).
+    fn lock(path: &'a Path) -> Result<Self, String> {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o555)).unwrap();
+        let mut locked = Self {
+            path,
+            immutable: false,
+        };
+        if !Self::can_create_in(path) {
+            return Ok(locked);
+        }
+        // Root: permissions do not apply, the immutable attribute does.
+        let chattr = std::process::Command::new("chattr")
+            .arg("+i")
+            .arg(path)
+            .output();
+        match chattr {
+            Ok(out) if out.status.success() => locked.immutable = true,
+            Ok(out) => {
+                return Err(format!(
+                    "this user (root) ignores directory permissions and `chattr +i` failed: {}",
+                    String::from_utf8_lossy(&out.stderr).trim()
+                ));
+            }
+            Err(e) => {
+                return Err(format!(
+                    "this user (root) ignores directory permissions and chattr cannot run: {e}"
+                ));
+            }
+        }
+        if Self::can_create_in(path) {
+            return Err("files can still be created in an immutable directory".to_owned());
+        }
+        Ok(locked)
+    }
+
+    fn can_create_in(dir: &Path) -> bool {
+        let probe = dir.join("probe");
+        let created = std::fs::write(&probe, b"").is_ok();
+        std::fs::remove_file(&probe).ok();
+        created
+    }
+}
+
+#[cfg(unix)]
+impl Drop for LockedDir<'_> {
+    fn drop(&mut self) {
+        use std::os::unix::fs::PermissionsExt as _;
+        if self.immutable {
+            std::process::Command::new("chattr")
+                .arg("-i")
+                .arg(self.path)
+                .status()
+                .ok();
+        }
+        std::fs::set_permissions(self.path, std::fs::Permissions::from_mode(0o755)).ok();
+    }
+}
+
+/// Says on the terminal, past the test harness's capture of `eprintln!`,
+/// that a test checked nothing and why.
+#[cfg(unix)]
+fn skip(test: &str, why: &str) {
+    writeln!(std::io::stderr(), "{test}: skipped: {why}").ok();
+}
+
 #[cfg(unix)]
 #[test]
 fn a_read_only_directory_keeps_the_original() {
-    use std::os::unix::fs::PermissionsExt as _;
     let dir = tempfile::tempdir().unwrap();
     let sub = dir.path().join("ro");
     std::fs::create_dir(&sub).unwrap();
     let target = sub.join("photo.png");
     std::fs::write(&target, ORIGINAL).unwrap();
-    std::fs::set_permissions(&sub, std::fs::Permissions::from_mode(0o555)).unwrap();
-    // Root ignores directory permissions: then there is nothing to test.
-    let probe = sub.join("probe");
-    if std::fs::write(&probe, b"").is_ok() {
-        std::fs::remove_file(&probe).ok();
-        std::fs::set_permissions(&sub, std::fs::Permissions::from_mode(0o755)).unwrap();
-        eprintln!("skipped: this user can write to a read-only directory (root)");
-        return;
-    }
+    let locked = match LockedDir::lock(&sub) {
+        Ok(locked) => locked,
+        Err(why) => {
+            skip("a_read_only_directory_keeps_the_original", &why);
+            return;
+        }
+    };
     let result = write_atomic(&target, &new_bytes());
-    std::fs::set_permissions(&sub, std::fs::Permissions::from_mode(0o755)).unwrap();
+    drop(locked);
     let err = result.unwrap_err().to_string();
     assert!(
-        err.contains("photo.png") && err.contains("ermission denied"),
+        err.contains("photo.png")
+            && err.contains("cannot create a file in")
+            && (err.contains("ermission denied") || err.contains("not permitted")),
         "{err}"
     );
     assert_eq!(std::fs::read(&target).unwrap(), ORIGINAL);

@@ -44,6 +44,14 @@ const CASES: &[(&str, &str)] = &[
         r#"{"filter":"brightness_contrast","params":{"brightness":0.1,"contrast":0.2}}"#,
     ),
     (
+        "hsl",
+        r#"{"filter":"hsl","params":{"hue_deg":30.0,"saturation":0.2,"lightness":0.1}}"#,
+    ),
+    (
+        "exposure",
+        r#"{"filter":"exposure","params":{"stops":0.7}}"#,
+    ),
+    (
         "gaussian_blur_s3",
         r#"{"filter":"gaussian_blur","params":{"sigma_px":3.0}}"#,
     ),
@@ -75,6 +83,30 @@ const CASES: &[(&str, &str)] = &[
     (
         "resize_up_lanczos3",
         r#"{"filter":"resize","params":{"width":5760,"height":3240,"method":"lanczos3"}}"#,
+    ),
+    (
+        "convolve_5x5",
+        r#"{"filter":"convolve","params":{"kernel":[1,2,3,2,1,2,4,6,4,2,3,6,9,6,3,2,4,6,4,2,1,2,3,2,1],"divisor":81.0,"bias":0.0}}"#,
+    ),
+    (
+        "median_r1",
+        r#"{"filter":"median","params":{"radius_px":1}}"#,
+    ),
+    (
+        "median_r4",
+        r#"{"filter":"median","params":{"radius_px":4}}"#,
+    ),
+    (
+        "median_r40",
+        r#"{"filter":"median","params":{"radius_px":40}}"#,
+    ),
+    (
+        "median_r10",
+        r#"{"filter":"median","params":{"radius_px":10}}"#,
+    ),
+    (
+        "rotate_angle",
+        r#"{"filter":"rotate_angle","params":{"angle_deg":12.5,"expand":false}}"#,
     ),
 ];
 

@@ -261,37 +261,6 @@ fn halo_grows_linearly_with_sigma() {
     }
 }
 
-/// Timing on a 3840x2160 image; run with
-/// `cargo test --release --test blur -- --ignored --nocapture`.
-#[test]
-#[ignore = "timing, not a check"]
-fn blur_speed_4k() {
-    let img = image(3840, 2160, 1, true);
-    let mut times = Vec::new();
-    // CPU time of this thread (the machine may be shared).
-    let cpu_ns = || -> f64 {
-        std::fs::read_to_string("/proc/thread-self/schedstat")
-            .ok()
-            .and_then(|s| s.split_whitespace().next()?.parse().ok())
-            .unwrap_or(0.0)
-    };
-    for sigma in [3.0f32, 25.0, 3.0, 25.0, 200.0, 1.5] {
-        let t = std::time::Instant::now();
-        let c = cpu_ns();
-        let out = blur(sigma).apply(&img).unwrap();
-        let dc = (cpu_ns() - c) * 1e-9;
-        let dt = t.elapsed().as_secs_f64();
-        std::hint::black_box(out);
-        println!(
-            "sigma {sigma}: {:.1} ms wall, {:.1} ms cpu",
-            dt * 1e3,
-            dc * 1e3
-        );
-        times.push(if dc > 0.0 { dc } else { dt });
-    }
-    println!("ratio sigma 25 / sigma 3: {:.2}", times[3] / times[2]);
-}
-
 #[test]
 fn blur_matches_exact_gaussian_on_hard_patterns() {
     // Full-range step edges, checkers and thin lines: the patterns where

@@ -76,6 +76,11 @@ fn cases() -> Vec<(String, FilterSpec)> {
                 "hsl" => Some(
                     serde_json::json!({ "hue_deg": 40.0, "saturation": 0.3, "lightness": -0.1 }),
                 ),
+                // The default table is the identity: a small warm look.
+                "lut3d" => Some(serde_json::json!({ "lut": { "size": 2, "table": [
+                    0.1, 0.05, 0.0, 0.9, 0.2, 0.1, 0.0, 0.8, 0.2, 0.95, 0.9, 0.3,
+                    0.1, 0.1, 0.7, 0.8, 0.3, 0.9, 0.2, 0.7, 0.9, 1.0, 0.95, 0.85,
+                ] } })),
                 _ => None,
             };
             if let Some(params) = fitted {

@@ -53,8 +53,9 @@ test('a closed tab with edits is offered in the next one and restored from brows
   // A second tab while the first is open: nothing to restore.
   const second = await newTab();
   await second.wait(/lumen: rendered 0 steps/);
-  await second.page.waitForTimeout(1000);
-  assert.ok(!second.logs.some((l) => /to restore/.test(l)), `a live tab's session was offered:\n${second.logs.join('\n')}`);
+  // The scan for sessions is over once it says how many it found.
+  await second.wait(/lumen: \d+ session\(s\) to restore/);
+  assert.ok(second.logs.some((l) => /lumen: 0 session\(s\) to restore/.test(l)), `a live tab's session was offered:\n${second.logs.join('\n')}`);
   await second.page.close();
 
   await first.page.close({ runBeforeUnload: false });
@@ -64,10 +65,10 @@ test('a closed tab with edits is offered in the next one and restored from brows
   await third.wait(/lumen: rendered 0 steps/);
   // The prompt's first button is Restore: focus it with Tab, press Enter.
   const restoreMark = third.logs.length;
-  for (let i = 0; i < 6 && !third.logs.slice(restoreMark).some((l) => /Restored/.test(l)); i++) {
+  for (let i = 0; i < 6; i++) {
     await third.page.keyboard.press('Tab');
     await third.page.keyboard.press('Enter');
-    await third.page.waitForTimeout(500);
+    if (await third.wait(/Restored/, restoreMark, 500).then(() => true, () => false)) break;
   }
   await third.wait(/lumen: Restored holiday\.png: 1 step\(s\), 1 edit\(s\)/, restoreMark);
   await third.wait(/lumen: rendered 1 step, 200x150/, restoreMark);

@@ -1,16 +1,16 @@
 // Browser benchmark: ratios measured in one page, on one 3840x2160 frame.
 //  1. the heap protocol's round trip against a plain copy of the frame;
-//  2. each kernel's time in a worker (wasm, simd128) against the native
-//     single-thread time of the same kernel (LUMEN_NATIVE_MS, from the CLI's
-//     --timings with --threads 1);
+//  2. each kernel's time in a worker (wasm, simd128), whole frame;
 //  3. N workers on N row bands against one worker on the whole frame.
-// Run through scripts/bench-web.sh, which builds and serves the app.
+// Writes the measurements as JSON to LUMEN_BENCH_JSON (scripts/bench.sh
+// sets it and divides the kernel times by the native single-thread times
+// of the same run) and prints a summary.
+import { writeFileSync } from 'node:fs';
 import { BASE, launch, PAGE_HELPERS } from './browser.mjs';
 
-const native = JSON.parse(process.env.LUMEN_NATIVE_MS ?? '{}');
 const CASES = [
   ['invert', {}], ['grayscale', {}], ['brightness_contrast', { brightness: 0.1, contrast: 0.2 }],
-  ['exposure', { stops: 0.5 }], ['gamma', { gamma: 1.8 }], ['hsl', { hue_deg: 30, saturation: 0.2, lightness: 0 }],
+  ['exposure', { stops: 0.5 }], ['gamma', { gamma: 1.8 }], ['hsl', { hue_deg: 30, saturation: 0.2, lightness: 0.1 }],
   ['gaussian_blur', { sigma_px: 3 }], ['gaussian_blur', { sigma_px: 25 }],
   ['unsharp_mask', { sigma_px: 2, amount: 1, threshold: 0 }],
   ['rotate', { quarter_turns: 1 }], ['flip', { axis: 'horizontal' }],
@@ -56,7 +56,7 @@ const result = await page.evaluate(async (cases) => {
   const pool = [port];
   while (pool.length < n) pool.push((await lumen.spawn()).port);
   const speed = {};
-  for (const [name, params] of [['gamma', { gamma: 1.8 }], ['hsl', { hue_deg: 30, saturation: 0.2, lightness: 0 }], ['grayscale', {}]]) {
+  for (const [name, params] of [['gamma', { gamma: 1.8 }], ['hsl', { hue_deg: 30, saturation: 0.2, lightness: 0.1 }], ['grayscale', {}]]) {
     const one = [], many = [];
     for (let i = 0; i < N + 1; i++) {
       let c = frame.slice();
@@ -84,18 +84,9 @@ const result = await page.evaluate(async (cases) => {
 await browser.close();
 
 const f = (x) => x.toFixed(2);
+result.cases = CASES.map(([name, params]) => ({ key: key(name, params), name, params }));
+if (process.env.LUMEN_BENCH_JSON) writeFileSync(process.env.LUMEN_BENCH_JSON, JSON.stringify(result, null, 1));
 console.log(`frame 3840x2160 RGBA, ${result.workers} workers (navigator.hardwareConcurrency)`);
-console.log(`\nprotocol round trip: ${f(result.tripMs)} ms = ${f(result.tripMs / result.copyMs)} frame copies ` +
-  `(plain copy ${f(result.copyMs)} ms; the kernel inside, itself a copy, took ${f(result.tripKernelMs)} ms; ` +
-  `round trip without it = ${f((result.tripMs - result.tripKernelMs) / result.copyMs)} copies)`);
-console.log('\n| kernel | wasm ms (1 worker, filter only) | native ms (CLI --timings, 1 thread, fresh process) | wasm / native |');
-console.log('|---|---:|---:|---:|');
-for (const [name, params] of CASES) {
-  const k = key(name, params);
-  const w = result.kernels[k];
-  const n = native[k];
-  console.log(`| ${k} | ${f(w)} | ${n === undefined ? '–' : f(n)} | ${n === undefined ? '–' : f(w / n)} |`);
-}
-console.log('\n| filter | pool speedup over one worker |');
-console.log('|---|---:|');
-for (const [k, v] of Object.entries(result.poolSpeedup)) console.log(`| ${k} | ${f(v)}x |`);
+console.log(`protocol round trip: ${f(result.tripMs)} ms = ${f(result.tripMs / result.copyMs)} frame copies`);
+for (const [k, ms] of Object.entries(result.kernels)) console.log(`${k}: ${f(ms)} ms in one worker`);
+for (const [k, v] of Object.entries(result.poolSpeedup)) console.log(`${k}: pool speedup ${f(v)}x`);

@@ -41,7 +41,10 @@ export async function openFile(p, path) {
   throw new Error('Ctrl+O opened no file chooser in 4 tries');
 }
 
-export const BASE = process.env.LUMEN_URL ?? 'http://127.0.0.1:8765/';
+// Where the app is served: tests/web/run.sh starts a server on a port the
+// OS picks and passes its address here.
+export const BASE = process.env.LUMEN_URL;
+if (!BASE) throw new Error('LUMEN_URL is not set: run the browser tests through tests/web/run.sh');
 
 export async function launch() {
   const profile = mkdtempSync(join(tmpdir(), 'lumen-chromium-'));

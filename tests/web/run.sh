@@ -16,14 +16,11 @@ cargo run --release --locked -q -p lumen_worker --example parity_hashes -- tests
 big=$(cargo run --release --locked -q -p lumen_worker --example parity_hashes -- \
   <(echo '[{"filter":"gaussian_blur","params":{"sigma_px":6}}]') 4000 3000)
 
-port=8765
-python3 -m http.server "$port" --bind 127.0.0.1 --directory dist >/dev/null 2>&1 &
-server=$!
+# The server binds a port the OS picks and prints it once it listens.
+coproc SERVER { exec python3 -u scripts/serve.py dist; }
+server=$SERVER_PID
 trap 'kill $server 2>/dev/null; rm -f "$parity"' EXIT
-for _ in $(seq 1 50); do
-  curl -sf "http://127.0.0.1:$port/index.html" >/dev/null && break
-  sleep 0.1
-done
+read -r -t 30 port <&"${SERVER[0]}" || { echo "the web server did not start" >&2; exit 1; }
 
 LUMEN_URL="http://127.0.0.1:$port/" LUMEN_CLI="$PWD/target/release/lumen" \
 LUMEN_PARITY_FILE="$parity" LUMEN_PARITY_BIG="$(echo "$big" | python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)[0]))')" \

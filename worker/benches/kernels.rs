@@ -2,22 +2,18 @@
 //! renderer ([`render_steps`]) with one thread and with every thread, plus a
 //! `memcpy` baseline.
 //!
-//! Run with `cargo bench -p lumen_worker --bench kernels`; BENCHMARKS.md
-//! holds the results.
+//! Run with `cargo bench -p lumen_worker --bench kernels`, or through
+//! `scripts/bench.sh`, which writes the results into BENCHMARKS.md.
 
 use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
-use lumen_kernels::spec::{
-    BrightnessContrastParams, CropParams, ExposureParams, FlipAxis, FlipParams, GammaParams,
-    GaussianBlurParams, HslParams, ResizeMethod, ResizeParams, RotateParams, UnsharpMaskParams,
-};
-use lumen_kernels::{FilterSpec, RgbaImage};
+use lumen_kernels::RgbaImage;
 use lumen_worker::{JobControl, default_threads, render_steps};
 
-const WIDTH: u32 = 3840;
-const HEIGHT: u32 = 2160;
+mod cases;
+use cases::{HEIGHT, WIDTH, cases};
 
 /// A deterministic frame: smooth gradients with xorshift noise, opaque-ish
 /// alpha, so no filter hits a trivial fast path.
@@ -65,90 +61,6 @@ fn spin_split(total: u64, threads: usize) -> u64 {
             .map(|h| h.join().unwrap_or_default())
             .fold(0, u64::wrapping_add)
     })
-}
-
-fn named(name: &str) -> FilterSpec {
-    FilterSpec::from_name(name).unwrap_or_else(|| panic!("unknown filter {name}"))
-}
-
-/// The benchmarked filters, with their row labels in BENCHMARKS.md.
-fn cases() -> Vec<(&'static str, FilterSpec)> {
-    let resize = |method| {
-        FilterSpec::Resize(ResizeParams {
-            width: WIDTH / 2,
-            height: HEIGHT / 2,
-            method,
-            linear_light: false,
-        })
-    };
-    vec![
-        ("invert", named("invert")),
-        ("grayscale", named("grayscale")),
-        // Non-neutral parameters: neutral ones may take copy shortcuts.
-        (
-            "brightness_contrast",
-            FilterSpec::BrightnessContrast(BrightnessContrastParams {
-                brightness: 0.1,
-                contrast: 0.2,
-            }),
-        ),
-        (
-            "exposure",
-            FilterSpec::Exposure(ExposureParams { stops: 0.5 }),
-        ),
-        ("gamma", FilterSpec::Gamma(GammaParams { gamma: 1.8 })),
-        (
-            "hsl",
-            FilterSpec::Hsl(HslParams {
-                hue_deg: 30.0,
-                saturation: 0.2,
-                lightness: 0.1,
-            }),
-        ),
-        // The tone filters' defaults are all non-neutral.
-        ("levels", named("levels")),
-        ("curves", named("curves")),
-        ("vibrance", named("vibrance")),
-        ("temperature_tint", named("temperature_tint")),
-        ("channel_mixer", named("channel_mixer")),
-        ("black_white", named("black_white")),
-        ("sepia", named("sepia")),
-        ("posterize", named("posterize")),
-        ("threshold", named("threshold")),
-        (
-            "gaussian_blur_sigma3",
-            FilterSpec::GaussianBlur(GaussianBlurParams { sigma_px: 3.0 }),
-        ),
-        (
-            "gaussian_blur_sigma25",
-            FilterSpec::GaussianBlur(GaussianBlurParams { sigma_px: 25.0 }),
-        ),
-        (
-            "unsharp_mask",
-            FilterSpec::UnsharpMask(UnsharpMaskParams::default()),
-        ),
-        (
-            "rotate_1",
-            FilterSpec::Rotate(RotateParams { quarter_turns: 1 }),
-        ),
-        (
-            "flip_horizontal",
-            FilterSpec::Flip(FlipParams {
-                axis: FlipAxis::Horizontal,
-            }),
-        ),
-        (
-            "crop_half",
-            FilterSpec::Crop(CropParams {
-                x: WIDTH / 4,
-                y: HEIGHT / 4,
-                width: WIDTH / 2,
-                height: HEIGHT / 2,
-            }),
-        ),
-        ("resize_half_bilinear", resize(ResizeMethod::Bilinear)),
-        ("resize_half_lanczos3", resize(ResizeMethod::Lanczos3)),
-    ]
 }
 
 fn bench(c: &mut Criterion) {

@@ -3,6 +3,8 @@
 
 use std::sync::Arc;
 
+use lumen_kernels::RgbaImage;
+
 use crate::protocol::{Job, JobEvent, JobId};
 
 /// Called by an executor after it queued an event, from any thread; the app
@@ -29,4 +31,11 @@ pub trait Executor {
     /// Jobs submitted whose terminal event [`Executor::drain`] has not yet
     /// returned.
     fn in_flight(&self) -> usize;
+
+    /// Hands back an image the caller no longer needs (a result it dropped
+    /// from its cache), so its memory can hold a later result. Only an
+    /// image nobody else holds is reused; the default just drops it.
+    fn recycle(&mut self, image: Arc<RgbaImage>) {
+        drop(image);
+    }
 }

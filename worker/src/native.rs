@@ -1,312 +1,48 @@
 //! Running jobs on native OS threads.
 //!
-//! [`render_steps`] renders a pipeline synchronously: each step is prepared
-//! once and planned into row bands by [`plan_step_bands`], and `threads`
-//! named scoped threads (`lumen-worker-{i}`) pull band indices from a shared
-//! counter and render each band with [`run_prepared`] straight into its own
-//! disjoint slice of the output buffer, so the result is assembled in place without copies. Every
-//! band reads the whole previous image through a shared borrow.
+//! [`render_steps`] renders a pipeline synchronously (see [`render`] for
+//! how a chain is split into units, bands and threads);
+//! [`render_chain_owned`] does the same for a batch run that needs only the
+//! final image, in place where it can.
 //!
 //! [`NativeExecutor`] wraps that in an [`Executor`]: one coordinator thread
 //! (`lumen-scheduler`) takes jobs from a channel and runs them one at a time,
 //! reporting progress, results, failures and cancellations as
-//! [`JobEvent`]s.
+//! [`JobEvent`]s. Its output frames come from a [`FramePool`] that the
+//! caller refills with the images it no longer needs
+//! ([`Executor::recycle`]), so re-renders reuse memory already mapped.
 
-use std::any::Any;
 use std::collections::HashSet;
-use std::ops::Range;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
-use std::time::Instant;
 
-use lumen_kernels::image::CHANNELS;
-use lumen_kernels::{FilterSpec, KernelError, PreparedStep, RgbaImage, SourceBand};
+use lumen_kernels::RgbaImage;
 
 use crate::executor::{Executor, Waker};
+use crate::frames::FramePool;
 use crate::protocol::{Job, JobError, JobEvent, JobId, JobOutput};
 use crate::run::run_prepared;
-use crate::scheduler::plan_step_bands;
 
-/// Smallest progress change reported, as a fraction of the whole job.
-const PROGRESS_STEP: f32 = 0.01;
+pub mod render;
+
+use render::{BandFn, Options, lock, panic_message, render_steps_with};
+pub use render::{
+    JobControl, StepError, StepImages, UnitDone, render_chain_owned, render_steps,
+    render_steps_timed,
+};
+
+/// Frames an executor keeps for reuse: a few full-size frames (output,
+/// the previous one, the proxy's) and at most this many bytes.
+pub const POOL_MAX_FRAMES: usize = 6;
+/// Bytes of frames an executor keeps for reuse.
+pub const POOL_MAX_BYTES: usize = 512 << 20;
 
 /// The number of threads to render with: the machine's available
 /// parallelism, or 1 when it cannot be read.
 pub fn default_threads() -> usize {
     thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
-}
-
-/// Shared control of one running job: its cancel flag, checked by the
-/// render threads before each band. Progress goes through the callback
-/// given to [`render_steps`].
-#[derive(Debug, Default)]
-pub struct JobControl {
-    cancelled: AtomicBool,
-}
-
-impl JobControl {
-    /// A control that is not cancelled.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Asks the job to stop; bands already running finish first.
-    pub fn cancel(&self) {
-        self.cancelled.store(true, Ordering::Relaxed);
-    }
-
-    /// Whether [`JobControl::cancel`] was called.
-    pub fn is_cancelled(&self) -> bool {
-        self.cancelled.load(Ordering::Relaxed)
-    }
-}
-
-/// Why [`render_steps`] stopped.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum StepError {
-    /// A step failed: bad parameters, a size the filter refuses, or a panic
-    /// inside the filter.
-    #[error("step {step}: {message}")]
-    Failed {
-        /// Index of the failed step.
-        step: usize,
-        /// Stable name of its filter.
-        filter: &'static str,
-        /// What went wrong; starts with the filter's name, or with
-        /// `internal error in FILTER:` for a panic.
-        message: String,
-    },
-    /// The [`JobControl`] was cancelled.
-    #[error("cancelled")]
-    Cancelled,
-}
-
-/// Renders `steps` one after another on `input`, each tiled across
-/// `threads` scoped threads (0 counts as 1), and returns the image after
-/// each step. Bit-identical to applying each [`FilterSpec::apply`] in turn.
-///
-/// Blocks until done. Checks `control` before every band and stops with
-/// [`StepError::Cancelled`] once it is cancelled. `on_progress` is called on
-/// the calling thread with the fraction of the whole pipeline done, at most
-/// about once per percent. A panic inside a filter is caught and reported
-/// as [`StepError::Failed`].
-pub fn render_steps(
-    input: &RgbaImage,
-    steps: &[FilterSpec],
-    threads: usize,
-    control: &JobControl,
-    on_progress: &dyn Fn(f32),
-) -> Result<Vec<RgbaImage>, StepError> {
-    render_steps_timed(input, steps, threads, control, on_progress).map(|(images, _)| images)
-}
-
-/// [`render_steps`], also returning each step's wall-clock compute time in
-/// milliseconds.
-pub fn render_steps_timed(
-    input: &RgbaImage,
-    steps: &[FilterSpec],
-    threads: usize,
-    control: &JobControl,
-    on_progress: &dyn Fn(f32),
-) -> Result<(Vec<RgbaImage>, Vec<f64>), StepError> {
-    render_steps_with(run_prepared, input, steps, threads, control, on_progress)
-}
-
-/// The function that renders one band of a prepared step; [`run_prepared`]
-/// except in tests.
-type BandFn = fn(&PreparedStep, &SourceBand<'_>, Range<u32>, &mut [u8]) -> Result<(), KernelError>;
-
-fn render_steps_with(
-    band_fn: BandFn,
-    input: &RgbaImage,
-    steps: &[FilterSpec],
-    threads: usize,
-    control: &JobControl,
-    on_progress: &dyn Fn(f32),
-) -> Result<(Vec<RgbaImage>, Vec<f64>), StepError> {
-    let mut images: Vec<RgbaImage> = Vec::with_capacity(steps.len());
-    let mut step_ms = Vec::with_capacity(steps.len());
-    let total = steps.len() as f32;
-    let mut reported = 0.0_f32;
-    for (step, spec) in steps.iter().enumerate() {
-        if control.is_cancelled() {
-            return Err(StepError::Cancelled);
-        }
-        let src = images.last().unwrap_or(input);
-        let started = Instant::now();
-        let mut report = |done: usize, bands: usize| {
-            let fraction = (step as f32 + done as f32 / bands.max(1) as f32) / total;
-            let finished = done >= bands && step + 1 == steps.len();
-            if fraction - reported >= PROGRESS_STEP || (finished && reported < 1.0) {
-                reported = fraction;
-                on_progress(fraction.min(1.0));
-            }
-        };
-        let out = render_step(band_fn, spec, src, threads, control, &mut report)
-            .map_err(|failure| failure.into_step_error(step, spec))?;
-        step_ms.push(started.elapsed().as_secs_f64() * 1e3);
-        images.push(out);
-    }
-    Ok((images, step_ms))
-}
-
-/// Why one step stopped, before it is described for the user.
-enum StepFailure {
-    Kernel(KernelError),
-    Panic(String),
-    Cancelled,
-}
-
-impl StepFailure {
-    fn into_step_error(self, step: usize, spec: &FilterSpec) -> StepError {
-        let filter = spec.name();
-        let message = match self {
-            Self::Kernel(KernelError::Param { param, problem, .. }) => {
-                format!("{filter}: parameter `{param}` {problem}")
-            }
-            Self::Kernel(e) => format!("{filter}: {e}"),
-            Self::Panic(msg) => format!("internal error in {filter}: {msg}"),
-            Self::Cancelled => return StepError::Cancelled,
-        };
-        StepError::Failed {
-            step,
-            filter,
-            message,
-        }
-    }
-}
-
-/// Locks a mutex, recovering the data if another thread panicked with it.
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// The text of a panic payload.
-fn panic_message(payload: &(dyn Any + Send)) -> String {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        (*s).to_owned()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "panic with a non-text payload".to_owned()
-    }
-}
-
-/// Splits `buf` into one slice per band (`stride` bytes a row), each behind
-/// a mutex so that exactly one runner takes it.
-fn split_bands<'a>(
-    mut rest: &'a mut [u8],
-    bands: &[Range<u32>],
-    stride: usize,
-) -> Vec<Mutex<Option<&'a mut [u8]>>> {
-    bands
-        .iter()
-        .map(|band| {
-            let whole = std::mem::take(&mut rest);
-            let len = (band.len() * stride).min(whole.len());
-            let (head, tail) = whole.split_at_mut(len);
-            rest = tail;
-            Mutex::new(Some(head))
-        })
-        .collect()
-}
-
-/// Renders one step across `threads` scoped threads, assembling the output
-/// in place. `report(done, total)` runs on the calling thread after each
-/// band.
-fn render_step(
-    band_fn: BandFn,
-    spec: &FilterSpec,
-    src: &RgbaImage,
-    threads: usize,
-    control: &JobControl,
-    report: &mut dyn FnMut(usize, usize),
-) -> Result<RgbaImage, StepFailure> {
-    let step = spec
-        .prepare(src.width(), src.height())
-        .map_err(StepFailure::Kernel)?;
-    let (ow, oh) = step.output_size();
-    let mut out = RgbaImage::new(ow, oh).map_err(StepFailure::Kernel)?;
-    let bands = plan_step_bands(&step, threads);
-    let slots = split_bands(out.pixels_mut(), &bands, ow as usize * CHANNELS);
-    let source = src.as_band();
-    let next = AtomicUsize::new(0);
-    let stop = AtomicBool::new(false);
-
-    let work = |tx: Sender<Result<(), StepFailure>>| {
-        while !stop.load(Ordering::Relaxed) && !control.is_cancelled() {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let (Some(rows), Some(slot)) = (bands.get(i), slots.get(i)) else {
-                break;
-            };
-            let Some(dst) = lock(slot).take() else {
-                continue;
-            };
-            let result = match catch_unwind(AssertUnwindSafe(|| {
-                band_fn(&step, &source, rows.clone(), dst)
-            })) {
-                Ok(Ok(())) => Ok(()),
-                Ok(Err(e)) => Err(StepFailure::Kernel(e)),
-                Err(payload) => Err(StepFailure::Panic(panic_message(payload.as_ref()))),
-            };
-            if result.is_err() {
-                stop.store(true, Ordering::Relaxed);
-            }
-            if tx.send(result).is_err() {
-                break;
-            }
-        }
-    };
-
-    let runners = threads.clamp(1, bands.len().max(1));
-    let mut done = 0;
-    let mut failure = None;
-    let (tx, rx) = mpsc::channel();
-    thread::scope(|s| {
-        let work = &work;
-        let mut spawned = 0;
-        for t in 0..runners {
-            let tx = tx.clone();
-            let builder = thread::Builder::new().name(format!("lumen-worker-{t}"));
-            if builder.spawn_scoped(s, move || work(tx)).is_err() {
-                break;
-            }
-            spawned += 1;
-        }
-        if spawned == 0 {
-            // No thread could be started: render on this one.
-            work(tx.clone());
-        }
-        drop(tx);
-        for msg in rx {
-            match msg {
-                Ok(()) => {
-                    done += 1;
-                    report(done, bands.len());
-                }
-                Err(f) => {
-                    failure.get_or_insert(f);
-                }
-            }
-        }
-    });
-    drop(slots);
-    if let Some(f) = failure {
-        return Err(f);
-    }
-    if control.is_cancelled() {
-        return Err(StepFailure::Cancelled);
-    }
-    if done < bands.len() {
-        return Err(StepFailure::Panic(format!(
-            "only {done} of {} bands were rendered",
-            bands.len()
-        )));
-    }
-    Ok(out)
 }
 
 /// State shared by the caller's side of a [`NativeExecutor`] and its
@@ -338,6 +74,8 @@ pub struct NativeExecutor {
     cancelled: HashSet<JobId>,
     waker: Waker,
     coordinator: Option<JoinHandle<()>>,
+    /// Output frames for the render threads, refilled by [`Executor::recycle`].
+    frames: Arc<FramePool>,
 }
 
 impl std::fmt::Debug for NativeExecutor {
@@ -361,20 +99,23 @@ impl NativeExecutor {
         let (jobs_tx, jobs_rx) = mpsc::channel();
         let (events_tx, events_rx) = mpsc::channel();
         let shared = Arc::new(Mutex::new(Shared::default()));
+        let frames = Arc::new(FramePool::new(POOL_MAX_FRAMES, POOL_MAX_BYTES));
         let coordinator = {
             let shared = Arc::clone(&shared);
             let waker = Arc::clone(&waker);
+            let frames = Arc::clone(&frames);
             thread::Builder::new()
                 .name("lumen-scheduler".to_owned())
                 .spawn(move || {
-                    coordinate(
-                        &jobs_rx,
-                        &events_tx,
-                        &shared,
-                        &waker,
-                        threads.max(1),
+                    let ctx = Coordinator {
+                        events: &events_tx,
+                        shared: &shared,
+                        waker: &waker,
+                        threads: threads.max(1),
                         band_fn,
-                    );
+                        frames: &frames,
+                    };
+                    ctx.run(&jobs_rx);
                 })
                 .ok()
         };
@@ -387,85 +128,90 @@ impl NativeExecutor {
             cancelled: HashSet::new(),
             waker,
             coordinator,
+            frames,
         }
+    }
+
+    /// Frames and bytes its pool keeps for reuse now.
+    pub fn pooled_frames(&self) -> (usize, usize) {
+        self.frames.kept()
     }
 }
 
-/// The coordinator thread's loop: one job at a time, until the job channel
-/// closes or the executor shuts down.
-fn coordinate(
-    jobs: &Receiver<Job>,
-    events: &Sender<JobEvent>,
-    shared: &Mutex<Shared>,
-    waker: &Waker,
+/// What the coordinator thread works with.
+struct Coordinator<'a> {
+    events: &'a Sender<JobEvent>,
+    shared: &'a Mutex<Shared>,
+    waker: &'a Waker,
     threads: usize,
     band_fn: BandFn,
-) {
-    let emit = |event: JobEvent| {
+    frames: &'a FramePool,
+}
+
+impl Coordinator<'_> {
+    fn emit(&self, event: JobEvent) {
         // A panicking waker (a bug in the caller) must not take this
         // thread, and every later job, down with it: the event is queued
         // either way.
-        if events.send(event).is_ok() {
-            catch_unwind(AssertUnwindSafe(|| waker())).ok();
+        if self.events.send(event).is_ok() {
+            catch_unwind(AssertUnwindSafe(|| (self.waker)())).ok();
         }
-    };
-    while let Ok(job) = jobs.recv() {
-        let control = Arc::new(JobControl::new());
-        {
-            let mut state = lock(shared);
-            if state.shutdown {
-                return;
-            }
-            if state.cancelled.contains(&job.id) {
-                drop(state);
-                emit(JobEvent::Cancelled(job.id));
-                continue;
-            }
-            state.running = Some((job.id, Arc::clone(&control)));
-        }
-        let event = run_job(&job, threads, &control, band_fn, &emit);
-        lock(shared).running = None;
-        emit(event);
     }
-}
 
-/// Runs one job to its terminal event.
-fn run_job(
-    job: &Job,
-    threads: usize,
-    control: &JobControl,
-    band_fn: BandFn,
-    emit: &dyn Fn(JobEvent),
-) -> JobEvent {
-    let id = job.id;
-    let on_progress = |fraction: f32| emit(JobEvent::Progress { id, fraction });
-    let result = catch_unwind(AssertUnwindSafe(|| {
-        render_steps_with(
-            band_fn,
-            &job.input,
-            &job.steps,
-            threads,
+    /// The coordinator thread's loop: one job at a time, until the job
+    /// channel closes or the executor shuts down.
+    fn run(&self, jobs: &Receiver<Job>) {
+        while let Ok(job) = jobs.recv() {
+            let control = Arc::new(JobControl::new());
+            {
+                let mut state = lock(self.shared);
+                if state.shutdown {
+                    return;
+                }
+                if state.cancelled.contains(&job.id) {
+                    drop(state);
+                    self.emit(JobEvent::Cancelled(job.id));
+                    continue;
+                }
+                state.running = Some((job.id, Arc::clone(&control)));
+            }
+            let event = self.run_job(&job, &control);
+            lock(self.shared).running = None;
+            self.emit(event);
+        }
+    }
+
+    /// Runs one job to its terminal event.
+    fn run_job(&self, job: &Job, control: &JobControl) -> JobEvent {
+        let id = job.id;
+        let on_progress = |fraction: f32| self.emit(JobEvent::Progress { id, fraction });
+        let opts = Options {
+            threads: self.threads,
             control,
-            &on_progress,
-        )
-    }));
-    match result {
-        Ok(Ok((images, step_ms))) => JobEvent::Done(JobOutput {
-            id,
-            images: images.into_iter().map(Arc::new).collect(),
-            step_ms,
-        }),
-        Ok(Err(StepError::Cancelled)) => JobEvent::Cancelled(id),
-        Ok(Err(StepError::Failed { step, message, .. })) => JobEvent::Failed(JobError {
-            id,
-            step: Some(step),
-            message,
-        }),
-        Err(payload) => JobEvent::Failed(JobError {
-            id,
-            step: None,
-            message: format!("internal error: {}", panic_message(payload.as_ref())),
-        }),
+            on_progress: &on_progress,
+            frames: self.frames,
+        };
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            render_steps_with(self.band_fn, &job.input, &job.steps, &opts)
+        }));
+        match result {
+            Ok(Ok((images, step_ms))) => JobEvent::Done(JobOutput {
+                id,
+                images: images.into_iter().map(|i| i.map(Arc::new)).collect(),
+                step_ms,
+            }),
+            Ok(Err(StepError::Cancelled)) => JobEvent::Cancelled(id),
+            Ok(Err(StepError::Failed { step, message, .. })) => JobEvent::Failed(JobError {
+                id,
+                step: Some(step),
+                message,
+            }),
+            Err(payload) => JobEvent::Failed(JobError {
+                id,
+                step: None,
+                message: format!("internal error: {}", panic_message(payload.as_ref())),
+            }),
+        }
     }
 }
 
@@ -526,6 +272,12 @@ impl Executor for NativeExecutor {
     fn in_flight(&self) -> usize {
         self.pending.len()
     }
+
+    fn recycle(&mut self, image: Arc<RgbaImage>) {
+        if let Ok(image) = Arc::try_unwrap(image) {
+            self.frames.recycle(image);
+        }
+    }
 }
 
 impl Drop for NativeExecutor {
@@ -546,120 +298,4 @@ impl Drop for NativeExecutor {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::time::Duration;
-
-    fn panics_on_invert(
-        step: &PreparedStep,
-        band: &SourceBand<'_>,
-        rows: Range<u32>,
-        dst: &mut [u8],
-    ) -> Result<(), KernelError> {
-        if step.name() == "invert" {
-            panic!("boom");
-        }
-        run_prepared(step, band, rows, dst)
-    }
-
-    fn image(w: u32, h: u32) -> RgbaImage {
-        let pixels = (0..w * h * 4).map(|i| (i * 7 % 251) as u8).collect();
-        RgbaImage::from_pixels(w, h, pixels).unwrap()
-    }
-
-    fn invert() -> FilterSpec {
-        FilterSpec::from_name("invert").unwrap()
-    }
-
-    fn grayscale() -> FilterSpec {
-        FilterSpec::from_name("grayscale").unwrap()
-    }
-
-    #[test]
-    fn panic_in_band_is_a_step_failure() {
-        let img = image(16, 40);
-        for threads in [1, 3] {
-            let err = render_steps_with(
-                panics_on_invert,
-                &img,
-                &[grayscale(), invert()],
-                threads,
-                &JobControl::new(),
-                &|_| {},
-            )
-            .unwrap_err();
-            let StepError::Failed { step, message, .. } = err else {
-                panic!("expected a failure, got {err:?}");
-            };
-            assert_eq!(step, 1);
-            assert_eq!(message, "internal error in invert: boom");
-        }
-    }
-
-    #[test]
-    fn cancelled_control_stops_before_work() {
-        let control = JobControl::new();
-        control.cancel();
-        let err = render_steps(&image(4, 4), &[invert()], 2, &control, &|_| {}).unwrap_err();
-        assert_eq!(err, StepError::Cancelled);
-    }
-
-    #[test]
-    fn progress_is_throttled_and_ends_at_one() {
-        let seen = Mutex::new(Vec::new());
-        let steps = vec![invert(); 3];
-        render_steps(&image(8, 300), &steps, 2, &JobControl::new(), &|f| {
-            lock(&seen).push(f);
-        })
-        .unwrap();
-        let seen = lock(&seen).clone();
-        assert!(!seen.is_empty());
-        assert!(seen.windows(2).all(|w| w[1] - w[0] >= PROGRESS_STEP));
-        assert_eq!(seen.last().copied(), Some(1.0));
-    }
-
-    #[test]
-    fn executor_survives_a_panicking_job() {
-        let mut ex = NativeExecutor::with_band_fn(2, Arc::new(|| {}), panics_on_invert);
-        let img = Arc::new(image(16, 16));
-        let bad = Job::new(Arc::clone(&img), vec![grayscale(), invert()]);
-        let good = Job::new(Arc::clone(&img), vec![grayscale()]);
-        let (bad_id, good_id) = (bad.id, good.id);
-        ex.submit(bad);
-        ex.submit(good);
-        let mut failed = None;
-        let mut done = None;
-        for _ in 0..3000 {
-            for event in ex.drain() {
-                match event {
-                    JobEvent::Failed(e) => failed = Some(e),
-                    JobEvent::Done(out) => done = Some(out),
-                    _ => {}
-                }
-            }
-            if failed.is_some() && done.is_some() {
-                break;
-            }
-            thread::sleep(Duration::from_millis(10));
-        }
-        let failed = failed.unwrap();
-        assert_eq!(failed.id, bad_id);
-        assert_eq!(failed.step, Some(1));
-        assert_eq!(failed.message, "internal error in invert: boom");
-        let done = done.unwrap();
-        assert_eq!(done.id, good_id);
-        assert_eq!(*done.images[0], grayscale().apply(&img).unwrap());
-        assert_eq!(ex.in_flight(), 0);
-    }
-
-    #[test]
-    fn split_bands_is_disjoint_and_complete() {
-        let mut buf = vec![0_u8; 4 * 10];
-        let slots = split_bands(&mut buf, &[0..3, 3..4, 4..10], 4);
-        let lens: Vec<usize> = slots
-            .iter()
-            .map(|s| lock(s).as_ref().map_or(0, |b| b.len()))
-            .collect();
-        assert_eq!(lens, vec![12, 4, 24]);
-    }
-}
+mod tests;

@@ -55,10 +55,14 @@ pub struct JobOutput {
     /// The job this answers.
     pub id: JobId,
     /// The image after each step (same length as the job's `steps`); the
-    /// last one is the final result.
-    pub images: Vec<Arc<RgbaImage>>,
-    /// Compute time of each step in milliseconds; 0.0 where the executor
-    /// cannot measure time.
+    /// last one is the final result. `None` for a step inside a run of
+    /// point steps rendered as one fused pass
+    /// ([`lumen_kernels::registry::prepare_unit`]): only the run's last step
+    /// has an image.
+    pub images: Vec<Option<Arc<RgbaImage>>>,
+    /// Compute time of each step in milliseconds (a fused run's on its last
+    /// step, 0.0 on the others); 0.0 where the executor cannot measure
+    /// time.
     pub step_ms: Vec<f64>,
 }
 

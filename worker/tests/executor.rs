@@ -7,8 +7,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use lumen_kernels::registry::apply_chain;
 use lumen_kernels::spec::{
-    GammaParams, GaussianBlurParams, HslParams, ResizeMethod, ResizeParams, RotateParams,
+    ExposureParams, GammaParams, GaussianBlurParams, HslParams, ResizeMethod, ResizeParams,
+    RotateParams,
 };
 use lumen_kernels::{FilterSpec, Recipe, Step};
 use lumen_worker::{Executor, Job, JobEvent, JobId, NativeExecutor, Waker};
@@ -50,6 +52,12 @@ fn drain_until_done(ex: &mut NativeExecutor, ids: &[JobId]) -> Vec<JobEvent> {
     }
 }
 
+/// Whether a step is a per-pixel filter (one that fuses with its
+/// neighbours).
+fn is_point(spec: &FilterSpec) -> bool {
+    spec.prepare(8, 8).is_ok_and(|p| p.fusable())
+}
+
 fn pipeline() -> Vec<FilterSpec> {
     vec![
         FilterSpec::GaussianBlur(GaussianBlurParams { sigma_px: 1.5 }),
@@ -58,6 +66,7 @@ fn pipeline() -> Vec<FilterSpec> {
             saturation: -0.3,
             lightness: 0.1,
         }),
+        FilterSpec::Exposure(ExposureParams { stops: 0.6 }),
         FilterSpec::Rotate(RotateParams { quarter_turns: 3 }),
         FilterSpec::Resize(ResizeParams {
             width: 30,
@@ -89,15 +98,21 @@ fn job_completes_like_the_recipe() {
     assert_eq!(out.step_ms.len(), steps.len());
     assert!(out.step_ms.iter().all(|ms| ms.is_finite() && *ms >= 0.0));
 
-    let mut cur = (*img).clone();
-    for (spec, got) in steps.iter().zip(&out.images) {
-        cur = spec.apply(&cur).unwrap();
-        assert_eq!(**got, cur, "after {}", spec.name());
+    // Each step's image is the chain up to it; steps inside a fused run of
+    // point steps have none (only the run's result exists).
+    for (i, got) in out.images.iter().enumerate() {
+        let fused_away = i + 1 < steps.len() && is_point(&steps[i]) && is_point(&steps[i + 1]);
+        assert_eq!(got.is_none(), fused_away, "step {i}");
+        if let Some(got) = got {
+            let want = apply_chain(&steps[..=i], &img).unwrap();
+            assert_eq!(**got, want, "after {}", steps[i].name());
+        }
     }
     let recipe = Recipe {
         steps: steps.iter().cloned().map(Step::new).collect(),
     };
-    assert_eq!(**out.images.last().unwrap(), recipe.apply(&img).unwrap());
+    let last = out.images.last().unwrap().as_deref();
+    assert_eq!(last, Some(&recipe.apply(&img).unwrap()));
 
     // Progress is monotonic, within 0..=1, and comes before Done.
     let fractions: Vec<f32> = events
@@ -151,11 +166,11 @@ fn invalid_param_fails_naming_the_filter() {
 
 #[test]
 fn cancelled_jobs_never_finish() {
-    let (waker, _) = counting_waker();
+    let (waker, wakes) = counting_waker();
     let mut ex = NativeExecutor::new(2, waker);
     // Slow enough that the first job is still running when it is cancelled.
     let img = Arc::new(noise(400, 300, 4));
-    let slow = vec![FilterSpec::GaussianBlur(GaussianBlurParams { sigma_px: 12.0 }); 3];
+    let slow = vec![FilterSpec::GaussianBlur(GaussianBlurParams { sigma_px: 12.0 }); 8];
     let jobs: Vec<Job> = (0..4)
         .map(|_| Job::new(Arc::clone(&img), slow.clone()))
         .collect();
@@ -186,8 +201,18 @@ fn cancelled_jobs_never_finish() {
     let JobEvent::Done(out) = last else {
         panic!("newest job should complete, got {last:?}");
     };
-    assert_eq!(out.images.len(), 3);
+    assert_eq!(out.images.len(), 8);
     assert_eq!(ex.in_flight(), 0);
+    // Every event the coordinator sent was counted by the waker; the
+    // newest job's are all in `events`. The rest belong to the cancelled
+    // jobs: a terminal event each and at most the first one's bands in
+    // flight, not the hundreds of progress events of jobs that ran.
+    let newest = events.iter().filter(|e| e.id() == ids[3]).count();
+    let cancelled = wakes.load(Ordering::SeqCst) - newest;
+    assert!(
+        cancelled <= 3 + EVENTS_AFTER_CANCEL,
+        "the cancelled jobs sent {cancelled} events: they ran"
+    );
 
     // Cancelling unknown or finished jobs is harmless.
     ex.cancel(ids[3]);
@@ -256,20 +281,57 @@ fn ids_are_monotonic() {
     assert!(all[0] > last);
 }
 
+/// A job that runs for a while: 40 blurs of a 600x400 image, at least one
+/// progress event per step (80 in all on 2 threads).
+fn long_job() -> Job {
+    Job::new(
+        Arc::new(noise(600, 400, 8)),
+        vec![FilterSpec::GaussianBlur(GaussianBlurParams { sigma_px: 8.0 }); LONG_STEPS],
+    )
+}
+
+/// Steps of [`long_job`].
+const LONG_STEPS: usize = 40;
+
+/// Most events the coordinator may still send once a job was cancelled:
+/// one progress event per band already running (2 threads), the terminal
+/// event, and some slack for bands that finished while the test read the
+/// counter. A job that kept running would send one per step or more.
+const EVENTS_AFTER_CANCEL: usize = 6;
+
+/// Waits (without draining) until the waker has been called, i.e. the
+/// running job reported progress.
+fn wait_for_first_event(wakes: &AtomicUsize) {
+    let start = Instant::now();
+    while wakes.load(Ordering::SeqCst) == 0 {
+        assert!(
+            start.elapsed() < MAX_WAIT,
+            "the job never reported progress"
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}
+
 #[test]
 fn drop_stops_a_busy_executor() {
-    let (waker, _) = counting_waker();
+    let (waker, wakes) = counting_waker();
     let mut ex = NativeExecutor::new(2, waker);
-    let img = Arc::new(noise(300, 300, 7));
-    for _ in 0..5 {
-        ex.submit(Job::new(
-            Arc::clone(&img),
-            vec![FilterSpec::GaussianBlur(GaussianBlurParams { sigma_px: 10.0 }); 4],
-        ));
+    for _ in 0..3 {
+        ex.submit(long_job());
     }
+    wait_for_first_event(&wakes);
+    let before = wakes.load(Ordering::SeqCst);
     let start = Instant::now();
     drop(ex);
     assert!(start.elapsed() < MAX_WAIT);
+    // The waker counts every event the coordinator sent, up to the join in
+    // `drop`: had the running job not been cancelled, or a queued one been
+    // started, there would be dozens.
+    let after = wakes.load(Ordering::SeqCst) - before;
+    assert!(
+        after <= EVENTS_AFTER_CANCEL,
+        "{after} events after the drop began: work went on (one job sends at least {LONG_STEPS})"
+    );
 }
 
 #[test]
@@ -284,27 +346,13 @@ fn executor_can_move_between_threads() {
 
 #[test]
 fn cancel_stops_a_running_job() {
-    let (waker, _) = counting_waker();
+    let (waker, wakes) = counting_waker();
     let mut ex = NativeExecutor::new(2, waker);
-    let img = Arc::new(noise(1200, 900, 8));
-    let job = Job::new(
-        img,
-        vec![FilterSpec::GaussianBlur(GaussianBlurParams { sigma_px: 8.0 }); 40],
-    );
+    let job = long_job();
     let id = job.id;
     ex.submit(job);
-    // Wait until the job reports progress, i.e. it is running.
-    let start = Instant::now();
-    let mut seen_progress = false;
-    while !seen_progress {
-        let events = ex.drain();
-        assert!(events.iter().all(|e| !e.is_terminal()), "{events:?}");
-        seen_progress = events
-            .iter()
-            .any(|e| matches!(e, JobEvent::Progress { .. }));
-        assert!(start.elapsed() < MAX_WAIT);
-        std::thread::sleep(Duration::from_millis(1));
-    }
+    wait_for_first_event(&wakes);
+    let before = wakes.load(Ordering::SeqCst);
     ex.cancel(id);
     let events = drain_until_done(&mut ex, &[id]);
     assert!(matches!(events.last(), Some(JobEvent::Cancelled(i)) if *i == id));
@@ -314,4 +362,12 @@ fn cancel_stops_a_running_job() {
             .all(|e| !matches!(e, JobEvent::Progress { .. }))
     );
     assert_eq!(ex.in_flight(), 0);
+    // `drain` hides a cancelled job's events whatever the coordinator does,
+    // but the waker counts each one it sent: the job must have stopped, not
+    // run to the end with its result thrown away.
+    let after = wakes.load(Ordering::SeqCst) - before;
+    assert!(
+        after <= EVENTS_AFTER_CANCEL,
+        "{after} events after the cancel: the job kept running (it sends at least {LONG_STEPS})"
+    );
 }

@@ -31,7 +31,12 @@ impl LumenApp {
 
     /// Starts the waiting export once its image is rendered.
     pub(super) fn try_export(&mut self) {
-        match self.exporter.take_ready(&self.renderer) {
+        let metadata = self
+            .doc
+            .as_ref()
+            .map(|d| d.metadata.clone())
+            .unwrap_or_default();
+        match self.exporter.take_ready(&self.renderer, &metadata) {
             Ready::Waiting => {}
             Ready::Stopped(msg) => {
                 self.after_export = None;
@@ -117,7 +122,8 @@ impl LumenApp {
     }
 
     /// An export was written.
-    pub(super) fn exported(&mut self, target: ExportTarget) {
+    /// A finished export; `notes` say what the format could not hold.
+    pub(super) fn exported(&mut self, target: ExportTarget, notes: &[String]) {
         if let ExportTarget::Path(path) = &target {
             self.last_dir = path.parent().map(PathBuf::from);
         }
@@ -129,7 +135,12 @@ impl LumenApp {
             });
         }
         log::info!("exported {target}");
-        self.set_notice(format!("Exported {target}"), false);
+        let mut msg = format!("Exported {target}");
+        for note in notes {
+            msg.push_str("; ");
+            msg.push_str(note);
+        }
+        self.set_notice(msg, false);
         if let Some(action) = self.after_export.take() {
             self.run_pending(action);
         }

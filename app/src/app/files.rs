@@ -80,6 +80,9 @@ impl LumenApp {
             FileRequest::SaveRecipe { json } => {
                 self.spawn("recipe", move || platform::write_recipe(&path, &json));
             }
+            FileRequest::ImportCube { step } => {
+                self.spawn("cube", move || platform::read_cube(&path, step));
+            }
         }
     }
 

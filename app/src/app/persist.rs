@@ -17,11 +17,16 @@ impl LumenApp {
         self.exporter.kind = match s.export_format.as_deref() {
             Some("jpg") => FileKind::Jpeg,
             Some("webp") => FileKind::WebP,
+            Some("avif") => FileKind::Avif,
             _ => FileKind::Png,
         };
-        if let Some(q) = s.jpeg_quality {
+        if let Some(q) = s.quality {
             self.exporter.jpeg_quality = q.clamp(1, 100);
         }
+        if let Some(lossless) = s.webp_lossless {
+            self.exporter.webp_lossless = lossless;
+        }
+        self.exporter.strip_metadata = s.strip_metadata;
         if let Some(m) = s.matte {
             self.exporter.matte = m;
         }
@@ -49,7 +54,9 @@ impl LumenApp {
             },
             maximized: maximized.unwrap_or(false),
             export_format: Some(self.exporter.kind.extension().to_owned()),
-            jpeg_quality: Some(self.exporter.jpeg_quality),
+            quality: Some(self.exporter.jpeg_quality),
+            webp_lossless: Some(self.exporter.webp_lossless),
+            strip_metadata: self.exporter.strip_metadata,
             matte: Some(self.exporter.matte),
             compare: Some(
                 match self.canvas.compare {

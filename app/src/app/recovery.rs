@@ -49,30 +49,56 @@ impl LumenApp {
     }
 
     /// Called with a freshly loaded document: if it is a session's source,
-    /// puts the session's history into it. Returns the message to show.
+    /// puts the session's history into it. Returns the message to show. If
+    /// the source has changed since the session was saved, nothing is put
+    /// back yet: the user is asked ([`LumenApp::mismatch_ui`]).
     pub(super) fn finish_restore(&mut self, doc: &mut Document) -> Option<(String, bool)> {
         let orphan = self.restoring.take()?;
-        if let Err(e) = orphan.session.restore_into(doc) {
-            return Some((
+        if let Some(change) = source_change(&orphan, &self.source, doc) {
+            let msg = format!(
+                "{} has changed since the session was saved ({change})",
+                doc.name
+            );
+            self.mismatch = Some((orphan, change));
+            return Some((msg, false));
+        }
+        Some(restore_onto(self.store.as_ref(), &orphan, doc))
+    }
+
+    /// A restored session's source that has changed, while the user
+    /// decides what to do.
+    pub fn source_mismatch(&self) -> Option<&str> {
+        self.mismatch.as_ref().map(|(_, change)| change.as_str())
+    }
+
+    /// Answers the changed-source question: restore the edits onto the
+    /// image as it is now (`Some(true)`), keep the session for a later
+    /// start (`None`), or discard it (`Some(false)`).
+    pub fn answer_mismatch(&mut self, restore: Option<bool>) {
+        let Some((orphan, _)) = self.mismatch.take() else {
+            return;
+        };
+        let (msg, is_error) = match restore {
+            Some(true) => match self.doc.as_mut() {
+                Some(doc) => restore_onto(self.store.as_ref(), &orphan, doc),
+                None => return,
+            },
+            Some(false) => {
+                if let Some(store) = &self.store {
+                    store.discard(&orphan);
+                }
+                ("The session was discarded".to_owned(), false)
+            }
+            None => (
                 format!(
-                    "Could not restore the session: {e}. It is kept in {}",
+                    "The session is kept in {}; it is offered again at the next start",
                     orphan.key
                 ),
-                true,
-            ));
-        }
-        if let Some(store) = &self.store {
-            store.discard(&orphan);
-        }
-        let changed = match (&orphan.session.source, &self.source) {
-            (SourceRef::File { len: a, .. }, SourceRef::File { len: b, .. }) => a != b,
-            _ => false,
+                false,
+            ),
         };
-        let mut msg = format!("Restored {}", orphan.session.summary());
-        if changed {
-            msg.push_str(" (the source file has changed since)");
-        }
-        Some((msg, changed))
+        log::info!("{msg}");
+        self.set_notice(msg, is_error);
     }
 
     /// Removes this editor's autosaved session: the last thing a clean
@@ -88,15 +114,26 @@ impl LumenApp {
         if self.confirm.is_some() || self.restoring.is_some() {
             return;
         }
+        if self.mismatch.is_some() {
+            self.mismatch_ui(ui);
+            return;
+        }
         let Some(first) = self.recoverable.first() else {
             return;
         };
-        let summary = first.session.summary();
+        let summary = first.summary.clone();
+        let warning = first.warning.clone();
         let mut choice = None;
         egui::Modal::new(egui::Id::unique("recover")).show(ui.ctx(), |ui| {
             ui.heading("Restore your last session?");
             ui.label("Lumen did not close normally last time. Your edits were autosaved:");
             ui.monospace(&summary);
+            if let Some(w) = &warning {
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    format!("This session may be out of date: {w}."),
+                );
+            }
             ui.horizontal(|ui| {
                 if ui.button("Restore").clicked() {
                     choice = Some(true);
@@ -110,6 +147,94 @@ impl LumenApp {
             Some(true) => self.restore_session(),
             Some(false) => self.discard_session(),
             None => {}
+        }
+    }
+}
+
+/// What changed in a session's source since it was saved: its size in
+/// pixels, or the file's length; `None` if neither did (or is known).
+fn source_change(orphan: &Orphan, now: &SourceRef, doc: &Document) -> Option<String> {
+    let mut changes = Vec::new();
+    let size = (doc.source.width(), doc.source.height());
+    if let Some((w, h)) = orphan.session.source_size
+        && (w, h) != size
+    {
+        changes.push(format!(
+            "it was {w}x{h} pixels, it is {}x{}",
+            size.0, size.1
+        ));
+    }
+    if let (SourceRef::File { len: was, .. }, SourceRef::File { len: is, .. }) =
+        (&orphan.session.source, now)
+        && was != is
+    {
+        changes.push(format!("the file was {was} bytes, it is {is}"));
+    }
+    (!changes.is_empty()).then(|| changes.join("; "))
+}
+
+/// Puts `orphan`'s history into `doc` and removes the session; the
+/// message says what happened, and is an error when the session may be
+/// out of date or could not be restored.
+fn restore_onto(
+    store: Option<&crate::autosave::SessionStore>,
+    orphan: &Orphan,
+    doc: &mut Document,
+) -> (String, bool) {
+    if let Err(e) = orphan.session.restore_into(doc) {
+        return (
+            format!(
+                "Could not restore the session: {e}. It is kept in {}",
+                orphan.key
+            ),
+            true,
+        );
+    }
+    if let Some(store) = store {
+        store.discard(orphan);
+    }
+    match &orphan.warning {
+        Some(w) => (
+            format!(
+                "Restored {}, but it may be out of date: {w}",
+                orphan.summary
+            ),
+            true,
+        ),
+        None => (format!("Restored {}", orphan.summary), false),
+    }
+}
+
+impl LumenApp {
+    /// Asks what to do with a session whose source has changed.
+    pub(super) fn mismatch_ui(&mut self, ui: &mut egui::Ui) {
+        let Some((orphan, change)) = &self.mismatch else {
+            return;
+        };
+        let text = format!(
+            "The image of this session has changed since it was saved: {change}. Its edits \
+             may not fit the image as it is now ({}).",
+            orphan.summary
+        );
+        let mut choice = None;
+        egui::Modal::new(egui::Id::unique("mismatch")).show(ui.ctx(), |ui| {
+            ui.set_max_width(440.0);
+            ui.heading("The image has changed");
+            ui.label(text);
+            ui.horizontal(|ui| {
+                if ui.button("Restore the edits anyway").clicked() {
+                    choice = Some(Some(true));
+                }
+                if ui.button("Keep the session for later").clicked() {
+                    choice = Some(None);
+                }
+                if ui.button("Discard the session").clicked() {
+                    choice = Some(Some(false));
+                }
+            });
+        });
+        if let Some(answer) = choice {
+            self.answer_mismatch(answer);
         }
     }
 }

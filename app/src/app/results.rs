@@ -22,13 +22,15 @@ impl LumenApp {
         match result {
             TaskResult::Loaded {
                 image,
+                metadata,
                 name,
                 source,
                 keep,
-            } => self.loaded(image, name, source, keep),
-            TaskResult::Exported(target) => self.exported(target),
+            } => self.loaded(image, metadata, name, source, keep),
+            TaskResult::Exported(target, notes) => self.exported(target, &notes),
             TaskResult::Picked { request, path } => self.picked(request, path),
             TaskResult::RecipeText { name, text } => self.apply_recipe_text(&name, &text),
+            TaskResult::CubeLoaded { step, name, lut } => self.cube_loaded(step, &name, *lut),
             TaskResult::Info(msg) => self.set_notice(msg, false),
             TaskResult::Failed(msg) => self.failed(msg),
             TaskResult::Histogram { key, hist } => self.histogram.finish(key, *hist),
@@ -42,12 +44,12 @@ impl LumenApp {
                 self.too_big = Some(big);
             }
             TaskResult::Recoverable { orphans, problems } => {
-                if let Some(p) = problems.into_iter().next() {
+                for p in problems {
+                    log::warn!("{p}");
                     self.set_notice(p, true);
                 }
-                if !orphans.is_empty() {
-                    log::info!("{} session(s) to restore", orphans.len());
-                }
+                // Logged even when none is found: the scan is over.
+                log::info!("{} session(s) to restore", orphans.len());
                 self.recoverable.extend(orphans);
             }
             TaskResult::Nothing => {}
@@ -56,12 +58,20 @@ impl LumenApp {
 
     /// A decoded image: becomes the open document (with a restored
     /// session's history, and the start-up recipe, when there are any).
-    fn loaded(&mut self, image: RgbaImage, name: String, source: SourceRef, keep: Option<Vec<u8>>) {
+    fn loaded(
+        &mut self,
+        image: RgbaImage,
+        metadata: crate::io::Metadata,
+        name: String,
+        source: SourceRef,
+        keep: Option<Vec<u8>>,
+    ) {
         if let (Some(store), Some(bytes)) = (&self.store, &keep) {
             store.save_source(bytes);
         }
         let image = Arc::new(image);
         let mut doc = Document::new(image.clone(), name.clone());
+        doc.metadata = metadata;
         if let SourceRef::File { path, .. } = &source {
             doc.path = Some(path.clone());
         }

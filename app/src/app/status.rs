@@ -39,13 +39,10 @@ impl LumenApp {
             }
             ui.separator();
             self.progress_ui(ui);
-            if let Some(n) = &self.notice {
+            // Errors stay in the banner above; the latest confirmation here.
+            if let Some(n) = self.notices().iter().rev().find(|n| !n.is_error) {
                 ui.separator();
-                if n.is_error {
-                    ui.colored_label(ui.visuals().error_fg_color, &n.text);
-                } else {
-                    ui.label(&n.text);
-                }
+                ui.label(&n.text);
             }
         });
     }

@@ -1,18 +1,25 @@
 //! Autosave and crash recovery.
 //!
 //! While a document is open, its whole undo history (every recipe with its
-//! label), the live recipe and a reference to its source are written as a
-//! small JSON [`Session`] after every change (at most one write per
+//! label), the live recipe and a reference to its source are saved as a
+//! [`Session`] after every change (at most one save per
 //! [`MIN_INTERVAL_S`], so a slider drag is saved as it goes without writing
 //! every frame). A clean exit removes it. If Lumen is killed or crashes,
 //! the session stays behind, and the next start offers to restore it.
 //!
+//! What a save costs follows what changed, not how long the history is:
+//! the [`Autosaver`] keeps each history entry's saved text, so only new
+//! entries are serialized, and on the desktop they are appended to a
+//! journal ([`journal`]) that is rewritten whole only now and then.
+//!
 //! Where sessions live is the platform's business: on the desktop, one file
 //! per running editor in the app data directory, each guarded by a file
-//! lock that the OS drops when the process dies (so a session whose lock is
-//! free is an orphan, whatever the reason its editor stopped); on the web,
-//! the origin-private file system (OPFS), which also keeps a copy of the
-//! opened file's bytes, since a page cannot reopen a path.
+//! lock that the OS drops when the process dies (so a session whose lock
+//! is free is an orphan, whatever the reason its editor stopped); on the
+//! web, the origin-private file system (OPFS), which also keeps a copy of
+//! the opened file's bytes, since a page cannot reopen a path. Either
+//! store reports failed saves ([`StoreHealth`]) so that the editor can say
+//! so until saving works again.
 
 use std::path::PathBuf;
 
@@ -21,8 +28,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::document::Document;
 
+pub mod journal;
+mod saver;
 #[cfg(not(target_arch = "wasm32"))]
 mod store_native;
+
+pub use saver::{Autosaver, Save, SaveAction};
 #[cfg(not(target_arch = "wasm32"))]
 pub use store_native::{SessionStore, default_data_dir};
 #[cfg(target_arch = "wasm32")]
@@ -37,6 +48,37 @@ pub struct Orphan {
     pub session: Session,
     /// Where the store keeps it (a file path on the desktop).
     pub key: String,
+    /// [`Session::summary`], computed once (a long history makes it slow).
+    pub summary: String,
+    /// Why the session may be out of date (autosave was failing when its
+    /// editor stopped, or its last write was cut short); `None` if not.
+    pub warning: Option<String>,
+}
+
+impl Orphan {
+    /// An orphan of `session`, found under `key`.
+    pub fn new(session: Session, key: String, warning: Option<String>) -> Self {
+        Self {
+            summary: session.summary(),
+            session,
+            key,
+            warning,
+        }
+    }
+}
+
+/// The largest session file read back, in bytes (64 MiB). A session that
+/// would be larger is saved without its undo history (the current state
+/// only), so what is written can always be read.
+pub const MAX_SESSION_BYTES: u64 = 64 << 20;
+
+/// How the store's saves are going.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StoreHealth {
+    /// Why the last save failed, while saves fail; `None` once one works.
+    pub failing: Option<String>,
+    /// The undo history is too long to save; only the current state is.
+    pub collapsed: bool,
 }
 
 /// The session format version this build writes and reads.
@@ -82,6 +124,10 @@ pub struct Session {
     pub name: String,
     /// Where the source image comes from.
     pub source: SourceRef,
+    /// The source image's size when the session was saved, pixels (absent
+    /// in sessions of older versions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_size: Option<(u32, u32)>,
     /// The undo history, oldest first.
     pub history: Vec<SavedEntry>,
     /// The index of the current history entry.
@@ -110,6 +156,7 @@ impl Session {
             lumen_session: SESSION_VERSION,
             name: doc.name.clone(),
             source,
+            source_size: Some((doc.source.width(), doc.source.height())),
             history: entries
                 .into_iter()
                 .map(|(label, recipe)| SavedEntry {
@@ -139,6 +186,17 @@ impl Session {
         }
         session.restored()?;
         Ok(session)
+    }
+
+    /// Parses a stored session in either format: a journal (the
+    /// desktop's) or whole-file JSON ([`Session::from_json`]). Also says
+    /// whether a journal's last line was cut short (and ignored).
+    pub fn parse(text: &str) -> Result<(Self, bool), String> {
+        if journal::is_journal(text) {
+            journal::parse(text)
+        } else {
+            Self::from_json(text).map(|s| (s, false))
+        }
     }
 
     /// The history and live recipe, parsed.
@@ -192,52 +250,6 @@ impl Session {
         let r = self.restored()?;
         doc.restore_history(r.entries, r.current, r.live)
             .ok_or_else(|| "the saved history is empty".to_owned())
-    }
-}
-
-/// Decides when the open document needs saving: whenever its history or
-/// live recipe differs from what was last saved, at most once per
-/// [`MIN_INTERVAL_S`].
-#[derive(Default)]
-pub struct Autosaver {
-    saved: Option<((u64, usize), Recipe)>,
-    last_save_s: f64,
-}
-
-/// What [`Autosaver::check`] asks the caller to do.
-#[derive(Debug, PartialEq)]
-pub enum SaveAction {
-    /// Nothing has changed.
-    Nothing,
-    /// Write this session now.
-    Save(Session),
-    /// Something changed; ask again after this many seconds.
-    Later(f64),
-}
-
-impl Autosaver {
-    /// Forgets what was saved (a new document was opened).
-    pub fn reset(&mut self) {
-        self.saved = None;
-    }
-
-    /// Checks `doc` at time `now_s` (seconds, any monotonic origin).
-    pub fn check(&mut self, doc: &Document, source: &SourceRef, now_s: f64) -> SaveAction {
-        let state = (doc.revision(), doc.recipe());
-        if self
-            .saved
-            .as_ref()
-            .is_some_and(|(rev, recipe)| *rev == state.0 && recipe == state.1)
-        {
-            return SaveAction::Nothing;
-        }
-        let since = now_s - self.last_save_s;
-        if self.saved.is_some() && since < MIN_INTERVAL_S {
-            return SaveAction::Later(MIN_INTERVAL_S - since);
-        }
-        self.saved = Some((state.0, state.1.clone()));
-        self.last_save_s = now_s;
-        SaveAction::Save(Session::of(doc, source.clone()))
     }
 }
 
@@ -322,27 +334,5 @@ mod tests {
                 .unwrap_err()
                 .contains("history entry 1")
         );
-    }
-
-    #[test]
-    fn autosaver_saves_each_change_once_and_throttles() {
-        let mut d = doc();
-        let mut a = Autosaver::default();
-        let src = SourceRef::Sample;
-        assert!(matches!(a.check(&d, &src, 0.0), SaveAction::Save(_)));
-        assert_eq!(a.check(&d, &src, 0.1), SaveAction::Nothing);
-        d.add_step(blur(1.0));
-        assert!(matches!(a.check(&d, &src, 0.2), SaveAction::Later(_)));
-        let SaveAction::Save(s) = a.check(&d, &src, 0.6) else {
-            panic!("a change is saved once the interval has passed");
-        };
-        assert_eq!(s.history.len(), 2);
-        assert_eq!(a.check(&d, &src, 5.0), SaveAction::Nothing);
-        // A live (uncommitted) edit is saved too.
-        d.edit_step(0, blur(3.0));
-        let SaveAction::Save(s) = a.check(&d, &src, 6.0) else {
-            panic!("a live edit is saved");
-        };
-        assert!(s.live.contains("3.0"));
     }
 }

@@ -18,7 +18,7 @@ use wasm_bindgen::{JsCast as _, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{FileSystemDirectoryHandle, FileSystemFileHandle, FileSystemWritableFileStream};
 
-use super::{Orphan, Session};
+use super::{MAX_SESSION_BYTES, Orphan, Save, Session, StoreHealth};
 use crate::tasks::{TaskResult, Tasks};
 
 enum Op {
@@ -36,6 +36,15 @@ struct Queue {
 pub struct SessionStore {
     id: String,
     queue: Rc<RefCell<Queue>>,
+    health: Rc<RefCell<Health>>,
+}
+
+/// How saves are going: why the last failed, and whether the editor was
+/// told to save again.
+#[derive(Default)]
+struct Health {
+    failing: Option<String>,
+    told: bool,
 }
 
 fn js_err(what: &str, e: &JsValue) -> String {
@@ -96,6 +105,11 @@ async fn write(name: &str, bytes: &[u8]) -> Result<(), String> {
 }
 
 async fn read(name: &str) -> Result<Vec<u8>, String> {
+    read_limited(name, u64::MAX).await
+}
+
+/// Reads a file of at most `max_bytes`; a larger one is refused unread.
+async fn read_limited(name: &str, max_bytes: u64) -> Result<Vec<u8>, String> {
     let dir = root().await?;
     let handle = file_handle(&dir, name, false).await?;
     let file: web_sys::Blob = JsFuture::from(handle.get_file())
@@ -103,6 +117,12 @@ async fn read(name: &str) -> Result<Vec<u8>, String> {
         .map_err(|e| js_err(name, &e))?
         .dyn_into()
         .map_err(|_| format!("{name}: not a file"))?;
+    if file.size() > max_bytes as f64 {
+        return Err(format!(
+            "{name}: {} bytes, more than the {max_bytes} Lumen reads for a session",
+            file.size()
+        ));
+    }
     let buffer = JsFuture::from(file.array_buffer())
         .await
         .map_err(|e| js_err(name, &e))?;
@@ -204,14 +224,35 @@ fn source_name(session_file: &str) -> String {
 }
 
 impl SessionStore {
+    /// Whether saves may be appended: no, each save writes the whole
+    /// session (OPFS files are replaced whole).
+    pub const APPENDS: bool = false;
+
     /// Opens this page's store (`_dir` is ignored: the browser decides).
-    pub fn open(_dir: &std::path::Path) -> Result<Self, String> {
+    pub fn open(_dir: &std::path::Path, _tasks: &Tasks) -> Result<Self, String> {
         let id = format!("{}", js_sys::Date::now() as u64);
         hold_lock(&lock_name(&format!("session-{id}.json")));
         Ok(Self {
             id,
             queue: Rc::default(),
+            health: Rc::default(),
         })
+    }
+
+    /// How saves are going.
+    pub fn health(&self) -> StoreHealth {
+        StoreHealth {
+            failing: self.health.borrow().failing.clone(),
+            collapsed: false,
+        }
+    }
+
+    /// True once after each failed save: the editor must save again.
+    pub fn take_lost(&self) -> bool {
+        let mut h = self.health.borrow_mut();
+        let tell = h.failing.is_some() && !h.told;
+        h.told = true;
+        tell
     }
 
     fn json_name(&self) -> String {
@@ -231,6 +272,7 @@ impl SessionStore {
         q.busy = true;
         drop(q);
         let queue = self.queue.clone();
+        let health = self.health.clone();
         wasm_bindgen_futures::spawn_local(async move {
             loop {
                 let next = {
@@ -245,8 +287,17 @@ impl SessionStore {
                 match next {
                     None => return,
                     Some(Op::Write(name, bytes)) => match write(&name, &bytes).await {
-                        Ok(()) => log::info!("autosaved {name}"),
-                        Err(e) => log::warn!("autosave failed: {e}"),
+                        Ok(()) => {
+                            log::info!("autosaved {name}");
+                            health.borrow_mut().failing = None;
+                        }
+                        Err(e) => {
+                            log::warn!("autosave failed: {e}");
+                            *health.borrow_mut() = Health {
+                                failing: Some(e),
+                                told: false,
+                            };
+                        }
                     },
                     Some(Op::Remove(name)) => remove(&name).await,
                 }
@@ -254,9 +305,11 @@ impl SessionStore {
         });
     }
 
-    /// Saves `session` in the background.
-    pub fn save(&self, session: &Session) {
-        self.push(Op::Write(self.json_name(), session.to_json().into_bytes()));
+    /// Saves in the background (the whole session: see [`Self::APPENDS`]).
+    pub fn save(&self, save: &Save) {
+        if let Some(session) = &save.full {
+            self.push(Op::Write(self.json_name(), session.to_json().into_bytes()));
+        }
     }
 
     /// Keeps a copy of the opened file's bytes for this page's session.
@@ -296,13 +349,13 @@ impl SessionStore {
                 {
                     continue; // not a session, or its page is still open
                 }
-                let parsed = read(&name)
+                let parsed = read_limited(&name, MAX_SESSION_BYTES)
                     .await
                     .and_then(|b| String::from_utf8(b).map_err(|e| e.to_string()))
                     .and_then(|t| Session::from_json(&t));
                 match parsed {
                     Ok(session) if session.has_edits() => {
-                        orphans.push(Orphan { session, key: name })
+                        orphans.push(Orphan::new(session, name, None))
                     }
                     Ok(_) => {
                         remove(&source_name(&name)).await;
@@ -326,11 +379,9 @@ impl SessionStore {
         let name = orphan.session.name.clone();
         wasm_bindgen_futures::spawn_local(async move {
             match read(&file).await {
-                Ok(bytes) => tasks.send(crate::platform::decode(
-                    bytes,
-                    name,
-                    crate::governor::default_budget(),
-                )),
+                Ok(bytes) => tasks.send(
+                    crate::platform::decode(bytes, name, crate::governor::default_budget()).await,
+                ),
                 Err(e) => tasks.send(TaskResult::Failed(format!(
                     "the stored copy of {name} could not be read: {e}"
                 ))),

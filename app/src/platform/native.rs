@@ -65,11 +65,33 @@ pub fn start_file_dialog(
 
 /// Reads a recipe file's text (the body of a background task).
 pub fn read_recipe(path: &Path) -> TaskResult {
-    match std::fs::read_to_string(path) {
+    match crate::io::read_recipe_file(path) {
         Ok(text) => TaskResult::RecipeText {
             name: path.display().to_string(),
             text,
         },
+        Err(e) => TaskResult::Failed(e.to_string()),
+    }
+}
+
+/// Reads a `.cube` file for step `step` (the body of a background task);
+/// a file larger than a table can be is refused before it is read.
+pub fn read_cube(path: &Path, step: usize) -> TaskResult {
+    let name = crate::app::display_name(path);
+    let limit = crate::dialogs::MAX_CUBE_FILE_BYTES;
+    match std::fs::metadata(path) {
+        Ok(m) if m.len() > limit => {
+            return TaskResult::Failed(format!(
+                "{name}: {} MB is larger than a .cube file Lumen reads ({} MB)",
+                m.len() >> 20,
+                limit >> 20
+            ));
+        }
+        Ok(_) => {}
+        Err(e) => return TaskResult::Failed(format!("{}: {e}", path.display())),
+    }
+    match std::fs::read(path) {
+        Ok(bytes) => crate::tasks::cube_task(&bytes, name, step),
         Err(e) => TaskResult::Failed(format!("{}: {e}", path.display())),
     }
 }
@@ -151,6 +173,13 @@ pub fn take_stray_keys(_raw: &mut egui::RawInput) {}
 /// bytes; autosave is given a copy.
 pub fn decode(bytes: Vec<u8>, name: String, budget: u64) -> TaskResult {
     crate::tasks::decode_task(bytes, name, SourceRef::Stored, true, budget)
+}
+
+/// Decodes bytes the user handed over on a background thread; the result
+/// comes as a task result. False if no thread could be started.
+pub fn decode_in_background(tasks: &Tasks, bytes: Vec<u8>, name: String, budget: u64) -> bool {
+    let tasks = tasks.clone();
+    spawn_task("decode", move || tasks.send(decode(bytes, name, budget)))
 }
 
 /// Files pasted into a page: none on the desktop (images pasted with

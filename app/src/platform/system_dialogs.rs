@@ -39,6 +39,10 @@ impl SystemDialogs for RfdDialogs {
             FileRequest::LoadRecipe => dialog
                 .add_filter("Lumen recipe", request.extensions())
                 .pick_file(),
+            FileRequest::ImportCube { .. } => dialog
+                .add_filter("3D LUT (.cube)", request.extensions())
+                .add_filter("All files", &["*"])
+                .pick_file(),
             FileRequest::ExportImage { .. } => dialog
                 .add_filter("PNG", &["png"])
                 .add_filter("JPEG", &["jpg", "jpeg"])

@@ -83,6 +83,7 @@ pub fn start_file_dialog(
     match request {
         FileRequest::OpenImage => pick_image(tasks, budget),
         FileRequest::LoadRecipe => pick_recipe(tasks),
+        FileRequest::ImportCube { step } => pick_cube(tasks, step),
         FileRequest::SaveRecipe { json } => save_recipe(&tasks, &json),
         FileRequest::ExportImage { default_name } => {
             tasks.send(TaskResult::Failed(format!(
@@ -100,7 +101,9 @@ fn pick_image(tasks: Tasks, budget: u64) {
         let picked = rfd::AsyncFileDialog::new()
             .add_filter(
                 "Images",
-                &["png", "jpg", "jpeg", "webp", "gif", "bmp", "tif", "tiff"],
+                &[
+                    "png", "jpg", "jpeg", "webp", "avif", "jxl", "gif", "bmp", "tif", "tiff",
+                ],
             )
             .pick_file()
             .await;
@@ -110,13 +113,29 @@ fn pick_image(tasks: Tasks, budget: u64) {
         };
         let name = file.file_name();
         let bytes = file.read().await;
-        tasks.send(decode(bytes, name, budget));
+        tasks.send(decode(bytes, name, budget).await);
     });
 }
 
+#[path = "web_avif.rs"]
+mod avif;
+
+/// Decodes bytes the user handed over off the event handler; the result
+/// comes as a task result. Always true (a future is always started).
+pub fn decode_in_background(tasks: &Tasks, bytes: Vec<u8>, name: String, budget: u64) -> bool {
+    let tasks = tasks.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        tasks.send(decode(bytes, name, budget).await);
+    });
+    true
+}
+
 /// Decodes a file's bytes for the editor within `budget` bytes; autosave
-/// keeps a copy of the bytes.
-pub fn decode(bytes: Vec<u8>, name: String, budget: u64) -> TaskResult {
+/// keeps a copy of the bytes. AVIF goes to the browser's decoder.
+pub async fn decode(bytes: Vec<u8>, name: String, budget: u64) -> TaskResult {
+    if crate::io::heif::is_avif(&bytes) {
+        return avif::decode_avif(bytes, name, budget).await;
+    }
     crate::tasks::decode_task(
         bytes,
         name,
@@ -151,6 +170,26 @@ fn pick_recipe(tasks: Tasks) {
     });
 }
 
+/// Opens the file picker for a `.cube` file and reports its table for
+/// step `step` (or why it could not be read, including a file above
+/// [`MAX_CUBE_FILE_BYTES`](crate::dialogs::MAX_CUBE_FILE_BYTES)).
+fn pick_cube(tasks: Tasks, step: usize) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let Some(file) = rfd::AsyncFileDialog::new()
+            .add_filter("3D LUT (.cube)", crate::dialogs::CUBE_EXTENSIONS)
+            .pick_file()
+            .await
+        else {
+            tasks.send(TaskResult::Nothing);
+            return;
+        };
+        let name = file.file_name();
+        // The size limit is checked on the bytes the browser read.
+        let bytes = file.read().await;
+        tasks.send(crate::tasks::cube_task(&bytes, name, step));
+    });
+}
+
 /// Downloads the recipe as `recipe.json`.
 fn save_recipe(tasks: &Tasks, json: &str) {
     tasks.send(
@@ -168,6 +207,7 @@ pub fn deliver(target: &ExportTarget, bytes: &[u8]) -> Result<(), String> {
             let mime = match name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()) {
                 Some(e) if e == "jpg" || e == "jpeg" => "image/jpeg",
                 Some(e) if e == "webp" => "image/webp",
+                Some(e) if e == "avif" => "image/avif",
                 _ => "image/png",
             };
             download(name, bytes, mime)
@@ -232,6 +272,11 @@ pub fn read_image(path: PathBuf, _budget: u64) -> TaskResult {
     ))
 }
 
+/// A page cannot read a file by its path.
+pub fn read_cube(path: &Path, _step: usize) -> TaskResult {
+    read_recipe(path)
+}
+
 /// A page cannot write a file by its path.
 pub fn write_file(path: &Path, _bytes: &[u8]) -> Result<(), String> {
     Err(format!(
@@ -247,7 +292,7 @@ pub fn take_dropped(file: egui::DroppedFileHandle, tasks: &Tasks, budget: u64) -
     wasm_bindgen_futures::spawn_local(async move {
         let name = crate::app::display_name(file.path());
         match file.bytes_async().await {
-            Ok(bytes) => tasks.send(decode(bytes.to_vec(), name, budget)),
+            Ok(bytes) => tasks.send(decode(bytes.to_vec(), name, budget).await),
             Err(e) => tasks.send(TaskResult::Failed(format!("{name}: {e}"))),
         }
     });

@@ -95,6 +95,11 @@ pub struct CanvasState {
     after_size: Option<Vec2>,
     /// The compare mode of the last frame (a new one is fitted afresh).
     last_compare: CompareMode,
+    /// True while a tool picks a pixel: a crosshair, and clicks are kept.
+    pub picking: bool,
+    /// Where the image was last clicked, in full-resolution pixels of the
+    /// result, until taken.
+    clicked: Option<(f32, f32)>,
 }
 
 impl Default for CanvasState {
@@ -115,6 +120,8 @@ impl Default for CanvasState {
             probe: None,
             after_size: None,
             last_compare: CompareMode::Off,
+            picking: false,
+            clicked: None,
         }
     }
 }
@@ -175,6 +182,11 @@ impl CanvasState {
         self.pan *= new_zoom / self.zoom;
         self.zoom = new_zoom;
         self.fitted = false;
+    }
+
+    /// The last click on the result, in its full-resolution pixels, once.
+    pub fn take_click(&mut self) -> Option<(f32, f32)> {
+        self.clicked.take()
     }
 
     /// Forgets all textures (a new document).
@@ -252,6 +264,7 @@ impl CanvasState {
             self.fit(rect, after_full, max_zoom);
             self.navigate(ui, rect, &response);
             self.last_image_rect = self.draw(ui, rect, rect, &after, self.zoom, self.pan);
+            self.pick(ui, &response, after_full);
             return;
         };
         let same_size = before.full_size() == after_full;
@@ -261,6 +274,27 @@ impl CanvasState {
             self.split_ui(ui, rect, &response, &before, &after, max_zoom);
         } else {
             self.side_by_side_ui(ui, rect, &response, &before, &after, max_zoom);
+        }
+        self.pick(ui, &response, after_full);
+    }
+
+    /// A tool's pick: a crosshair while picking, and a click on the result
+    /// kept in its full-resolution pixels.
+    fn pick(&mut self, ui: &egui::Ui, response: &egui::Response, after_full: Vec2) {
+        if self.picking && response.hovered() {
+            ui.ctx().set_cursor_icon(egui::CursorIcon::Crosshair);
+        }
+        let shown = self.last_image_rect;
+        if response.clicked()
+            && let Some(p) = response.interact_pointer_pos()
+            && shown.contains(p)
+            && shown.width() > 0.0
+            && shown.height() > 0.0
+        {
+            let at = (p - shown.min) / shown.size() * after_full;
+            if at.x < after_full.x && at.y < after_full.y {
+                self.clicked = Some((at.x, at.y));
+            }
         }
     }
 

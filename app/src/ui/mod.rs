@@ -7,6 +7,8 @@ pub mod histogram;
 pub mod palette;
 pub mod panels;
 pub mod params;
+pub mod params_photo;
 pub mod params_tone;
 pub mod tiles;
+pub mod step_tools;
 pub mod widgets;

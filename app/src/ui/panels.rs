@@ -8,6 +8,52 @@ use lumen_kernels::histogram::Histogram;
 use super::params::params_ui;
 use crate::document::Document;
 
+/// Whether the person worked the widgets in `rect` this frame: a press,
+/// drag or release that began or ended there, typing into a widget there
+/// that has the focus, or an assistive-technology action. A parameter
+/// editor that changes a value without any of these is only showing it
+/// (a number box clamps a value beyond its range, e.g. a restored crop
+/// larger than a changed image), and that is not an edit: recording it
+/// would invent history.
+pub fn touched(ui: &Ui, rect: egui::Rect) -> bool {
+    let ctx = ui.ctx();
+    let here = |id: Option<egui::Id>| {
+        id.and_then(|id| ctx.read_response(id))
+            .is_some_and(|r| rect.intersects(r.rect))
+    };
+    let focus = ctx.memory(|m| m.focused());
+    let focused_here = here(focus);
+    // A number typed into a box here is applied when the box loses the
+    // focus (a click elsewhere): that frame counts too.
+    let was_focused = ctx.data(|d| d.get_temp::<Option<egui::Id>>(last_focus_key()).flatten());
+    if was_focused != focus && here(was_focused) {
+        return true;
+    }
+    ui.input(|i| {
+        let pointer = (i.pointer.any_down() || i.pointer.any_released())
+            && [i.pointer.press_origin(), i.pointer.interact_pos()]
+                .into_iter()
+                .flatten()
+                .any(|p| rect.contains(p));
+        let typed = focused_here
+            && i.events.iter().any(|e| {
+                matches!(
+                    e,
+                    egui::Event::Key { .. } | egui::Event::Text(_) | egui::Event::Paste(_)
+                )
+            });
+        let assisted = i
+            .events
+            .iter()
+            .any(|e| matches!(e, egui::Event::AccessKitActionRequest(_)));
+        pointer || typed || assisted
+    })
+}
+
+fn last_focus_key() -> egui::Id {
+    egui::Id::unique("lumen-steps-last-focus")
+}
+
 /// What the user asked for in the steps panel.
 pub enum StepAction {
     /// Open the command palette.
@@ -87,6 +133,9 @@ pub fn steps_ui(
     if let Some((from, to)) = dropped {
         doc.move_step(from, to);
     }
+    let focus = ui.ctx().memory(|m| m.focused());
+    ui.ctx()
+        .data_mut(|d| d.insert_temp(last_focus_key(), focus));
     action
 }
 
@@ -126,7 +175,9 @@ fn step_ui(
     if !step.enabled {
         ui.multiply_opacity(DISABLED_OPACITY);
     }
-    if params_ui(ui, &mut spec, input_size, hist) {
+    super::step_tools::set_editing_step(ui.ctx(), i);
+    let edit = ui.scope(|ui| params_ui(ui, &mut spec, input_size, hist));
+    if edit.inner && touched(ui, edit.response.rect) {
         doc.edit_step(i, spec);
     }
 }

@@ -1,8 +1,9 @@
 //! The parameter editor of a step. Most filters get the editor the
 //! registry's metadata describes ([`super::widgets`]); a few have a widget
 //! of their own: levels and curves (drawn over the histogram of the step's
-//! input), the convolution kernel grid, crop (aspect presets) and resize
-//! (aspect lock and percentages). Each returns true when it changed the
+//! input), the convolution kernel grid, crop (aspect presets), resize
+//! (aspect lock and percentages), the 3D LUT (import of a `.cube` file)
+//! and temperature/tint (the white-balance eyedropper). Each returns true when it changed the
 //! spec; the document records the change in its history when the pointer
 //! is released, so a slider drag is one undo step.
 
@@ -11,6 +12,7 @@ use lumen_kernels::FilterSpec;
 use lumen_kernels::histogram::Histogram;
 use lumen_kernels::spec::{ConvolveParams, CropParams, FILTERS, ResizeParams};
 
+use super::params_photo as photo;
 use super::params_tone as tone;
 use super::widgets::{params_rows, params_rows_except};
 
@@ -29,6 +31,8 @@ pub fn params_ui(
         FilterSpec::Convolve(p) => convolve_ui(ui, p),
         FilterSpec::Crop(p) => crop_ui(ui, p, input_size),
         FilterSpec::Resize(p) => resize_ui(ui, p, input_size),
+        FilterSpec::Lut3d(p) => photo::lut3d_ui(ui, p),
+        FilterSpec::TemperatureTint(p) => photo::temperature_tint_ui(ui, p),
         other => {
             let params = other.params_mut();
             if params.infos().is_empty() {
@@ -206,6 +210,7 @@ mod tests {
                     | FilterSpec::Convolve(_)
                     | FilterSpec::Crop(_)
                     | FilterSpec::Resize(_)
+                    | FilterSpec::Lut3d(_)
             );
             let custom = spec
                 .params_mut()

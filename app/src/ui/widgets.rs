@@ -132,29 +132,7 @@ fn reset_button(ui: &mut Ui, info: &ParamInfo) -> egui::Response {
 pub fn param_ui(ui: &mut Ui, info: &ParamInfo, value: ParamMut<'_>) -> Edit {
     let help = info.help_text();
     match (info.kind, value) {
-        (
-            ParamKind::Float {
-                hard,
-                soft,
-                log,
-                decimals,
-            },
-            ParamMut::Float(v),
-        ) => {
-            fit_slider(ui);
-            let slider = Slider::new(v, soft.0..=soft.1)
-                .logarithmic(log)
-                .clamping(SliderClamping::Never)
-                .update_while_editing(false)
-                .max_decimals(usize::from(decimals).max(1))
-                .text(caption(info));
-            let edit = with_reset(ui, info, &help, |ui| ui.add(slider));
-            if !v.is_finite() {
-                *v = soft.0;
-            }
-            *v = v.clamp(hard.0, hard.1);
-            edit
-        }
+        (ParamKind::Float { .. }, ParamMut::Float(v)) => float_ui(ui, info, v, &help),
         (ParamKind::Int { labels, .. }, ParamMut::U8(v)) if !labels.is_empty() => {
             let mut x = u32::from(*v);
             let edit = options_ui(ui, info, labels, &mut x);
@@ -185,44 +163,9 @@ pub fn param_ui(ui: &mut Ui, info: &ParamInfo, value: ParamMut<'_>) -> Edit {
             changed: ui.checkbox(v, info.label).on_hover_text(&help).changed(),
             reset: false,
         },
-        (ParamKind::Choice(choices), ParamMut::Choice(v)) => {
-            let mut index = v.index();
-            let current = choices.get(index).map_or("", |c| c.label);
-            let mut changed = false;
-            egui::ComboBox::from_label(info.label)
-                .selected_text(current)
-                .show_ui(ui, |ui| {
-                    for (i, c) in choices.iter().enumerate() {
-                        changed |= ui.selectable_value(&mut index, i, c.label).changed();
-                    }
-                });
-            if changed {
-                v.set_index(index);
-            }
-            Edit {
-                changed,
-                reset: false,
-            }
-        }
+        (ParamKind::Choice(choices), ParamMut::Choice(v)) => choice_ui(ui, info, choices, v),
         (ParamKind::Floats { hard, soft, parts }, ParamMut::Floats(values)) => {
-            ui.label(info.label).on_hover_text(&help);
-            fit_slider(ui);
-            let mut edit = Edit::default();
-            for (v, part) in values.iter_mut().zip(parts.iter()) {
-                let slider = Slider::new(v, soft.0..=soft.1)
-                    .clamping(SliderClamping::Never)
-                    .update_while_editing(false)
-                    .text(*part);
-                let changed = ui.add(slider).on_hover_text(&help).changed();
-                edit.changed |= changed;
-                *v = if v.is_finite() {
-                    v.clamp(hard.0, hard.1)
-                } else {
-                    0.0
-                };
-            }
-            edit.reset = reset_button(ui, info).clicked();
-            edit
+            floats_ui(ui, info, (hard, soft, parts), values, &help)
         }
         (ParamKind::Color, ParamMut::Color(c)) => {
             let mut changed = false;
@@ -240,6 +183,86 @@ pub fn param_ui(ui: &mut Ui, info: &ParamInfo, value: ParamMut<'_>) -> Edit {
         }
         _ => Edit::default(),
     }
+}
+
+/// A float: a slider over the soft range; typed values may use the whole
+/// hard range.
+fn float_ui(ui: &mut Ui, info: &ParamInfo, v: &mut f32, help: &str) -> Edit {
+    let ParamKind::Float {
+        hard,
+        soft,
+        log,
+        decimals,
+    } = info.kind
+    else {
+        return Edit::default();
+    };
+    fit_slider(ui);
+    let slider = Slider::new(v, soft.0..=soft.1)
+        .logarithmic(log)
+        .clamping(SliderClamping::Never)
+        .update_while_editing(false)
+        .max_decimals(usize::from(decimals).max(1))
+        .text(caption(info));
+    let edit = with_reset(ui, info, help, |ui| ui.add(slider));
+    if !v.is_finite() {
+        *v = soft.0;
+    }
+    *v = v.clamp(hard.0, hard.1);
+    edit
+}
+
+/// One of named choices, as a combo box.
+fn choice_ui(
+    ui: &mut Ui,
+    info: &ParamInfo,
+    choices: &[lumen_kernels::registry::Choice],
+    v: &mut dyn lumen_kernels::registry::ChoiceValue,
+) -> Edit {
+    let mut index = v.index();
+    let current = choices.get(index).map_or("", |c| c.label);
+    let mut changed = false;
+    egui::ComboBox::from_label(info.label)
+        .selected_text(current)
+        .show_ui(ui, |ui| {
+            for (i, c) in choices.iter().enumerate() {
+                changed |= ui.selectable_value(&mut index, i, c.label).changed();
+            }
+        });
+    if changed {
+        v.set_index(index);
+    }
+    Edit {
+        changed,
+        reset: false,
+    }
+}
+
+/// An array of floats: a slider per part, one reset button for all.
+fn floats_ui(
+    ui: &mut Ui,
+    info: &ParamInfo,
+    (hard, soft, parts): ((f32, f32), (f32, f32), &[&str]),
+    values: &mut [f32],
+    help: &str,
+) -> Edit {
+    ui.label(info.label).on_hover_text(help);
+    fit_slider(ui);
+    let mut edit = Edit::default();
+    for (v, part) in values.iter_mut().zip(parts.iter()) {
+        let slider = Slider::new(v, soft.0..=soft.1)
+            .clamping(SliderClamping::Never)
+            .update_while_editing(false)
+            .text(*part);
+        edit.changed |= ui.add(slider).on_hover_text(help).changed();
+        *v = if v.is_finite() {
+            v.clamp(hard.0, hard.1)
+        } else {
+            0.0
+        };
+    }
+    edit.reset = reset_button(ui, info).clicked();
+    edit
 }
 
 /// An integer: a slider over the soft range, or a number box when the

@@ -7,8 +7,9 @@
 //! then maps R, G and B of every pixel through it. The formulas are the same
 //! as the ones in [`crate::reference::point`].
 
-use super::simd::with_avx2;
-use crate::spec::{BrightnessContrastParams, ExposureParams, GammaParams};
+use super::simd::{CpuLevel, with_avx2};
+use crate::registry::PointStage;
+use crate::spec::{BrightnessContrastParams, ExposureParams, GammaParams, InvertParams};
 
 /// Largest contrast factor: `contrast = 1` gives a hard threshold at 127.5.
 pub const MAX_CONTRAST_FACTOR: f64 = 255.0;
@@ -100,8 +101,8 @@ impl Affine {
         ((v as i32 * self.a + self.b) >> self.shift).clamp(0, 255) as u32
     }
 
-    fn apply(self, src: &[u8], dst: &mut [u8]) {
-        with_avx2(|| {
+    fn apply(self, level: CpuLevel, src: &[u8], dst: &mut [u8]) {
+        with_avx2(level, || {
             let (src_px, _) = src.as_chunks::<4>();
             let (dst_px, _) = dst.as_chunks_mut::<4>();
             for (d, s) in dst_px.iter_mut().zip(src_px) {
@@ -216,7 +217,12 @@ impl ShiftedLut {
 
 /// Inverts R, G and B: `v' = 255 - v`; alpha is kept.
 pub fn invert(src: &[u8], dst: &mut [u8]) {
-    with_avx2(|| {
+    invert_with_level(CpuLevel::detected(), src, dst);
+}
+
+/// [`invert`] at a given [`CpuLevel`] (same result at every level).
+pub fn invert_with_level(level: CpuLevel, src: &[u8], dst: &mut [u8]) {
+    with_avx2(level, || {
         let (src_px, _) = src.as_chunks::<4>();
         let (dst_px, _) = dst.as_chunks_mut::<4>();
         for (d, s) in dst_px.iter_mut().zip(src_px) {
@@ -246,13 +252,41 @@ pub fn contrast_factor(contrast: f32) -> f64 {
 /// gives flat grey (128 at brightness 0), `contrast = 1` a threshold
 /// (0..=127 to 0, 128..=255 to 255). Alpha is kept.
 pub fn brightness_contrast(p: &BrightnessContrastParams, src: &[u8], dst: &mut [u8]) {
+    brightness_contrast_with_level(CpuLevel::detected(), p, src, dst);
+}
+
+/// [`brightness_contrast`] at a given [`CpuLevel`] (same result at every
+/// level).
+pub fn brightness_contrast_with_level(
+    level: CpuLevel,
+    p: &BrightnessContrastParams,
+    src: &[u8],
+    dst: &mut [u8],
+) {
     let f = contrast_factor(p.contrast);
     let offset = 127.5 + 255.0 * f64::from(p.brightness);
-    let lut = build_lut(|v| (v - 127.5) * f + offset);
+    let lut = build_lut(brightness_contrast_curve(p));
     match Affine::fit(&lut, f, offset - 127.5 * f) {
-        Some(line) => line.apply(src, dst),
+        Some(line) => line.apply(level, src, dst),
         None => apply_lut(&lut, src, dst),
     }
+}
+
+/// The level map of [`brightness_contrast`], unrounded.
+fn brightness_contrast_curve(p: &BrightnessContrastParams) -> impl Fn(f64) -> f64 + use<> {
+    let f = contrast_factor(p.contrast);
+    let offset = 127.5 + 255.0 * f64::from(p.brightness);
+    move |v| (v - 127.5) * f + offset
+}
+
+/// [`invert`] as a point stage, for fused runs.
+pub fn invert_stage(_: &InvertParams) -> PointStage {
+    PointStage::tone(|v| 255.0 - v)
+}
+
+/// [`brightness_contrast`] as a point stage, for fused runs.
+pub fn brightness_contrast_stage(p: &BrightnessContrastParams) -> PointStage {
+    PointStage::tone(brightness_contrast_curve(p))
 }
 
 /// The sRGB transfer function inverse: encoded `0..=1` to linear light.
@@ -281,9 +315,18 @@ pub fn linear_to_srgb(l: f64) -> f64 {
 /// `linear` and `srgb` are the IEC 61966-2-1 sRGB transfer functions
 /// ([`srgb_to_linear`], [`linear_to_srgb`]). Alpha is kept.
 pub fn exposure(p: &ExposureParams, src: &[u8], dst: &mut [u8]) {
+    apply_lut(&build_lut(exposure_curve(p)), src, dst);
+}
+
+/// The level map of [`exposure`], unrounded.
+fn exposure_curve(p: &ExposureParams) -> impl Fn(f64) -> f64 + use<> {
     let gain = f64::from(p.stops).exp2();
-    let lut = build_lut(|v| 255.0 * linear_to_srgb(srgb_to_linear(v / 255.0) * gain));
-    apply_lut(&lut, src, dst);
+    move |v| 255.0 * linear_to_srgb(srgb_to_linear(v / 255.0) * gain)
+}
+
+/// [`exposure`] as a point stage, for fused runs.
+pub fn exposure_stage(p: &ExposureParams) -> PointStage {
+    PointStage::tone(exposure_curve(p))
 }
 
 /// Gamma curve, per channel `v` in 0..=255:
@@ -291,9 +334,18 @@ pub fn exposure(p: &ExposureParams, src: &[u8], dst: &mut [u8]) {
 /// `v' = round(255 * (v / 255)^(1 / gamma))`; gamma > 1 brightens, gamma 1
 /// is the identity. Alpha is kept.
 pub fn gamma(p: &GammaParams, src: &[u8], dst: &mut [u8]) {
+    apply_lut(&build_lut(gamma_curve(p)), src, dst);
+}
+
+/// The level map of [`gamma`], unrounded.
+fn gamma_curve(p: &GammaParams) -> impl Fn(f64) -> f64 + use<> {
     let inv = 1.0 / f64::from(p.gamma);
-    let lut = build_lut(|v| 255.0 * (v / 255.0).powf(inv));
-    apply_lut(&lut, src, dst);
+    move |v| 255.0 * (v / 255.0).powf(inv)
+}
+
+/// [`gamma`] as a point stage, for fused runs.
+pub fn gamma_stage(p: &GammaParams) -> PointStage {
+    PointStage::tone(gamma_curve(p))
 }
 
 #[cfg(test)]

@@ -63,7 +63,7 @@
 use std::ops::Range;
 
 use super::blur_direct::{self, Direct};
-use super::simd::avx2_call;
+use super::simd::{CpuLevel, avx2_call};
 use crate::image::{CHANNELS, SourceBand};
 use crate::spec::{GaussianBlurParams, MAX_SIGMA_PX, UnsharpMaskParams};
 
@@ -595,6 +595,18 @@ pub fn gaussian_blur_rows(
     gaussian_blur_planned(&BlurPlan::new(p.sigma_px), src, out_rows, dst);
 }
 
+/// [`gaussian_blur_rows`] at a given [`CpuLevel`] (same result at every
+/// level).
+pub fn gaussian_blur_rows_with_level(
+    level: CpuLevel,
+    p: &GaussianBlurParams,
+    src: &SourceBand<'_>,
+    out_rows: Range<u32>,
+    dst: &mut [u8],
+) {
+    gaussian_blur_planned_with_level(level, &BlurPlan::new(p.sigma_px), src, out_rows, dst);
+}
+
 /// [`gaussian_blur_rows`] with a plan built beforehand.
 pub fn gaussian_blur_planned(
     plan: &BlurPlan,
@@ -602,9 +614,20 @@ pub fn gaussian_blur_planned(
     out_rows: Range<u32>,
     dst: &mut [u8],
 ) {
+    gaussian_blur_planned_with_level(CpuLevel::detected(), plan, src, out_rows, dst);
+}
+
+/// [`gaussian_blur_planned`] at a given [`CpuLevel`].
+fn gaussian_blur_planned_with_level(
+    level: CpuLevel,
+    plan: &BlurPlan,
+    src: &SourceBand<'_>,
+    out_rows: Range<u32>,
+    dst: &mut [u8],
+) {
     let plan = &plan.0;
     if let Some(d) = &plan.direct {
-        blur_direct::blur_rows(d, src, out_rows, dst);
+        blur_direct::blur_rows(level, d, src, out_rows, dst);
         return;
     }
     let stride = src.stride();
@@ -614,7 +637,7 @@ pub fn gaussian_blur_planned(
         }
         return;
     }
-    avx2_call!(blur_body; plan: &Plan, src: &SourceBand<'_>, out_rows: Range<u32>, dst: &mut [u8]);
+    avx2_call!(level; blur_body; plan: &Plan, src: &SourceBand<'_>, out_rows: Range<u32>, dst: &mut [u8]);
 }
 
 /// [`gaussian_blur_rows`] past its identity case.
@@ -668,8 +691,32 @@ pub fn unsharp_mask_rows(
     unsharp_mask_planned(&BlurPlan::new(p.sigma_px), p, src, out_rows, dst);
 }
 
+/// [`unsharp_mask_rows`] at a given [`CpuLevel`] (same result at every
+/// level).
+pub fn unsharp_mask_rows_with_level(
+    level: CpuLevel,
+    p: &UnsharpMaskParams,
+    src: &SourceBand<'_>,
+    out_rows: Range<u32>,
+    dst: &mut [u8],
+) {
+    unsharp_mask_planned_with_level(level, &BlurPlan::new(p.sigma_px), p, src, out_rows, dst);
+}
+
 /// [`unsharp_mask_rows`] with the plan of `p.sigma_px` built beforehand.
 pub fn unsharp_mask_planned(
+    plan: &BlurPlan,
+    p: &UnsharpMaskParams,
+    src: &SourceBand<'_>,
+    out_rows: Range<u32>,
+    dst: &mut [u8],
+) {
+    unsharp_mask_planned_with_level(CpuLevel::detected(), plan, p, src, out_rows, dst);
+}
+
+/// [`unsharp_mask_planned`] at a given [`CpuLevel`].
+fn unsharp_mask_planned_with_level(
+    level: CpuLevel,
     plan: &BlurPlan,
     p: &UnsharpMaskParams,
     src: &SourceBand<'_>,
@@ -679,7 +726,7 @@ pub fn unsharp_mask_planned(
     let plan = &plan.0;
     if let Some(d) = &plan.direct {
         let sharpen = blur_direct::Sharpen::new(p.amount, p.threshold);
-        blur_direct::unsharp_rows(d, src, out_rows, dst, sharpen);
+        blur_direct::unsharp_rows(level, d, src, out_rows, dst, sharpen);
         return;
     }
     let stride = src.stride();
@@ -697,7 +744,7 @@ pub fn unsharp_mask_planned(
         threshold,
         shift,
     };
-    avx2_call!(unsharp_body; plan: &Plan, src: &SourceBand<'_>, out_rows: Range<u32>, dst: &mut [u8], sharpen: Sharpen);
+    avx2_call!(level; unsharp_body; plan: &Plan, src: &SourceBand<'_>, out_rows: Range<u32>, dst: &mut [u8], sharpen: Sharpen);
 }
 
 /// [`unsharp_mask_rows`] past its identity case; `dst` already holds the

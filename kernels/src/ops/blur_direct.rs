@@ -35,7 +35,7 @@
 
 use std::ops::Range;
 
-use super::simd::avx2_call;
+use super::simd::{CpuLevel, avx2_call};
 use crate::image::{CHANNELS, SourceBand};
 
 /// Fixed-point scale of a level (7 fractional bits).
@@ -293,8 +293,14 @@ fn chunk_opaque(v: &[u16; EMIT]) -> bool {
 }
 
 /// Gaussian blur of `out_rows` into `dst` with the direct convolution.
-pub(super) fn blur_rows(d: &Direct, src: &SourceBand<'_>, out_rows: Range<u32>, dst: &mut [u8]) {
-    avx2_call!(blur_body; d: &Direct, src: &SourceBand<'_>, out_rows: Range<u32>, dst: &mut [u8]);
+pub(super) fn blur_rows(
+    level: CpuLevel,
+    d: &Direct,
+    src: &SourceBand<'_>,
+    out_rows: Range<u32>,
+    dst: &mut [u8],
+) {
+    avx2_call!(level; blur_body; d: &Direct, src: &SourceBand<'_>, out_rows: Range<u32>, dst: &mut [u8]);
 }
 
 /// Receives finished chunks of the vertical pass: `(y, first value
@@ -390,13 +396,14 @@ impl Sharpen {
 
 /// Unsharp mask of `out_rows` into `dst` with the direct convolution.
 pub(super) fn unsharp_rows(
+    level: CpuLevel,
     d: &Direct,
     src: &SourceBand<'_>,
     out_rows: Range<u32>,
     dst: &mut [u8],
     sharpen: Sharpen,
 ) {
-    avx2_call!(unsharp_body; d: &Direct, src: &SourceBand<'_>, out_rows: Range<u32>, dst: &mut [u8], sharpen: Sharpen);
+    avx2_call!(level; unsharp_body; d: &Direct, src: &SourceBand<'_>, out_rows: Range<u32>, dst: &mut [u8], sharpen: Sharpen);
 }
 
 /// Writes sharpened chunks.

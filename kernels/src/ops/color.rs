@@ -4,8 +4,9 @@
 //! the sRGB-encoded values as they are (no linearisation) and keep alpha
 //! unchanged.
 
-use super::simd::with_avx2;
-use crate::spec::HslParams;
+use super::simd::{CpuLevel, floor_level, max_sel, min_sel, with_avx2};
+use crate::registry::PointStage;
+use crate::spec::{GrayscaleParams, HslParams};
 
 /// Rec. 709 red weight in 16-bit fixed point (`0.2126 * 65536`, rounded).
 pub const LUMA_R_Q16: u32 = 13_933;
@@ -26,7 +27,12 @@ const _: () = assert!(LUMA_R_Q16 + LUMA_G_Q16 + LUMA_B_Q16 == 1 << 16);
 /// [`LUMA_B_Q16`]); the result is within one level of the exact formula
 /// for every colour, and exact for greys.
 pub fn grayscale(src: &[u8], dst: &mut [u8]) {
-    with_avx2(|| {
+    grayscale_with_level(CpuLevel::detected(), src, dst);
+}
+
+/// [`grayscale`] at a given [`CpuLevel`] (same result at every level).
+pub fn grayscale_with_level(level: CpuLevel, src: &[u8], dst: &mut [u8]) {
+    with_avx2(level, || {
         let (src_px, _) = src.as_chunks::<4>();
         let (dst_px, _) = dst.as_chunks_mut::<4>();
         // A straight loop over whole pixel words, free of byte shuffles,
@@ -61,6 +67,29 @@ fn gray_word(w: u32) -> u32 {
     (y | (y << 8) | (y << 16)) | (w & 0xFF00_0000)
 }
 
+/// [`grayscale`] as a point stage, for fused runs: the Rec. 709 luma of
+/// the unrounded levels.
+pub fn grayscale_stage(_: &GrayscaleParams) -> PointStage {
+    PointStage::per_pixel(|[r, g, b]| {
+        let y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+        [y, y, y]
+    })
+}
+
+/// [`hsl`] as a point stage, for fused runs (the same `f32` formula on
+/// unrounded levels).
+pub fn hsl_stage(p: &HslParams) -> PointStage {
+    let adj = HslAdjust {
+        hue_shift: p.hue_deg / 60.0,
+        sat_scale: (1.0 + p.saturation).max(0.0),
+        light: p.lightness,
+    };
+    PointStage::per_pixel(move |[r, g, b]| {
+        const INV_255: f32 = 1.0 / 255.0;
+        hsl_lane(r * INV_255, g * INV_255, b * INV_255, &adj).map(|c| c * 255.0)
+    })
+}
+
 /// Hue rotation, saturation and lightness, in the HSL model (hexcone, as in
 /// CSS) on the sRGB values `R, G, B / 255`:
 ///
@@ -78,117 +107,121 @@ fn gray_word(w: u32) -> u32 {
 /// kept. Computed in `f32` per pixel; within one level of the `f64`
 /// reference.
 pub fn hsl(p: &HslParams, src: &[u8], dst: &mut [u8]) {
+    hsl_with_level(CpuLevel::detected(), p, src, dst);
+}
+
+/// [`hsl`] at a given [`CpuLevel`] (same result at every level).
+pub fn hsl_with_level(level: CpuLevel, p: &HslParams, src: &[u8], dst: &mut [u8]) {
     if p.hue_deg == 0.0 && p.saturation == 0.0 && p.lightness == 0.0 {
         dst.copy_from_slice(src);
         return;
     }
-    // Hue in sextants (0..6) throughout.
-    let hue_shift = p.hue_deg / 60.0;
-    let sat_scale = (1.0 + p.saturation).max(0.0);
-    let light = p.lightness;
-    let (src_blocks, src_tail) = src.as_chunks::<{ 4 * LANES }>();
-    let (dst_blocks, dst_tail) = dst.as_chunks_mut::<{ 4 * LANES }>();
-    for (d, s) in dst_blocks.iter_mut().zip(src_blocks) {
-        hsl_block(s, d, hue_shift, sat_scale, light);
-    }
-    // The last partial block: pad to a whole one and copy back.
-    if !src_tail.is_empty() {
-        let mut s = [0u8; 4 * LANES];
-        let mut d = [0u8; 4 * LANES];
-        s[..src_tail.len()].copy_from_slice(src_tail);
-        hsl_block(&s, &mut d, hue_shift, sat_scale, light);
-        let n = dst_tail.len();
-        dst_tail.copy_from_slice(&d[..n]);
-    }
+    let adjust = HslAdjust {
+        // Hue in sextants (0..6) throughout.
+        hue_shift: p.hue_deg / 60.0,
+        sat_scale: (1.0 + p.saturation).max(0.0),
+        light: p.lightness,
+    };
+    with_avx2(level, || {
+        let (src_blocks, src_tail) = src.as_chunks::<{ 4 * LANES }>();
+        let (dst_blocks, dst_tail) = dst.as_chunks_mut::<{ 4 * LANES }>();
+        for (d, s) in dst_blocks.iter_mut().zip(src_blocks) {
+            hsl_block(s, d, &adjust);
+        }
+        // The last partial block: pad to a whole one and copy back.
+        if !src_tail.is_empty() {
+            let mut s = [0u8; 4 * LANES];
+            let mut d = [0u8; 4 * LANES];
+            s[..src_tail.len()].copy_from_slice(src_tail);
+            hsl_block(&s, &mut d, &adjust);
+            let n = dst_tail.len();
+            dst_tail.copy_from_slice(&d[..n]);
+        }
+    });
 }
 
-/// Pixels per block of [`hsl_block`].
-const LANES: usize = 8;
-
-/// [`hsl`] on `LANES` pixels: each step runs over all lanes in turn, which
-/// the compiler turns into SIMD. `hue_shift` in sextants,
-/// `sat_scale = 1 + saturation`.
-#[inline]
-fn hsl_block(
-    src: &[u8; 4 * LANES],
-    dst: &mut [u8; 4 * LANES],
+/// The adjustment of [`hsl`]: `hue_shift` in sextants,
+/// `sat_scale = 1 + saturation`, `light` the lightness change.
+#[derive(Clone, Copy)]
+struct HslAdjust {
     hue_shift: f32,
     sat_scale: f32,
     light: f32,
-) {
+}
+
+/// Pixels per block of [`hsl_block`].
+const LANES: usize = 16;
+
+/// [`hsl`] on `LANES` pixels. Every step is a plain loop over the lanes
+/// with selects instead of branches, which the compiler turns into SIMD
+/// (8 lanes with AVX2).
+#[inline(always)]
+fn hsl_block(src: &[u8; 4 * LANES], dst: &mut [u8; 4 * LANES], adj: &HslAdjust) {
     const INV_255: f32 = 1.0 / 255.0;
-    let mut r = [0f32; LANES];
-    let mut g = [0f32; LANES];
-    let mut b = [0f32; LANES];
-    for i in 0..LANES {
-        r[i] = f32::from(src[4 * i]) * INV_255;
-        g[i] = f32::from(src[4 * i + 1]) * INV_255;
-        b[i] = f32::from(src[4 * i + 2]) * INV_255;
-    }
-    let mut out = [[0f32; LANES]; 3];
-    for i in 0..LANES {
-        let [ro, go, bo] = hsl_pixel(r[i], g[i], b[i], hue_shift, sat_scale, light);
-        out[0][i] = ro;
-        out[1][i] = go;
-        out[2][i] = bo;
-    }
-    for i in 0..LANES {
-        // `as u8` saturates, so this rounds halves up and clamps.
-        dst[4 * i] = (out[0][i] * 255.0 + 0.5) as u8;
-        dst[4 * i + 1] = (out[1][i] * 255.0 + 0.5) as u8;
-        dst[4 * i + 2] = (out[2][i] * 255.0 + 0.5) as u8;
-        dst[4 * i + 3] = src[4 * i + 3];
+    // Whole pixel words, channels taken out by shifts and masks: loads
+    // and stores that vectorise without byte shuffles.
+    let (src_px, _) = src.as_chunks::<4>();
+    let (dst_px, _) = dst.as_chunks_mut::<4>();
+    for (d, s) in dst_px.iter_mut().zip(src_px) {
+        let w = u32::from_le_bytes(*s);
+        let c = |shift: u32| ((w >> shift) & 0xFF) as i32 as f32 * INV_255;
+        let [r, g, b] = hsl_lane(c(0), c(8), c(16), adj);
+        let word = to_level(r) | (to_level(g) << 8) | (to_level(b) << 16) | (w & 0xFF00_0000);
+        *d = word.to_le_bytes();
     }
 }
 
-/// One pixel of [`hsl`], channels in and out in `0..=1`: `hue_shift` in sextants,
-/// `sat_scale = 1 + s`.
+/// A channel in `0..=1` to a level: `floor(v * 255 + 0.5)` clamped to
+/// `0..=255`, what a saturating `as u8` cast of `v * 255 + 0.5` gives.
+#[inline(always)]
+fn to_level(v: f32) -> u32 {
+    floor_level(min_sel(max_sel(v * 255.0 + 0.5, 0.0), 255.0))
+}
+
+/// One pixel of [`hsl`], channels in and out in `0..=1`.
 ///
-/// Written without data-dependent branches (only selects, `min` and `max`)
-/// so that noisy images do not pay for mispredictions and the loop can be
-/// vectorised.
-#[inline]
-fn hsl_pixel(r: f32, g: f32, b: f32, hue_shift: f32, sat_scale: f32, light: f32) -> [f32; 3] {
-    let max = r.max(g).max(b);
-    let min = r.min(g).min(b);
+/// Without data-dependent branches (only selects, minima and maxima), so
+/// that noisy images do not pay for mispredictions and a block of pixels
+/// vectorises. RGB to HSL: `L = (max + min) / 2`, `S = delta / (L <= 0.5 ?
+/// max + min : 2 - max - min)`, hue in sextants from whichever channel is
+/// largest. HSL to RGB in the min/max form of the hexcone: channel n (R 0,
+/// G 8, B 4) is `L - a * clamp(min(k - 3, 9 - k), -1, 1)` with
+/// `k = (n + 2H) mod 12` and `a = S * min(L, 1 - L)`, half the chroma.
+#[inline(always)]
+fn hsl_lane(r: f32, g: f32, b: f32, adj: &HslAdjust) -> [f32; 3] {
+    let max = max_sel(max_sel(r, g), b);
+    let min = min_sel(min_sel(r, g), b);
     let sum = max + min;
     let l = 0.5 * sum;
     let delta = max - min;
-
-    // RGB -> HSL. For greys delta is 0, so S = 0 (and H, irrelevant then,
-    // comes out as 0); the `max` guards only keep 0 / 0 out.
     let denom = if l <= 0.5 { sum } else { 2.0 - sum };
-    let s = delta / denom.max(f32::MIN_POSITIVE);
+    let s = delta / max_sel(denom, f32::MIN_POSITIVE);
+    let numer_r = g - b;
+    let numer_g = (b - r) + 2.0 * delta;
+    let numer_b = (r - g) + 4.0 * delta;
     let numer = if max == r {
-        g - b // hue -1..=1
+        numer_r
     } else if max == g {
-        (b - r) + 2.0 * delta // 1..=3
+        numer_g
     } else {
-        (r - g) + 4.0 * delta // 3..=5
+        numer_b
     };
-    let h = numer / delta.max(f32::MIN_POSITIVE);
-
-    // Adjust. h is in -1..5 and the shift in -3..=3, so one wrap suffices.
-    let h = h + hue_shift;
+    let h = numer / max_sel(delta, f32::MIN_POSITIVE);
+    let h = h + adj.hue_shift;
     let h = if h < 0.0 { h + 6.0 } else { h };
     let h = if h >= 6.0 { h - 6.0 } else { h };
-    let s = (s * sat_scale).min(1.0);
-    let l = if light >= 0.0 {
-        l + (1.0 - l) * light
+    let s = min_sel(s * adj.sat_scale, 1.0);
+    let l = if adj.light >= 0.0 {
+        l + (1.0 - l) * adj.light
     } else {
-        l * (1.0 + light)
+        l * (1.0 + adj.light)
     };
-
-    // HSL -> RGB, in the min/max form of the hexcone: channel n (R 0, G 8,
-    // B 4) is L - a * clamp(min(k - 3, 9 - k), -1, 1) with
-    // k = (n + 2H) mod 12 (H in sextants) and a = S * min(L, 1 - L), half
-    // the chroma.
-    let a = s * l.min(1.0 - l);
+    let a = s * min_sel(l, 1.0 - l);
     let h2 = 2.0 * h;
     let channel = |n: f32| {
         let k = n + h2;
         let k = if k >= 12.0 { k - 12.0 } else { k };
-        l - a * (k - 3.0).min(9.0 - k).clamp(-1.0, 1.0)
+        l - a * min_sel(max_sel(min_sel(k - 3.0, 9.0 - k), -1.0), 1.0)
     };
     [channel(0.0), channel(8.0), channel(4.0)]
 }

@@ -14,6 +14,7 @@
 
 use std::ops::Range;
 
+use super::simd::CpuLevel;
 use crate::image::{CHANNELS, SourceBand};
 use crate::spec::{FlipAxis, FlipParams, RotateParams};
 
@@ -41,6 +42,17 @@ fn reverse_pixels(src: &[u8], dst: &mut [u8]) {
 ///
 /// Odd turns produce a `height` x `width` image.
 pub fn rotate_rows(p: &RotateParams, src: &SourceBand<'_>, out_rows: Range<u32>, dst: &mut [u8]) {
+    rotate_rows_with_level(CpuLevel::detected(), p, src, out_rows, dst);
+}
+
+/// [`rotate_rows`] at a given [`CpuLevel`] (same result at every level).
+pub fn rotate_rows_with_level(
+    level: CpuLevel,
+    p: &RotateParams,
+    src: &SourceBand<'_>,
+    out_rows: Range<u32>,
+    dst: &mut [u8],
+) {
     let h = src.height;
     match p.quarter_turns % 4 {
         0 => {
@@ -57,19 +69,26 @@ pub fn rotate_rows(p: &RotateParams, src: &SourceBand<'_>, out_rows: Range<u32>,
         }
         turns => {
             let clockwise = turns == 1;
-            rotate_odd(clockwise, src, out_rows, dst);
+            rotate_odd(level, clockwise, src, out_rows, dst);
         }
     }
 }
 
 /// Odd quarter turns (`clockwise`: one turn, else three), output rows
-/// `out_rows` of the `h` x `w` result. On x86_64 CPUs with AVX2, 8x8
-/// blocks of pixels are transposed in registers ([`avx2::rotate_odd`]);
-/// otherwise pixels are copied one by one in square tiles ([`rotate_rect`]).
-fn rotate_odd(clockwise: bool, src: &SourceBand<'_>, out_rows: Range<u32>, dst: &mut [u8]) {
+/// `out_rows` of the `h` x `w` result. At [`CpuLevel::Avx2`] (on a CPU
+/// that has it), 8x8 blocks of pixels are transposed in registers
+/// ([`avx2::rotate_odd`]); otherwise pixels are copied one by one in square
+/// tiles ([`rotate_rect`]).
+fn rotate_odd(
+    level: CpuLevel,
+    clockwise: bool,
+    src: &SourceBand<'_>,
+    out_rows: Range<u32>,
+    dst: &mut [u8],
+) {
     #[cfg(target_arch = "x86_64")]
     {
-        if super::simd::avx2_active() {
+        if level.avx2() {
             // SAFETY: `avx2::rotate_odd` only needs AVX2, detected just above.
             #[allow(unsafe_code)]
             unsafe {
@@ -78,6 +97,8 @@ fn rotate_odd(clockwise: bool, src: &SourceBand<'_>, out_rows: Range<u32>, dst: 
             return;
         }
     }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = level;
     let (a, b) = (out_rows.start as usize, out_rows.end as usize);
     rotate_rect(clockwise, src, a, a..b, 0..src.height as usize, dst);
 }

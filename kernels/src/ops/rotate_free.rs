@@ -39,9 +39,9 @@
 //!   antialiases the rotated edges and leaves the uncovered corners
 //!   transparent, without colour). The result is un-premultiplied and
 //!   rounded (`floor(v + 0.5)` in `f32`); alpha rounding to 0 gives `[0, 0,
-//!   0, 0]`. Interior pixels (all four taps inside the source) take a
-//!   direct path with the same arithmetic, so the result does not depend on
-//!   which path runs.
+//!   0, 0]`. Interior pixels (all four taps inside the source) are
+//!   gathered a chunk at a time and blended in SIMD lanes with the same
+//!   arithmetic, so the result does not depend on which path runs.
 //!
 //! # Bands
 //!
@@ -53,6 +53,7 @@
 
 use std::ops::Range;
 
+use super::simd::{CpuLevel, floor_level, min_sel, with_avx2};
 use crate::error::Result;
 use crate::image::{CHANNELS, SourceBand, checked_byte_len};
 use crate::spec::RotateAngleParams;
@@ -239,8 +240,99 @@ fn blend(taps: [Option<&[u8]>; 4], k: [f32; 4], d: &mut [u8]) {
     d[3] = alpha;
 }
 
+/// Output pixels gathered per vectorised blend.
+const CHUNK: usize = 64;
+
+/// The interior pixels of a chunk, gathered for [`blend_lanes`]: for each
+/// lane its output column, its four taps as little-endian RGBA words (top
+/// left, top right, bottom left, bottom right) and its fractional offsets.
+struct Lanes {
+    n: usize,
+    x: [usize; CHUNK],
+    taps: [[u32; CHUNK]; 4],
+    fx: [f32; CHUNK],
+    fy: [f32; CHUNK],
+}
+
+impl Lanes {
+    fn new() -> Self {
+        Self {
+            n: 0,
+            x: [0; CHUNK],
+            taps: [[0; CHUNK]; 4],
+            fx: [0.0; CHUNK],
+            fy: [0.0; CHUNK],
+        }
+    }
+
+    /// Adds the pixel at output column `x` with taps `top` and `bottom`
+    /// (two adjacent pixels each) and offsets `fx`, `fy`.
+    #[inline(always)]
+    fn push(&mut self, x: usize, top: &[u8; 8], bottom: &[u8; 8], fx: f32, fy: f32) {
+        let i = self.n;
+        let word =
+            |p: &[u8; 8], at: usize| u32::from_le_bytes([p[at], p[at + 1], p[at + 2], p[at + 3]]);
+        self.x[i] = x;
+        self.taps[0][i] = word(top, 0);
+        self.taps[1][i] = word(top, 4);
+        self.taps[2][i] = word(bottom, 0);
+        self.taps[3][i] = word(bottom, 4);
+        self.fx[i] = fx;
+        self.fy[i] = fy;
+        self.n += 1;
+    }
+}
+
+/// [`blend`] on every lane of `lanes` at once (the same operations in the
+/// same order, so the same bits), as little-endian RGBA words.
+#[inline(always)]
+fn blend_lanes(lanes: &Lanes, out: &mut [u32; CHUNK]) {
+    for i in 0..CHUNK {
+        let (fx, fy) = (lanes.fx[i], lanes.fy[i]);
+        let k = [
+            (1.0 - fx) * (1.0 - fy),
+            fx * (1.0 - fy),
+            (1.0 - fx) * fy,
+            fx * fy,
+        ];
+        let mut acc = [0.0f32; 4];
+        for (taps, k) in lanes.taps.iter().zip(k) {
+            let w = taps[i];
+            let c = |shift: u32| ((w >> shift) & 0xFF) as i32 as f32;
+            let ka = k * c(24);
+            acc[0] += ka * c(0);
+            acc[1] += ka * c(8);
+            acc[2] += ka * c(16);
+            acc[3] += ka;
+        }
+        // `level` of each: floor(min(v + 0.5, 255)), v >= 0.
+        let level = |v: f32| floor_level(min_sel(v + 0.5, 255.0));
+        let alpha = level(acc[3]);
+        let inv = 1.0 / acc[3];
+        let word = level(acc[0] * inv)
+            | (level(acc[1] * inv) << 8)
+            | (level(acc[2] * inv) << 16)
+            | (alpha << 24);
+        out[i] = if alpha == 0 { 0 } else { word };
+    }
+}
+
 /// Rotation by any angle, output rows `out_rows` (see the module docs).
 pub fn rotate_angle_rows(
+    g: &RotateGeometry,
+    src: &SourceBand<'_>,
+    out_rows: Range<u32>,
+    dst: &mut [u8],
+) {
+    rotate_angle_rows_with_level(CpuLevel::detected(), g, src, out_rows, dst);
+}
+
+/// [`rotate_angle_rows`] at a given [`CpuLevel`] (same result at every
+/// level). Interior pixels (four taps inside the band) are gathered a
+/// chunk at a time and blended together in SIMD lanes; the others take
+/// the general path.
+pub fn rotate_angle_rows_with_level(
+    level: CpuLevel,
     g: &RotateGeometry,
     src: &SourceBand<'_>,
     out_rows: Range<u32>,
@@ -250,54 +342,82 @@ pub fn rotate_angle_rows(
     if out_stride == 0 {
         return;
     }
-    let (w, h) = (i64::from(src.width), i64::from(src.height));
-    let stride = src.stride();
-    let y_first = i64::from(src.rows().start);
     let columns: Vec<(f64, f64)> = (0..g.out.0).map(|x| g.column_terms(x)).collect();
+    let mut lanes = Lanes::new();
+    let mut words = [0u32; CHUNK];
     for (drow, y) in dst.chunks_exact_mut(out_stride).zip(out_rows) {
         let (rx, ry) = g.row_terms(y);
-        for (d, &(cx, cy)) in drow.chunks_exact_mut(CHANNELS).zip(&columns) {
-            let (sx, sy) = (cx + rx, cy + ry);
-            if !(sx.abs() < 1e9 && sy.abs() < 1e9) {
-                d.fill(0);
+        for (c, chunk) in columns.chunks(CHUNK).enumerate() {
+            lanes.n = 0;
+            for (j, &(cx, cy)) in chunk.iter().enumerate() {
+                let x = c * CHUNK + j;
+                let d = &mut drow[x * CHANNELS..(x + 1) * CHANNELS];
+                gather_or_render(src, cx + rx, cy + ry, x, d, &mut lanes);
+            }
+            if lanes.n == 0 {
                 continue;
             }
-            let (x0, y0) = (floor_i64(sx), floor_i64(sy));
-            let (fx, fy) = (sx - x0 as f64, sy - y0 as f64);
-            if fx == 0.0 && fy == 0.0 {
-                match row_px(band_row(src, y0), x0) {
-                    Some(p) => d.copy_from_slice(p),
-                    None => d.fill(0),
-                }
-                continue;
+            with_avx2(level, || blend_lanes(&lanes, &mut words));
+            for (&x, w) in lanes.x[..lanes.n].iter().zip(&words) {
+                drow[x * CHANNELS..(x + 1) * CHANNELS].copy_from_slice(&w.to_le_bytes());
             }
-            let (fx, fy) = (fx as f32, fy as f32);
-            let k = [
-                (1.0 - fx) * (1.0 - fy),
-                fx * (1.0 - fy),
-                (1.0 - fx) * fy,
-                fx * fy,
-            ];
-            if x0 >= 0 && x0 + 1 < w && y0 >= y_first.max(0) && y0 + 1 < h {
-                // Interior: both rows, two adjacent pixels each.
-                let i = (y0 - y_first) as usize * stride + x0 as usize * CHANNELS;
-                let top = src.pixels.get(i..i + 2 * CHANNELS);
-                let bottom = src.pixels.get(i + stride..i + stride + 2 * CHANNELS);
-                if let (Some(t), Some(b)) = (top, bottom) {
-                    let (t0, t1) = t.split_at(CHANNELS);
-                    let (b0, b1) = b.split_at(CHANNELS);
-                    blend([Some(t0), Some(t1), Some(b0), Some(b1)], k, d);
-                    continue;
-                }
-            }
-            let (r0, r1) = (band_row(src, y0), band_row(src, y0 + 1));
-            let taps = [
-                row_px(r0, x0),
-                row_px(r0, x0 + 1),
-                row_px(r1, x0),
-                row_px(r1, x0 + 1),
-            ];
-            blend(taps, k, d);
         }
     }
+}
+
+/// Output column `x` sampling source position `(sx, sy)`: an interior
+/// bilinear pixel is added to `lanes`; any other is rendered into `d`.
+#[inline(always)]
+fn gather_or_render(
+    src: &SourceBand<'_>,
+    sx: f64,
+    sy: f64,
+    x: usize,
+    d: &mut [u8],
+    lanes: &mut Lanes,
+) {
+    if !(sx.abs() < 1e9 && sy.abs() < 1e9) {
+        d.fill(0);
+        return;
+    }
+    let (w, h) = (i64::from(src.width), i64::from(src.height));
+    let y_first = i64::from(src.y0);
+    let (x0, y0) = (floor_i64(sx), floor_i64(sy));
+    let (fx, fy) = (sx - x0 as f64, sy - y0 as f64);
+    if fx == 0.0 && fy == 0.0 {
+        match row_px(band_row(src, y0), x0) {
+            Some(p) => d.copy_from_slice(p),
+            None => d.fill(0),
+        }
+        return;
+    }
+    let (fx, fy) = (fx as f32, fy as f32);
+    if x0 >= 0 && x0 + 1 < w && y0 >= y_first.max(0) && y0 + 1 < h {
+        // Interior: both rows, two adjacent pixels each.
+        let stride = src.stride();
+        let i = (y0 - y_first) as usize * stride + x0 as usize * CHANNELS;
+        let top = src.pixels.get(i..i + 2 * CHANNELS);
+        let bottom = src.pixels.get(i + stride..i + stride + 2 * CHANNELS);
+        if let (Some(Ok(t)), Some(Ok(b))) = (
+            top.map(<&[u8; 8]>::try_from),
+            bottom.map(<&[u8; 8]>::try_from),
+        ) {
+            lanes.push(x, t, b, fx, fy);
+            return;
+        }
+    }
+    let k = [
+        (1.0 - fx) * (1.0 - fy),
+        fx * (1.0 - fy),
+        (1.0 - fx) * fy,
+        fx * fy,
+    ];
+    let (r0, r1) = (band_row(src, y0), band_row(src, y0 + 1));
+    let taps = [
+        row_px(r0, x0),
+        row_px(r0, x0 + 1),
+        row_px(r1, x0),
+        row_px(r1, x0 + 1),
+    ];
+    blend(taps, k, d);
 }

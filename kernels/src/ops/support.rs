@@ -1,5 +1,6 @@
 //! Helpers shared by the neighbourhood ops: platform-independent `exp`,
-//! `sin` and `cos` for building tables (only `+ - * /`, which IEEE 754
+//! `ln`, `pow`, the sRGB transfer function, `sin` and `cos` for building
+//! tables (only `+ - * /`, which IEEE 754
 //! rounds identically everywhere, unlike libm), premultiplication, and
 //! edge-replicated padded copies of source rows.
 
@@ -31,6 +32,89 @@ pub fn det_exp_neg(x: f64) -> f64 {
         sum *= sum;
     }
     sum
+}
+
+/// `e^x` for any `x` (clamped to `-700..=700`), from basic arithmetic
+/// only: [`det_exp_neg`] of `-|x|`, inverted for positive `x`.
+pub fn det_exp(x: f64) -> f64 {
+    if x > 0.0 {
+        1.0 / det_exp_neg(-x.min(700.0))
+    } else {
+        det_exp_neg(x)
+    }
+}
+
+/// `ln(x)` for `x > 0` (`-inf` for 0 and below, NaN for NaN), from basic
+/// arithmetic only, so the result is the same on every platform. The
+/// exponent is split off through the float's bits, the mantissa brought
+/// into `sqrt(1/2)..sqrt(2)` and `ln(m) = 2 atanh((m - 1) / (m + 1))`
+/// summed as a series. Relative error below 1e-14.
+pub fn det_ln(x: f64) -> f64 {
+    if x.is_nan() {
+        return f64::NAN;
+    }
+    if x <= 0.0 {
+        return f64::NEG_INFINITY;
+    }
+    if x.is_infinite() {
+        return f64::INFINITY;
+    }
+    // Subnormals: scale into the normal range first.
+    let (x, extra) = if x < f64::MIN_POSITIVE {
+        (x * 18_446_744_073_709_551_616.0, -64)
+    } else {
+        (x, 0)
+    };
+    let bits = x.to_bits();
+    let mut e = ((bits >> 52) & 0x7FF) as i32 - 1023 + extra;
+    let mut m = f64::from_bits((bits & ((1 << 52) - 1)) | (1023 << 52));
+    if m > std::f64::consts::SQRT_2 {
+        m *= 0.5;
+        e += 1;
+    }
+    let z = (m - 1.0) / (m + 1.0);
+    let z2 = z * z;
+    let mut term = z;
+    let mut sum = 0.0;
+    for n in 0..30 {
+        sum += term / f64::from(2 * n + 1);
+        term *= z2;
+    }
+    2.0 * sum + f64::from(e) * std::f64::consts::LN_2
+}
+
+/// `x^y` for `x >= 0` from [`det_exp`] and [`det_ln`] (0 for `x = 0`).
+pub fn det_pow(x: f64, y: f64) -> f64 {
+    if x <= 0.0 {
+        return 0.0;
+    }
+    det_exp(y * det_ln(x))
+}
+
+/// The sRGB transfer function inverse (encoded `0..=1` to linear light),
+/// from basic arithmetic only ([`det_pow`]).
+pub fn det_srgb_to_linear(c: f64) -> f64 {
+    if c <= 0.04045 {
+        c / 12.92
+    } else {
+        det_pow((c + 0.055) / 1.055, 2.4)
+    }
+}
+
+/// The linear light of each 8-bit sRGB level ([`det_srgb_to_linear`]).
+pub fn det_linear_levels() -> [f64; 256] {
+    std::array::from_fn(|v| det_srgb_to_linear(v as f64 / 255.0))
+}
+
+/// The sRGB transfer function (linear light, clamped to `0..=1`, to
+/// encoded `0..=1`), from basic arithmetic only ([`det_pow`]).
+pub fn det_linear_to_srgb(l: f64) -> f64 {
+    let l = if l.is_nan() { 0.0 } else { l.clamp(0.0, 1.0) };
+    if l <= 0.003_130_8 {
+        12.92 * l
+    } else {
+        1.055 * det_pow(l, 1.0 / 2.4) - 0.055
+    }
 }
 
 /// `(sin, cos)` of an angle in degrees, from basic arithmetic only (same
@@ -124,6 +208,38 @@ mod tests {
         }
         assert_eq!(det_sin_cos_deg(90.0), (1.0, 0.0));
         assert_eq!(det_sin_cos_deg(-180.0), (-0.0, -1.0));
+    }
+
+    #[test]
+    fn det_ln_pow_and_srgb_match_libm_closely() {
+        for i in 1..4000 {
+            let x = f64::from(i) * 0.0137;
+            let (a, b) = (det_ln(x), x.ln());
+            assert!(
+                (a - b).abs() <= 1e-14 * b.abs().max(1.0),
+                "ln {x}: {a} vs {b}"
+            );
+            let (a, b) = (det_exp(x.min(50.0)), x.min(50.0).exp());
+            assert!((a - b).abs() <= 1e-12 * b, "exp {x}: {a} vs {b}");
+        }
+        assert_eq!(det_ln(1.0), 0.0);
+        assert!(det_ln(0.0) == f64::NEG_INFINITY && det_ln(f64::NAN).is_nan());
+        assert!((det_ln(1e-310) - 1e-310f64.ln()).abs() < 1e-12);
+        let lin = det_linear_levels();
+        for v in 0..=255u8 {
+            let c = f64::from(v) / 255.0;
+            let libm = if c <= 0.04045 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            };
+            assert!((lin[usize::from(v)] - libm).abs() < 1e-14, "{v}");
+            let back = det_linear_to_srgb(lin[usize::from(v)]);
+            assert!((back - c).abs() < 1e-12, "{v}: {back}");
+        }
+        assert_eq!(det_linear_to_srgb(-1.0), 0.0);
+        assert!((det_linear_to_srgb(2.0) - 1.0).abs() < 1e-15);
+        assert_eq!(det_linear_to_srgb(f64::NAN), 0.0);
     }
 
     #[test]

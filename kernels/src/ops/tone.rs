@@ -11,6 +11,7 @@
 use super::adjust::{apply_rgb_luts, build_lut, linear_to_srgb, srgb_to_linear};
 use super::curve::MonotoneCurve;
 use crate::histogram::Histogram;
+use crate::registry::PointStage;
 use crate::spec::{
     CurvesParams, LevelsParams, PosterizeParams, TemperatureTintParams, ThresholdParams,
 };
@@ -19,6 +20,11 @@ use crate::spec::{
 /// `t = clamp((v - black) / (white - black), 0, 1)` and
 /// `v' = round(out_black + (out_white - out_black) * t^(1 / gamma))`.
 pub fn levels_lut(p: &LevelsParams) -> [u8; 256] {
+    build_lut(levels_curve(p))
+}
+
+/// The level map of [`levels`], unrounded.
+fn levels_curve(p: &LevelsParams) -> impl Fn(f64) -> f64 + use<> {
     let black = f64::from(p.black);
     // Validated parameters have white > black; the max only keeps a
     // division by zero out of unvalidated ones.
@@ -26,10 +32,15 @@ pub fn levels_lut(p: &LevelsParams) -> [u8; 256] {
     let inv_gamma = 1.0 / f64::from(p.gamma);
     let out_black = f64::from(p.out_black);
     let out_span = f64::from(p.out_white) - out_black;
-    build_lut(|v| {
+    move |v| {
         let t = ((v - black) / span).clamp(0.0, 1.0);
         out_black + out_span * t.powf(inv_gamma)
-    })
+    }
+}
+
+/// [`levels`] as a point stage, for fused runs.
+pub fn levels_stage(p: &LevelsParams) -> PointStage {
+    PointStage::tone(levels_curve(p))
 }
 
 /// Levels, the same table ([`levels_lut`]) for R, G and B; alpha is kept.
@@ -92,11 +103,23 @@ pub fn auto_levels_from(hist: &Histogram, clip_fraction: f32) -> LevelsParams {
 /// `v`, `round(255 * rgb(curve_c(v / 255)))`, where the channel curve's
 /// output is passed on unrounded. Each curve is a [`MonotoneCurve`].
 pub fn curves_luts(p: &CurvesParams) -> [[u8; 256]; 3] {
+    curves_maps(p).map(build_lut)
+}
+
+/// The level maps of [`curves`] for R, G and B, unrounded.
+fn curves_maps(p: &CurvesParams) -> [impl Fn(f64) -> f64 + use<>; 3] {
     let rgb = MonotoneCurve::new(&p.rgb);
     [&p.red, &p.green, &p.blue].map(|points| {
         let channel = MonotoneCurve::new(points);
-        build_lut(|v| 255.0 * rgb.eval(channel.eval(v / 255.0)))
+        let rgb = rgb.clone();
+        move |v: f64| 255.0 * rgb.eval(channel.eval(v / 255.0))
     })
+}
+
+/// [`curves`] as a point stage, for fused runs.
+pub fn curves_stage(p: &CurvesParams) -> PointStage {
+    let [r, g, b] = curves_maps(p);
+    PointStage::tones(r, g, b)
 }
 
 /// Curves: each channel through its own curve, then the `rgb` curve, as one
@@ -125,15 +148,65 @@ pub fn temperature_tint_gains(p: &TemperatureTintParams) -> [f64; 3] {
     ]
 }
 
+/// Linear light below which a channel of a picked colour is too dark to
+/// judge its cast (about level 10 of 255).
+pub const MIN_PICK_LINEAR: f64 = 0.003;
+
+/// What [`neutral_temperature_tint`] found for a picked colour.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct WhiteBalancePick {
+    /// The parameters that make the colour neutral (as far as they reach).
+    pub params: TemperatureTintParams,
+    /// False when a parameter had to stop at its limit, so the colour is
+    /// only closer to neutral.
+    pub exact: bool,
+}
+
+/// The `temperature_tint` that turns the colour `rgb` (sRGB levels,
+/// `0..=255`, e.g. the mean of a few pixels) neutral: in linear light the
+/// gains of [`temperature_tint_gains`] must bring the channels level,
+/// `(1 + 0.4 t) R = (1 - 0.4 t) B`, so `t = (B - R) / (0.4 (R + B))`, and
+/// `(1 - 0.3 m) G = (1 + 0.4 t) R`, so `m = (1 - (1 + 0.4 t) R / G) / 0.3`;
+/// each clamped to `-1..=1`. `None` when a channel is too dark to judge
+/// ([`MIN_PICK_LINEAR`]).
+pub fn neutral_temperature_tint(rgb: [f64; 3]) -> Option<WhiteBalancePick> {
+    let [r, g, b] = rgb.map(|v| srgb_to_linear((v / 255.0).clamp(0.0, 1.0)));
+    if r.min(g).min(b) < MIN_PICK_LINEAR {
+        return None;
+    }
+    let t = (b - r) / (TEMPERATURE_GAIN * (r + b));
+    let tc = t.clamp(-1.0, 1.0);
+    let m = (1.0 - (1.0 + TEMPERATURE_GAIN * tc) * r / g) / TINT_GAIN;
+    let mc = m.clamp(-1.0, 1.0);
+    Some(WhiteBalancePick {
+        params: TemperatureTintParams {
+            temperature: tc as f32,
+            tint: mc as f32,
+        },
+        exact: t == tc && m == mc,
+    })
+}
+
 /// Temperature and tint: each channel `v` is scaled in linear light by its
 /// gain `g` ([`temperature_tint_gains`]):
 /// `v' = round(255 * srgb(min(1, linear(v / 255) * g)))` with the sRGB
 /// transfer functions of [`super::adjust`]. Warmer raises red and lowers
 /// blue, magenta lowers green. Alpha is kept.
 pub fn temperature_tint(p: &TemperatureTintParams, src: &[u8], dst: &mut [u8]) {
-    let [r, g, b] = temperature_tint_gains(p)
-        .map(|gain| build_lut(|v| 255.0 * linear_to_srgb(srgb_to_linear(v / 255.0) * gain)));
+    let [r, g, b] = temperature_tint_maps(p).map(build_lut);
     apply_rgb_luts([&r, &g, &b], src, dst);
+}
+
+/// The level maps of [`temperature_tint`] for R, G and B, unrounded.
+fn temperature_tint_maps(p: &TemperatureTintParams) -> [impl Fn(f64) -> f64 + use<>; 3] {
+    temperature_tint_gains(p)
+        .map(|gain| move |v: f64| 255.0 * linear_to_srgb(srgb_to_linear(v / 255.0) * gain))
+}
+
+/// [`temperature_tint`] as a point stage, for fused runs.
+pub fn temperature_tint_stage(p: &TemperatureTintParams) -> PointStage {
+    let [r, g, b] = temperature_tint_maps(p);
+    PointStage::tones(r, g, b)
 }
 
 /// The level table of `posterize` with `n` levels (2..=255; smaller values
@@ -147,10 +220,29 @@ pub fn posterize_lut(n: u8) -> [u8; 256] {
     })
 }
 
+/// [`posterize`] as a point stage, for fused runs: on an unrounded level
+/// `v`, `q = round(v (n - 1) / 255)` (halves up) and `q 255 / (n - 1)`,
+/// unrounded.
+pub fn posterize_stage(p: &PosterizeParams) -> PointStage {
+    let steps = f64::from(p.levels.max(2) - 1);
+    PointStage::tone(move |v| (v * steps / 255.0 + 0.5).floor() * 255.0 / steps)
+}
+
 /// Posterize: R, G and B through [`posterize_lut`]; alpha is kept.
 pub fn posterize(p: &PosterizeParams, src: &[u8], dst: &mut [u8]) {
     let lut = posterize_lut(p.levels);
     apply_rgb_luts([&lut, &lut, &lut], src, dst);
+}
+
+/// [`threshold`] as a point stage, for fused runs: white where the luma of
+/// the unrounded levels is at least `level`.
+pub fn threshold_stage(p: &ThresholdParams) -> PointStage {
+    let limit = f32::from(p.level);
+    PointStage::per_pixel(move |[r, g, b]| {
+        let y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+        let v = if y >= limit { 255.0 } else { 0.0 };
+        [v, v, v]
+    })
 }
 
 /// Threshold: white where the Rec. 709 luma `0.2126 R + 0.7152 G + 0.0722 B`

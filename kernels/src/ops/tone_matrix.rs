@@ -9,6 +9,7 @@
 //! `f64` formulas in their doc comments (which round halves away from zero;
 //! these round them to even, see `level`), clamped to `0..=255`.
 
+use crate::registry::PointStage;
 use crate::spec::{BlackWhiteParams, ChannelMixerParams, SepiaParams, VibranceParams};
 
 /// The classic sepia matrix (rows: output R, G, B; columns: source R, G, B).
@@ -76,10 +77,21 @@ fn apply_matrix(rows: [[f32; 3]; 3], offset: [f32; 3], src: &[u8], dst: &mut [u8
     });
 }
 
-/// Sepia: the blend `M = (1 - amount) I + amount S` of the identity and
-/// [`SEPIA_MATRIX`] `S`, applied as `[R', G', B'] = M [R, G, B]`, rounded
-/// and clamped (so the blend happens before clamping). Alpha is kept.
-pub fn sepia(p: &SepiaParams, src: &[u8], dst: &mut [u8]) {
+/// A colour matrix plus offset as a point stage, for fused runs.
+fn matrix_stage(rows: [[f32; 3]; 3], offset: [f32; 3]) -> PointStage {
+    let [[m00, m01, m02], [m10, m11, m12], [m20, m21, m22]] = rows;
+    let [o0, o1, o2] = offset;
+    PointStage::per_pixel(move |[r, g, b]| {
+        [
+            m00 * r + m01 * g + m02 * b + o0,
+            m10 * r + m11 * g + m12 * b + o1,
+            m20 * r + m21 * g + m22 * b + o2,
+        ]
+    })
+}
+
+/// The matrix of [`sepia`] in `f32`.
+fn sepia_rows(p: &SepiaParams) -> [[f32; 3]; 3] {
     let a = f64::from(p.amount);
     let rows: [[f64; 3]; 3] = std::array::from_fn(|i| {
         std::array::from_fn(|j| {
@@ -87,7 +99,45 @@ pub fn sepia(p: &SepiaParams, src: &[u8], dst: &mut [u8]) {
             (1.0 - a) * identity + a * SEPIA_MATRIX[i][j]
         })
     });
-    apply_matrix(rows.map(|row| row.map(|w| w as f32)), [0.0; 3], src, dst);
+    rows.map(|row| row.map(|w| w as f32))
+}
+
+/// Sepia: the blend `M = (1 - amount) I + amount S` of the identity and
+/// [`SEPIA_MATRIX`] `S`, applied as `[R', G', B'] = M [R, G, B]`, rounded
+/// and clamped (so the blend happens before clamping). Alpha is kept.
+pub fn sepia(p: &SepiaParams, src: &[u8], dst: &mut [u8]) {
+    apply_matrix(sepia_rows(p), [0.0; 3], src, dst);
+}
+
+/// [`sepia`] as a point stage, for fused runs.
+pub fn sepia_stage(p: &SepiaParams) -> PointStage {
+    matrix_stage(sepia_rows(p), [0.0; 3])
+}
+
+/// [`channel_mixer`] as a point stage, for fused runs.
+pub fn channel_mixer_stage(p: &ChannelMixerParams) -> PointStage {
+    matrix_stage([p.red, p.green, p.blue], p.offset)
+}
+
+/// [`black_white`] as a point stage, for fused runs.
+pub fn black_white_stage(p: &BlackWhiteParams) -> PointStage {
+    let (wr, wg, wb) = (p.red, p.green, p.blue);
+    PointStage::per_pixel(move |[r, g, b]| {
+        let y = wr * r + wg * g + wb * b;
+        [y, y, y]
+    })
+}
+
+/// [`vibrance`] as a point stage, for fused runs (the same formula on
+/// unrounded levels).
+pub fn vibrance_stage(p: &VibranceParams) -> PointStage {
+    let k0 = 1.0 + p.amount;
+    let k1 = p.amount / 255.0;
+    PointStage::per_pixel(move |[r, g, b]| {
+        let y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+        let k = k0 - k1 * (max3(r, g, b) - min3(r, g, b));
+        [y + (r - y) * k, y + (g - y) * k, y + (b - y) * k]
+    })
 }
 
 /// Channel mixer: `R' = red . [R, G, B] + offset[0]`,

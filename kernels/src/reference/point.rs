@@ -11,12 +11,12 @@ use crate::image::RgbaImage;
 use crate::spec::{BrightnessContrastParams, ExposureParams, GammaParams, HslParams};
 
 /// Rounds to the nearest level and clamps to `0..=255`.
-fn level(v: f64) -> u8 {
+pub(crate) fn level(v: f64) -> u8 {
     v.round().clamp(0.0, 255.0) as u8
 }
 
 /// A copy of `src` with `f` applied to R, G and B of every pixel.
-fn map_rgb(src: &RgbaImage, f: impl Fn([u8; 3]) -> [u8; 3]) -> RgbaImage {
+pub(crate) fn map_rgb(src: &RgbaImage, f: impl Fn([u8; 3]) -> [u8; 3]) -> RgbaImage {
     let mut out = src.clone();
     for px in out.pixels_mut().chunks_exact_mut(4) {
         let [r, g, b] = f([px[0], px[1], px[2]]);
@@ -37,6 +37,17 @@ pub fn invert(src: &RgbaImage) -> RgbaImage {
     map_rgb(src, |rgb| rgb.map(|v| 255 - v))
 }
 
+/// Reference invert of one pixel's levels.
+pub fn invert_px(rgb: [f64; 3]) -> [f64; 3] {
+    rgb.map(|v| 255.0 - v)
+}
+
+/// Reference grayscale of one pixel's levels, unrounded.
+pub fn grayscale_px([r, g, b]: [f64; 3]) -> [f64; 3] {
+    let y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    [y, y, y]
+}
+
 /// Reference grayscale: `round(0.2126 R + 0.7152 G + 0.0722 B)`.
 pub fn grayscale(src: &RgbaImage) -> RgbaImage {
     map_rgb(src, |[r, g, b]| {
@@ -48,6 +59,11 @@ pub fn grayscale(src: &RgbaImage) -> RgbaImage {
 /// Reference brightness/contrast:
 /// `(v - 127.5) * min((1 + c) / (1 - c), 255) + 127.5 + 255 * brightness`.
 pub fn brightness_contrast(p: &BrightnessContrastParams, src: &RgbaImage) -> RgbaImage {
+    map_channels(src, |v| brightness_contrast_px(p, [v; 3])[0])
+}
+
+/// Reference brightness/contrast of one pixel's levels, unrounded.
+pub fn brightness_contrast_px(p: &BrightnessContrastParams, rgb: [f64; 3]) -> [f64; 3] {
     let c = f64::from(p.contrast);
     let factor = if c >= 1.0 {
         255.0
@@ -55,7 +71,7 @@ pub fn brightness_contrast(p: &BrightnessContrastParams, src: &RgbaImage) -> Rgb
         ((1.0 + c) / (1.0 - c)).min(255.0)
     };
     let brightness = 255.0 * f64::from(p.brightness);
-    map_channels(src, |v| (v - 127.5) * factor + 127.5 + brightness)
+    rgb.map(|v| (v - 127.5) * factor + 127.5 + brightness)
 }
 
 /// sRGB encoded (`0..=1`) to linear light.
@@ -78,8 +94,13 @@ pub(crate) fn encode_srgb(l: f64) -> f64 {
 
 /// Reference exposure: linear light times `2^stops`, clipped at white.
 pub fn exposure(p: &ExposureParams, src: &RgbaImage) -> RgbaImage {
+    map_channels(src, |v| exposure_px(p, [v; 3])[0])
+}
+
+/// Reference exposure of one pixel's levels, unrounded.
+pub fn exposure_px(p: &ExposureParams, rgb: [f64; 3]) -> [f64; 3] {
     let gain = 2f64.powf(f64::from(p.stops));
-    map_channels(src, |v| {
+    rgb.map(|v| {
         let linear = (decode_srgb(v / 255.0) * gain).min(1.0);
         255.0 * encode_srgb(linear)
     })
@@ -87,12 +108,17 @@ pub fn exposure(p: &ExposureParams, src: &RgbaImage) -> RgbaImage {
 
 /// Reference gamma: `255 * (v / 255)^(1 / gamma)`.
 pub fn gamma(p: &GammaParams, src: &RgbaImage) -> RgbaImage {
+    map_channels(src, |v| gamma_px(p, [v; 3])[0])
+}
+
+/// Reference gamma of one pixel's levels, unrounded.
+pub fn gamma_px(p: &GammaParams, rgb: [f64; 3]) -> [f64; 3] {
     let exponent = 1.0 / f64::from(p.gamma);
-    map_channels(src, |v| 255.0 * (v / 255.0).powf(exponent))
+    rgb.map(|v| 255.0 * (v / 255.0).powf(exponent))
 }
 
 /// RGB in `0..=1` to (hue in degrees `0..360`, saturation, lightness).
-fn rgb_to_hsl(r: f64, g: f64, b: f64) -> (f64, f64, f64) {
+pub(crate) fn rgb_to_hsl(r: f64, g: f64, b: f64) -> (f64, f64, f64) {
     let max = r.max(g).max(b);
     let min = r.min(g).min(b);
     let l = (max + min) / 2.0;
@@ -126,7 +152,7 @@ fn hue_to_channel(p: f64, q: f64, t: f64) -> f64 {
 }
 
 /// (hue in degrees, saturation, lightness) to RGB in `0..=1`.
-fn hsl_to_rgb(h: f64, s: f64, l: f64) -> (f64, f64, f64) {
+pub(crate) fn hsl_to_rgb(h: f64, s: f64, l: f64) -> (f64, f64, f64) {
     if s == 0.0 {
         return (l, l, l);
     }
@@ -149,23 +175,22 @@ fn hsl_to_rgb(h: f64, s: f64, l: f64) -> (f64, f64, f64) {
 /// blended toward white (`lightness > 0`) or black (`lightness < 0`) by
 /// `|lightness|`.
 pub fn hsl(p: &HslParams, src: &RgbaImage) -> RgbaImage {
+    map_rgb(src, |rgb| hsl_px(p, rgb.map(f64::from)).map(level))
+}
+
+/// Reference hue/saturation/lightness of one pixel's levels, unrounded.
+pub fn hsl_px(p: &HslParams, [r, g, b]: [f64; 3]) -> [f64; 3] {
     let hue = f64::from(p.hue_deg);
     let sat = f64::from(p.saturation);
     let light = f64::from(p.lightness);
-    map_rgb(src, |[r, g, b]| {
-        let (h, s, l) = rgb_to_hsl(
-            f64::from(r) / 255.0,
-            f64::from(g) / 255.0,
-            f64::from(b) / 255.0,
-        );
-        let h = (h + hue).rem_euclid(360.0);
-        let s = (s * (1.0 + sat)).clamp(0.0, 1.0);
-        let l = if light >= 0.0 {
-            l + (1.0 - l) * light
-        } else {
-            l * (1.0 + light)
-        };
-        let (r, g, b) = hsl_to_rgb(h, s, l);
-        [level(255.0 * r), level(255.0 * g), level(255.0 * b)]
-    })
+    let (h, s, l) = rgb_to_hsl(r / 255.0, g / 255.0, b / 255.0);
+    let h = (h + hue).rem_euclid(360.0);
+    let s = (s * (1.0 + sat)).clamp(0.0, 1.0);
+    let l = if light >= 0.0 {
+        l + (1.0 - l) * light
+    } else {
+        l * (1.0 + light)
+    };
+    let (r, g, b) = hsl_to_rgb(h, s, l);
+    [255.0 * r, 255.0 * g, 255.0 * b]
 }

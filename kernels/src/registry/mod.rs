@@ -20,10 +20,14 @@ use serde::de::DeserializeOwned;
 use crate::error::Result;
 use crate::image::SourceBand;
 
+mod fuse;
 mod param;
+mod point;
 mod prepared;
 
+pub use fuse::{Preparable, apply_chain, prepare_unit};
 pub use param::*;
+pub use point::{BLOCK, ColorBlock, ColorFn, PointStage, ToneFn};
 pub use prepared::{PreparedStep, WEIGHT_ONE, WeightMap};
 
 /// Where a filter appears in menus.
@@ -134,6 +138,14 @@ pub trait Filter:
         out_rows: Range<u32>,
         dst: &mut [u8],
     );
+
+    /// The filter as a per-pixel function on unrounded levels, for fusing
+    /// a run of point steps into one pass that rounds once
+    /// ([`PreparedStep::fuse`]). `None` (the default): the filter is not a
+    /// pure per-pixel function and is never fused.
+    fn point_stage(_prepared: &Self::Prepared) -> Option<PointStage> {
+        None
+    }
 
     /// The parameters the editor starts a new step with for a `width` x
     /// `height` input. Adjustments and geometry start neutral (levels
@@ -294,9 +306,18 @@ pub fn point_rows<'a>(src: &SourceBand<'a>, out_rows: &Range<u32>, len: usize) -
 /// The [`Filter`] items of a per-pixel filter whose op is
 /// `op(&params, src, dst)` on whole rows: layout `Rows { halo_px: 0 }`, no
 /// scaling for the preview (it has no lengths), the parameters themselves
-/// as the prepared state.
+/// as the prepared state. `point_filter!(op, stage)` also gives
+/// [`Filter::point_stage`] as `Some(stage(&params))`, so runs of the filter
+/// with other point steps can be fused.
 #[macro_export]
 macro_rules! point_filter {
+    ($op:path, $stage:path) => {
+        $crate::point_filter!($op);
+
+        fn point_stage(prepared: &Self) -> Option<$crate::registry::PointStage> {
+            Some($stage(prepared))
+        }
+    };
     ($op:path) => {
         type Prepared = Self;
 

@@ -5,10 +5,11 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use super::{Family, Filter, Layout, halo_rows};
+use super::{Family, Filter, Layout, PointStage, halo_rows};
 use crate::error::{KernelError, Result};
 use crate::filter::Split;
 use crate::image::{CHANNELS, SourceBand, checked_byte_len};
+use crate::ops::fused::FusedPoint;
 
 /// The weight that keeps the filtered value whole.
 pub const WEIGHT_ONE: u32 = 1 << 16;
@@ -48,6 +49,20 @@ impl<F: Filter> Render for Prepared<F> {
     }
 }
 
+/// A fused run of point steps: one pass, rounded once.
+struct Fused(FusedPoint);
+
+impl Render for Fused {
+    fn source_rows(&self, _width: u32, height: u32, out_rows: Range<u32>) -> Range<u32> {
+        halo_rows(0, height, out_rows)
+    }
+
+    fn render(&self, src: &SourceBand<'_>, out_rows: Range<u32>, dst: &mut [u8]) {
+        let len = dst.len();
+        self.0.apply(super::point_rows(src, &out_rows, len), dst);
+    }
+}
+
 /// A step ready to render: parameters checked, sizes known, plans built
 /// once. Shared by every band of the step (`Sync`).
 pub struct PreparedStep {
@@ -58,6 +73,10 @@ pub struct PreparedStep {
     split: Split,
     render: Box<dyn Render>,
     blend: Option<Arc<dyn WeightMap>>,
+    /// The filter as a per-pixel function, if it is one.
+    point: Option<PointStage>,
+    /// How many recipe steps this step renders (more than 1 when fused).
+    steps: usize,
 }
 
 impl std::fmt::Debug for PreparedStep {
@@ -68,6 +87,7 @@ impl std::fmt::Debug for PreparedStep {
             .field("out_size", &self.out_size)
             .field("split", &self.split)
             .field("blend", &self.blend)
+            .field("steps", &self.steps)
             .finish_non_exhaustive()
     }
 }
@@ -95,6 +115,7 @@ impl PreparedStep {
         filter.check_params(F::INFO.name)?;
         let (out_size, split) = shape_of(filter, width, height)?;
         let prepared = filter.prepare(width, height)?;
+        let point = F::point_stage(&prepared);
         Ok(Self {
             name: F::INFO.name,
             family: F::INFO.family,
@@ -106,7 +127,121 @@ impl PreparedStep {
                 prepared,
             }),
             blend: None,
+            point,
+            steps: 1,
         })
+    }
+
+    /// Whether this step may be fused with neighbouring point steps
+    /// ([`PreparedStep::fuse`]): its filter is a per-pixel function
+    /// ([`Filter::point_stage`]), it keeps the size, and it has **no blend
+    /// stage** (a masked step is rendered on its own, so the mask blends
+    /// exactly this step's input and output). This is the one place that
+    /// decides fusion.
+    pub fn fusable(&self) -> bool {
+        self.point.is_some() && self.blend.is_none() && self.in_size == self.out_size
+    }
+
+    /// One step that renders `steps` (consecutive point steps of one size,
+    /// each [`PreparedStep::fusable`]) in a single pass: every value is
+    /// carried unrounded from one stage to the next (clamped to the level
+    /// range, as 8-bit steps would be) and rounded once at the end. Runs of
+    /// tone curves (levels, curves, exposure, gamma, ...) compose into one
+    /// table per channel; colour stages run in `f32`. A single step is
+    /// returned as it is. Refused, with an error naming the step, if a step
+    /// is not fusable or the sizes differ.
+    pub fn fuse(mut steps: Vec<PreparedStep>) -> Result<Self> {
+        if steps.len() == 1
+            && let Some(only) = steps.pop()
+        {
+            return Ok(only);
+        }
+        let Some(first) = steps.first() else {
+            return Err(KernelError::Recipe("no steps to fuse".into()));
+        };
+        let size = first.in_size;
+        let mut stages = Vec::with_capacity(steps.len());
+        for step in &steps {
+            match (&step.point, step.fusable() && step.in_size == size) {
+                (Some(stage), true) => stages.push(stage.clone()),
+                _ => {
+                    return Err(KernelError::Param {
+                        filter: step.name,
+                        param: "fusion",
+                        problem: "this step cannot be fused with its neighbours".into(),
+                    });
+                }
+            }
+        }
+        Ok(Self {
+            name: "fused point steps",
+            family: Family::Adjust,
+            in_size: size,
+            out_size: size,
+            split: Split::Rows { halo_px: 0 },
+            render: Box::new(Fused(FusedPoint::new(&stages))),
+            blend: None,
+            point: None,
+            steps: steps.iter().map(|s| s.steps).sum(),
+        })
+    }
+
+    /// How many recipe steps this step renders: 1, or the length of a
+    /// fused run.
+    pub fn step_count(&self) -> usize {
+        self.steps
+    }
+
+    /// Whether rows can be rendered in place
+    /// ([`PreparedStep::render_in_place`]): output row `y` needs source row
+    /// `y` alone and the size is kept (per-pixel filters, fused runs).
+    pub fn in_place(&self) -> bool {
+        self.split == Split::Rows { halo_px: 0 } && self.in_size == self.out_size
+    }
+
+    /// Renders rows `rows` of the step in place: `buf` holds exactly those
+    /// source rows and receives the output rows. Each chunk of rows is
+    /// copied to a small scratch buffer (kept in cache) and rendered from
+    /// there back into `buf`, so no second frame is needed. The result is
+    /// byte for byte that of [`PreparedStep::render_rows`]. Refused if the
+    /// step cannot render in place ([`PreparedStep::in_place`]) or the
+    /// sizes do not match.
+    pub fn render_in_place(&self, rows: Range<u32>, buf: &mut [u8]) -> Result<()> {
+        /// Bytes of source rows copied at a time (at least one row).
+        const CHUNK_BYTES: usize = 32 << 10;
+        if !self.in_place() {
+            return Err(KernelError::Param {
+                filter: self.name,
+                param: "in place",
+                problem: "this step cannot render in place".into(),
+            });
+        }
+        let (w, h) = self.in_size;
+        let stride = w as usize * CHANNELS;
+        if rows.start > rows.end || rows.end > h || buf.len() != rows.len() * stride {
+            return Err(KernelError::BufferSize {
+                width: w,
+                height: rows.end.saturating_sub(rows.start),
+                expected: rows.len() * stride,
+                actual: buf.len(),
+            });
+        }
+        let per_chunk = (CHUNK_BYTES / stride).max(1);
+        let mut scratch = vec![0_u8; per_chunk.min(rows.len()) * stride];
+        for (i, out) in buf.chunks_mut(per_chunk * stride).enumerate() {
+            let y0 = rows.start + (i * per_chunk) as u32;
+            let n = (out.len() / stride) as u32;
+            let src = &mut scratch[..out.len()];
+            src.copy_from_slice(out);
+            let band = SourceBand {
+                width: w,
+                height: h,
+                y0,
+                pixels: src,
+            };
+            self.render_rows(&band, y0..y0 + n, out)?;
+        }
+        Ok(())
     }
 
     /// Follows the filter with a blend: each output pixel becomes

@@ -37,16 +37,26 @@ crate::define_filters! {
     Gamma(GammaParams),
     /// Hue, saturation, lightness.
     Hsl(HslParams),
+    /// Hue, saturation and lightness per hue range.
+    HslMixer(crate::ops::hsl_mixer::HslMixerParams),
     /// Input black/white points, mid-tone gamma, output range.
     Levels(LevelsParams),
     /// Monotone tone curves per channel and for all three.
     Curves(CurvesParams),
+    /// Exposure of shadows and highlights by their surroundings.
+    ShadowsHighlights(crate::ops::shadows_highlights::ShadowsHighlightsParams),
+    /// Local contrast.
+    Clarity(crate::ops::clarity::ClarityParams),
+    /// Haze removal by the dark channel prior.
+    Dehaze(crate::ops::dehaze::DehazeParams),
     /// Saturation weighted toward dull colours.
     Vibrance(VibranceParams),
     /// White balance: temperature and tint.
     TemperatureTint(TemperatureTintParams),
     /// Output channels as weighted sums of the source channels.
     ChannelMixer(ChannelMixerParams),
+    /// A 3D colour lookup table.
+    Lut3d(crate::ops::lut3d::Lut3dParams),
     /// Grey from weighted channels.
     BlackWhite(BlackWhiteParams),
     /// Sepia tone.

@@ -31,7 +31,7 @@ impl Filter for InvertParams {
         keywords: &["negative"],
         family: Family::Adjust,
     };
-    point_filter!(invert_op);
+    point_filter!(invert_op, ops::adjust::invert_stage);
 }
 
 fn invert_op(_: &InvertParams, src: &[u8], dst: &mut [u8]) {
@@ -52,7 +52,7 @@ impl Filter for GrayscaleParams {
         keywords: &["greyscale", "monochrome", "desaturate", "black and white"],
         family: Family::Adjust,
     };
-    point_filter!(grayscale_op);
+    point_filter!(grayscale_op, ops::color::grayscale_stage);
 }
 
 fn grayscale_op(_: &GrayscaleParams, src: &[u8], dst: &mut [u8]) {
@@ -78,7 +78,10 @@ impl Filter for BrightnessContrastParams {
         keywords: &["lighten", "darken"],
         family: Family::Adjust,
     };
-    point_filter!(ops::adjust::brightness_contrast);
+    point_filter!(
+        ops::adjust::brightness_contrast,
+        ops::adjust::brightness_contrast_stage
+    );
 }
 
 params! {
@@ -98,7 +101,7 @@ impl Filter for ExposureParams {
         keywords: &["stops", "ev", "brighten", "lighten", "darken"],
         family: Family::Adjust,
     };
-    point_filter!(ops::adjust::exposure);
+    point_filter!(ops::adjust::exposure, ops::adjust::exposure_stage);
 }
 
 params! {
@@ -118,7 +121,7 @@ impl Filter for GammaParams {
         keywords: &["midtones"],
         family: Family::Adjust,
     };
-    point_filter!(ops::adjust::gamma);
+    point_filter!(ops::adjust::gamma, ops::adjust::gamma_stage);
 }
 
 params! {
@@ -142,7 +145,7 @@ impl Filter for HslParams {
         keywords: &["saturation", "colour", "color", "hue"],
         family: Family::Adjust,
     };
-    point_filter!(ops::color::hsl);
+    point_filter!(ops::color::hsl, ops::color::hsl_stage);
 }
 
 params! {

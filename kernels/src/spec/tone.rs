@@ -65,7 +65,7 @@ impl Filter for LevelsParams {
         keywords: &["black point", "white point", "auto", "tone", "contrast"],
         family: Family::Adjust,
     };
-    point_filter!(ops::tone::levels);
+    point_filter!(ops::tone::levels, ops::tone::levels_stage);
 
     fn editor_start(_width: u32, _height: u32) -> Self {
         Self::IDENTITY
@@ -120,7 +120,7 @@ impl Filter for CurvesParams {
         keywords: &["tone curve", "contrast", "s-curve"],
         family: Family::Adjust,
     };
-    point_filter!(ops::tone::curves);
+    point_filter!(ops::tone::curves, ops::tone::curves_stage);
 
     fn editor_start(_width: u32, _height: u32) -> Self {
         Self {
@@ -150,7 +150,7 @@ impl Filter for VibranceParams {
         keywords: &["saturation", "colour", "color", "punch"],
         family: Family::Adjust,
     };
-    point_filter!(ops::tone_matrix::vibrance);
+    point_filter!(ops::tone_matrix::vibrance, ops::tone_matrix::vibrance_stage);
 
     fn editor_start(_width: u32, _height: u32) -> Self {
         Self { amount: 0.0 }
@@ -178,7 +178,10 @@ impl Filter for TemperatureTintParams {
         keywords: &["white balance", "warm", "cool", "colour cast", "wb"],
         family: Family::Adjust,
     };
-    point_filter!(ops::tone::temperature_tint);
+    point_filter!(
+        ops::tone::temperature_tint,
+        ops::tone::temperature_tint_stage
+    );
 
     fn editor_start(_width: u32, _height: u32) -> Self {
         Self {
@@ -205,7 +208,7 @@ impl Filter for SepiaParams {
         keywords: &["vintage", "old photo", "antique", "tone"],
         family: Family::Adjust,
     };
-    point_filter!(ops::tone_matrix::sepia);
+    point_filter!(ops::tone_matrix::sepia, ops::tone_matrix::sepia_stage);
 }
 
 params! {
@@ -226,7 +229,7 @@ impl Filter for ThresholdParams {
         keywords: &["binarize", "two-tone", "bitmap"],
         family: Family::Adjust,
     };
-    point_filter!(ops::tone::threshold);
+    point_filter!(ops::tone::threshold, ops::tone::threshold_stage);
 }
 
 params! {
@@ -247,7 +250,7 @@ impl Filter for PosterizeParams {
         keywords: &["quantize", "banding", "poster"],
         family: Family::Adjust,
     };
-    point_filter!(ops::tone::posterize);
+    point_filter!(ops::tone::posterize, ops::tone::posterize_stage);
 }
 
 params! {
@@ -292,7 +295,10 @@ impl Filter for ChannelMixerParams {
         keywords: &["swap channels", "colour", "color", "mix"],
         family: Family::Adjust,
     };
-    point_filter!(ops::tone_matrix::channel_mixer);
+    point_filter!(
+        ops::tone_matrix::channel_mixer,
+        ops::tone_matrix::channel_mixer_stage
+    );
 
     fn editor_start(_width: u32, _height: u32) -> Self {
         Self::IDENTITY
@@ -321,7 +327,10 @@ impl Filter for BlackWhiteParams {
         keywords: &["monochrome", "grayscale", "greyscale", "bw"],
         family: Family::Adjust,
     };
-    point_filter!(ops::tone_matrix::black_white);
+    point_filter!(
+        ops::tone_matrix::black_white,
+        ops::tone_matrix::black_white_stage
+    );
 }
 
 fn param_error(filter: &'static str, param: &'static str, problem: String) -> KernelError {

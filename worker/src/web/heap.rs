@@ -150,11 +150,34 @@ pub fn memory_bytes() -> f64 {
 
 /// The parsed request, before the filter runs.
 struct Request {
-    spec: FilterSpec,
+    /// One step, or the fused run of a [`super::pool::FUSED_FUNC`] request.
+    specs: Vec<FilterSpec>,
     width: u32,
     height: u32,
     y0: u32,
     out_rows: std::ops::Range<u32>,
+}
+
+/// The steps of a [`super::pool::FUSED_FUNC`] request:
+/// `params.steps`, each `{ filter, params }`, every one checked.
+fn parse_fused(params: &JsValue) -> Result<Vec<FilterSpec>, String> {
+    let name = super::pool::FUSED_FUNC;
+    let steps = get(params, "steps")
+        .dyn_into::<Array>()
+        .map_err(|_| format!("{name}: params.steps must be an array of steps"))?;
+    let specs = steps
+        .iter()
+        .map(|step| {
+            let spec: FilterSpec =
+                serde_wasm_bindgen::from_value(step).map_err(|e| format!("{name}: {e}"))?;
+            spec.validate().map_err(|e| e.to_string())?;
+            Ok(spec)
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    if specs.len() < 2 {
+        return Err(format!("{name}: needs at least two steps"));
+    }
+    Ok(specs)
 }
 
 fn parse(func_name: &str, args: &JsValue) -> Result<Request, String> {
@@ -164,6 +187,17 @@ fn parse(func_name: &str, args: &JsValue) -> Result<Request, String> {
     } else {
         params
     };
+    if func_name == super::pool::FUSED_FUNC {
+        let out_start = number(args, "outStart")?;
+        let out_end = number(args, "outEnd")?;
+        return Ok(Request {
+            specs: parse_fused(&params)?,
+            width: number(args, "width")?,
+            height: number(args, "height")?,
+            y0: number(args, "y0")?,
+            out_rows: out_start..out_end,
+        });
+    }
     if FilterSpec::from_name(func_name).is_none() {
         return Err(format!("unknown filter: {func_name}"));
     }
@@ -195,7 +229,7 @@ fn parse(func_name: &str, args: &JsValue) -> Result<Request, String> {
     let out_start = number(args, "outStart")?;
     let out_end = number(args, "outEnd")?;
     Ok(Request {
-        spec,
+        specs: vec![spec],
         width: number(args, "width")?,
         height: number(args, "height")?,
         y0: number(args, "y0")?,
@@ -288,10 +322,16 @@ fn run(data: &JsValue, id: &JsValue) -> Result<Outcome, String> {
     }
     let band = SourceBand::new(request.width, request.height, request.y0, src)
         .map_err(|e| e.to_string())?;
-    let step = request
-        .spec
-        .prepare(request.width, request.height)
-        .map_err(|e| e.to_string())?;
+    // The same planning as the pool's: a fused request must fuse whole.
+    let (step, count) =
+        lumen_kernels::registry::prepare_unit(&request.specs, request.width, request.height)
+            .map_err(|e| e.to_string())?;
+    if count != request.specs.len() {
+        return Err(format!(
+            "{}: these steps do not fuse into one pass",
+            super::pool::FUSED_FUNC
+        ));
+    }
     let (out_w, out_h) = step.output_size();
     if request.out_rows.start > request.out_rows.end || request.out_rows.end > out_h {
         return Err(format!(

@@ -1,8 +1,11 @@
 //! The main thread's pool of web workers: the [`Executor`] the web app uses.
 //!
-//! It runs one job at a time like the native executor: each step is split
-//! into output row bands by [`plan_bands`], each band's source rows (and no
-//! more, per [`FilterSpec::source_rows`]) are copied into a fresh typed
+//! It runs one job at a time like the native executor: the chain is
+//! planned into units by the same [`prepare_unit`] (a step alone, or a run
+//! of point steps fused into one pass, sent to the workers as one
+//! [`FUSED_FUNC`] request naming every step), each unit is split into
+//! output row bands by [`plan_step_bands`], each band's source rows (and no
+//! more, per [`PreparedStep::source_rows`]) are copied into a fresh typed
 //! array and transferred to an idle worker, and each answer is copied into
 //! its slice of the output image. A worker that crashes is replaced and the
 //! job whose band it held fails with an error; the pool keeps working.
@@ -15,7 +18,8 @@ use std::sync::Arc;
 
 use gloo_worker::{Spawnable as _, WorkerBridge};
 use js_sys::{Array, Object, Uint8Array};
-use lumen_kernels::{FilterSpec, RgbaImage};
+use lumen_kernels::registry::prepare_unit;
+use lumen_kernels::{FilterSpec, PreparedStep, RgbaImage};
 use wasm_bindgen::JsCast as _;
 use wasm_bindgen::JsValue;
 use wasm_bindgen::closure::Closure;
@@ -25,7 +29,12 @@ use super::codec::JsCodec;
 use super::{FilterWorker, WorkerOutput, get, set};
 use crate::executor::{Executor, Waker};
 use crate::protocol::{Job, JobError, JobEvent, JobId, JobOutput};
-use crate::scheduler::plan_bands;
+use crate::scheduler::plan_step_bands;
+
+/// The `funcName` of a band request that renders a fused run of point
+/// steps; its `params` are `{ "steps": [ { "filter", "params" }, ... ] }`.
+/// Never a filter name.
+pub const FUSED_FUNC: &str = "fused_point_steps";
 
 struct Slot {
     /// Keeps the worker alive; dropping it disconnects.
@@ -38,14 +47,18 @@ struct Slot {
 
 struct Running {
     job: Job,
+    /// The first step of the unit being rendered.
     step: usize,
+    /// The unit: `job.steps[step..step + count]` prepared (and fused).
+    unit: Option<PreparedStep>,
+    count: usize,
     input: Arc<RgbaImage>,
     out_size: (u32, u32),
     output: Vec<u8>,
     bands: Vec<Range<u32>>,
     next_band: usize,
     bands_done: usize,
-    images: Vec<Arc<RgbaImage>>,
+    images: Vec<Option<Arc<RgbaImage>>>,
     /// Request id -> band index.
     in_flight: Vec<(u64, usize)>,
 }
@@ -225,8 +238,8 @@ fn take_band(p: &mut Pool, request: u64, data: &JsValue) {
     }
     run.bands_done += 1;
     let total_steps = run.job.steps.len().max(1) as f32;
-    let fraction =
-        (run.step as f32 + run.bands_done as f32 / run.bands.len().max(1) as f32) / total_steps;
+    let within = run.bands_done as f32 / run.bands.len().max(1) as f32;
+    let fraction = (run.step as f32 + within * run.count as f32) / total_steps;
     p.events.push(JobEvent::Progress { id, fraction });
     if run.bands_done < run.bands.len() {
         (p.waker)();
@@ -242,8 +255,9 @@ fn take_band(p: &mut Pool, request: u64, data: &JsValue) {
             return;
         }
     };
-    run.images.push(image.clone());
-    run.step += 1;
+    run.images.extend((1..run.count).map(|_| None));
+    run.images.push(Some(image.clone()));
+    run.step += run.count;
     if run.step >= run.job.steps.len() {
         let images = std::mem::take(&mut run.images);
         let step_ms = vec![0.0; images.len()];
@@ -270,15 +284,18 @@ fn fail_running(p: &mut Pool, message: String) {
     finish(p, JobEvent::Failed(JobError { id, step, message }));
 }
 
+/// Plans the next unit (from `run.step`) on `input`: the same units as the
+/// native executor.
 fn start_step(run: &mut Running, input: Arc<RgbaImage>, runners: usize) -> Result<(), String> {
-    let spec = run.job.steps[run.step].clone();
-    spec.validate().map_err(|e| e.to_string())?;
-    let (w, h) = spec
-        .output_size(input.width(), input.height())
-        .map_err(|e| e.to_string())?;
+    let rest = run.job.steps.get(run.step..).unwrap_or_default();
+    let (unit, count) =
+        prepare_unit(rest, input.width(), input.height()).map_err(|e| e.to_string())?;
+    let (w, h) = unit.output_size();
     run.out_size = (w, h);
     run.output = vec![0; w as usize * h as usize * 4];
-    run.bands = plan_bands(&spec, input.width(), input.height(), runners);
+    run.bands = plan_step_bands(&unit, runners);
+    run.unit = Some(unit);
+    run.count = count;
     run.next_band = 0;
     run.bands_done = 0;
     run.input = input;
@@ -331,6 +348,8 @@ fn pump(pool: &Rc<RefCell<Pool>>) {
             let mut run = Running {
                 job,
                 step: 0,
+                unit: None,
+                count: 1,
                 input: input.clone(),
                 out_size: (0, 0),
                 output: Vec::new(),
@@ -380,6 +399,8 @@ fn pump(pool: &Rc<RefCell<Pool>>) {
         ..
     } = &mut *p;
     let Some(run) = running.as_mut() else { return };
+    let Some(unit) = &run.unit else { return };
+    let specs = &run.job.steps[run.step..(run.step + run.count).min(run.job.steps.len())];
     for slot in slots.iter_mut().flatten() {
         if run.next_band >= run.bands.len() {
             break;
@@ -389,10 +410,10 @@ fn pump(pool: &Rc<RefCell<Pool>>) {
         };
         let band_index = run.next_band;
         let band = run.bands[band_index].clone();
-        let spec = &run.job.steps[run.step];
         let request = *next_request;
         *next_request += 1;
-        let (message, transfer) = band_request(request, spec, &run.input, band);
+        let rows = unit.source_rows(band.clone());
+        let (message, transfer) = band_request(request, specs, &run.input, rows, band);
         if port
             .post_message_with_transferable(&message, &transfer)
             .is_ok()
@@ -404,23 +425,39 @@ fn pump(pool: &Rc<RefCell<Pool>>) {
     }
 }
 
-/// Builds the heap-protocol request for one band, copying just the source
-/// rows it needs into a fresh typed array that is then transferred.
+/// Builds the heap-protocol request for one band of the unit rendering
+/// `specs` (one step, or a fused run sent as [`FUSED_FUNC`]), copying just
+/// the source rows `rows` it needs into a fresh typed array that is then
+/// transferred.
 pub fn band_request(
     request: u64,
-    spec: &FilterSpec,
+    specs: &[FilterSpec],
     input: &RgbaImage,
+    rows: Range<u32>,
     out_rows: Range<u32>,
 ) -> (JsValue, Array) {
-    let rows = spec.source_rows(input.width(), input.height(), out_rows.clone());
     let stride = input.stride();
     let bytes = &input.pixels()[rows.start as usize * stride..rows.end as usize * stride];
     let src = Uint8Array::new_with_length(bytes.len() as u32);
     src.copy_from(bytes);
-    let params = serde_wasm_bindgen::to_value(spec)
-        .ok()
-        .map(|v| get(&v, "params"))
-        .unwrap_or_else(|| Object::new().into());
+    let (func_name, params) = match specs {
+        [spec] => (
+            spec.name(),
+            serde_wasm_bindgen::to_value(spec)
+                .ok()
+                .map(|v| get(&v, "params"))
+                .unwrap_or_else(|| Object::new().into()),
+        ),
+        _ => {
+            let steps = Array::new();
+            for spec in specs {
+                steps.push(&serde_wasm_bindgen::to_value(spec).unwrap_or(JsValue::NULL));
+            }
+            let params = Object::new();
+            set(&params, "steps", &steps);
+            (FUSED_FUNC, params.into())
+        }
+    };
     let args = Object::new();
     set(&args, "params", &params);
     set(&args, "src", &src);
@@ -431,7 +468,7 @@ pub fn band_request(
     set(&args, "outEnd", &JsValue::from(out_rows.end));
     let message = Object::new();
     set(&message, "id", &JsValue::from(request as f64));
-    set(&message, "funcName", &JsValue::from_str(spec.name()));
+    set(&message, "funcName", &JsValue::from_str(func_name));
     set(&message, "args", &args);
     set(
         &message,

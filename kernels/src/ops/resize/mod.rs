@@ -46,10 +46,12 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use super::adjust::{linear_to_srgb, srgb_to_linear};
-use super::resize_passes::{horizontal, vertical};
-use super::simd::avx2_call;
+mod passes;
+
 use crate::image::{CHANNELS, SourceBand};
+use crate::ops::simd::{CpuLevel, avx2_call};
 use crate::spec::{ResizeMethod, ResizeParams};
+use passes::{horizontal, vertical};
 
 /// Per-output-index taps along one axis, for a range of output indices.
 #[derive(Clone, Debug, Default)]
@@ -299,19 +301,21 @@ impl Transfer {
 
     /// Un-premultiplies, rounds and encodes one filtered row.
     #[inline(always)]
-    fn finish(&self, acc: &[f32], dst: &mut [u8]) {
+    fn finish(&self, level: CpuLevel, acc: &[f32], dst: &mut [u8]) {
         #[allow(unused_mut)]
         let mut done = 0;
         #[cfg(target_arch = "x86_64")]
         {
-            if self.encode.is_none() && super::simd::avx2_active() {
+            if self.encode.is_none() && level.avx2() {
                 // SAFETY: `finish_srgb` only needs AVX2, detected just above.
                 #[allow(unsafe_code)]
                 unsafe {
-                    done = super::resize_passes::avx2::finish_srgb(acc, dst);
+                    done = passes::avx2::finish_srgb(acc, dst);
                 }
             }
         }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = level;
         let (vals, _) = acc.as_chunks::<CHANNELS>();
         let (px, _) = dst.as_chunks_mut::<CHANNELS>();
         for (p, v) in px.iter_mut().zip(vals).skip(done) {
@@ -388,6 +392,17 @@ impl PaddedTaps {
 
 /// Resize, output rows `out_rows`.
 pub fn resize_rows(p: &ResizeParams, src: &SourceBand<'_>, out_rows: Range<u32>, dst: &mut [u8]) {
+    resize_rows_with_level(CpuLevel::detected(), p, src, out_rows, dst);
+}
+
+/// [`resize_rows`] at a given [`CpuLevel`] (same result at every level).
+pub fn resize_rows_with_level(
+    level: CpuLevel,
+    p: &ResizeParams,
+    src: &SourceBand<'_>,
+    out_rows: Range<u32>,
+    dst: &mut [u8],
+) {
     if out_rows.is_empty() || p.width == 0 || p.height == 0 {
         return;
     }
@@ -407,12 +422,18 @@ pub fn resize_rows(p: &ResizeParams, src: &SourceBand<'_>, out_rows: Range<u32>,
         }
         return;
     }
-    avx2_call!(resize_filtered; p: &ResizeParams, src: &SourceBand<'_>, out_rows: Range<u32>, dst: &mut [u8]);
+    avx2_call!(level; resize_filtered; level: CpuLevel, p: &ResizeParams, src: &SourceBand<'_>, out_rows: Range<u32>, dst: &mut [u8]);
 }
 
 /// The separable filtered resize (every method but nearest).
 #[inline(always)]
-fn resize_filtered(p: &ResizeParams, src: &SourceBand<'_>, out_rows: Range<u32>, dst: &mut [u8]) {
+fn resize_filtered(
+    level: CpuLevel,
+    p: &ResizeParams,
+    src: &SourceBand<'_>,
+    out_rows: Range<u32>,
+    dst: &mut [u8],
+) {
     let (out_w, out_h) = (p.width, p.height);
     let src_w = src.width as usize;
     let htaps = PaddedTaps::new(&axis_taps(p.method, src.width, out_w, 0..out_w), src_w);
@@ -479,8 +500,8 @@ fn resize_filtered(p: &ResizeParams, src: &SourceBand<'_>, out_rows: Range<u32>,
                     .collect();
                 vertical(&taps, vrow.as_flattened_mut());
             }
-            horizontal(&htaps, &vrow, &mut acc);
-            transfer.finish(&acc, d);
+            horizontal(level, &htaps, &vrow, &mut acc);
+            transfer.finish(level, &acc, d);
         }
         return;
     }
@@ -501,7 +522,7 @@ fn resize_filtered(p: &ResizeParams, src: &SourceBand<'_>, out_rows: Range<u32>,
                 held[slot] = y;
                 transfer.premultiply(src.row(y), &mut pre);
                 let hrow = &mut hrows[slot * out_len..(slot + 1) * out_len];
-                horizontal(&htaps, &pre, hrow);
+                horizontal(level, &htaps, &pre, hrow);
             }
         }
         let taps: Vec<(f32, &[f32])> = weights
@@ -513,7 +534,7 @@ fn resize_filtered(p: &ResizeParams, src: &SourceBand<'_>, out_rows: Range<u32>,
             })
             .collect();
         vertical(&taps, &mut acc);
-        transfer.finish(&acc, d);
+        transfer.finish(level, &acc, d);
     }
 }
 

@@ -1,10 +1,11 @@
-//! The two passes of the filtered resize ([`super::resize`]): vertical
+//! The two passes of the filtered resize ([`super`], the parent module): vertical
 //! (weighted sums of whole rows) and horizontal (weighted sums of
 //! neighbouring pixels of one row, with an AVX2 build on x86_64 that
 //! computes exactly the same sums).
 
-use super::resize::PaddedTaps;
+use super::PaddedTaps;
 use crate::image::CHANNELS;
+use crate::ops::simd::CpuLevel;
 
 /// Floats of a chunk of the vertical pass.
 const VCHUNK: usize = 32;
@@ -64,10 +65,10 @@ fn gather<'a>(taps: &'a PaddedTaps, pre: &'a [[f32; 4]], g: usize) -> Option<Gro
 /// time (independent sums, so they overlap in the pipeline; each pixel's
 /// sum is the same sequence of operations as one at a time).
 #[inline(always)]
-pub(super) fn horizontal(taps: &PaddedTaps, pre: &[[f32; 4]], out: &mut [f32]) {
+pub(super) fn horizontal(level: CpuLevel, taps: &PaddedTaps, pre: &[[f32; 4]], out: &mut [f32]) {
     #[cfg(target_arch = "x86_64")]
     {
-        if super::simd::avx2_active() {
+        if level.avx2() {
             // SAFETY: `avx2::horizontal` only needs AVX2, detected just above.
             #[allow(unsafe_code)]
             unsafe {
@@ -76,6 +77,8 @@ pub(super) fn horizontal(taps: &PaddedTaps, pre: &[[f32; 4]], out: &mut [f32]) {
             return;
         }
     }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = level;
     let (out_px, _) = out.as_chunks_mut::<CHANNELS>();
     let len = taps.len;
     let n = out_px.len().min(taps.start.len());
@@ -135,7 +138,7 @@ pub(super) mod avx2 {
         _mm256_storeu_ps, _mm256_sub_epi32,
     };
 
-    use super::super::resize::MAGIC;
+    use super::super::MAGIC;
     use super::{CHANNELS, HGROUP, PaddedTaps};
 
     /// `Transfer::finish` for sRGB values, two pixels at a time: the same
