@@ -259,6 +259,6 @@ pub fn cube_task(bytes: &[u8], name: String, step: usize) -> TaskResult {
             name,
             lut: Box::new(lut),
         },
-        Err(e) => TaskResult::Failed(format!("{e}")),
+        Err(e) => TaskResult::Failed(format!("{name}: {e}")),
     }
 }

@@ -36,7 +36,10 @@ fn blur(sigma_px: f32) -> FilterSpec {
 
 fn add_steps(h: &mut Harness<'static, State>, n: usize) {
     for i in 0..n {
-        app_mut(h).document_mut().unwrap().add_step(blur(i as f32 + 1.0));
+        app_mut(h)
+            .document_mut()
+            .unwrap()
+            .add_step(blur(i as f32 + 1.0));
         h.run_steps(2);
     }
 }
@@ -70,7 +73,10 @@ fn autosave_off_is_a_banner_that_opening_an_image_does_not_hide() {
         add_steps(&mut h, 1);
         let banner = app(&h).autosave_banner().expect("a banner");
         assert!(banner.contains("Autosave is off"), "{banner}");
-        assert!(banner.contains("lumen-data") || banner.contains("data"), "{banner}");
+        assert!(
+            banner.contains("lumen-data") || banner.contains("data"),
+            "{banner}"
+        );
         h.get_by_label(&banner); // drawn, not only stored
         assert!(app(&h).notice().unwrap().text.starts_with("Opened"));
     }
@@ -119,8 +125,7 @@ impl Drop for SmallDisk {
 }
 
 #[test]
-fn a_full_disk_is_a_banner_until_saving_works_keeps_the_last_good_session_and_is_told_at_restore()
-{
+fn a_full_disk_is_a_banner_until_saving_works_keeps_the_last_good_session_and_is_told_at_restore() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     let Some(disk) = SmallDisk::mount(&data, 256) else {
@@ -157,7 +162,10 @@ fn a_full_disk_is_a_banner_until_saving_works_keeps_the_last_good_session_and_is
         ..Default::default()
     });
     step_until(&mut next, "the orphan", |a| !a.recoverable().is_empty());
-    let warning = app(&next).recoverable()[0].warning.clone().expect("a warning");
+    let warning = app(&next).recoverable()[0]
+        .warning
+        .clone()
+        .expect("a warning");
     assert!(warning.contains("autosave was failing"), "{warning}");
     next.get_by_label("Restore").click();
     step_until(&mut next, "the restore", |a| {
@@ -199,10 +207,14 @@ fn a_banner_clears_once_saving_works_again() {
     let filler = disk.fill();
     edit_until_autosave_fails(&mut h);
     std::fs::remove_file(&filler).unwrap();
-    step_until(&mut h, "the banner to clear", |a| a.autosave_banner().is_none());
+    step_until(&mut h, "the banner to clear", |a| {
+        a.autosave_banner().is_none()
+    });
     // Everything, the edits made while failing included, is saved.
     let len = app(&h).document().unwrap().history().0.len();
-    step_until(&mut h, "the whole session", |_| saved_history_len(&data) == len);
+    step_until(&mut h, "the whole session", |_| {
+        saved_history_len(&data) == len
+    });
 }
 
 /// A session file for `source` whose history adds a crop of 4000x3000
@@ -259,9 +271,16 @@ fn a_restore_onto_a_changed_image_asks_and_never_invents_history() {
     h.get_by_label("Restore").click();
     step_until(&mut h, "the question", |a| a.source_mismatch().is_some());
     let change = app(&h).source_mismatch().unwrap().to_owned();
-    assert!(change.contains("4000x3000") && change.contains("64x48"), "{change}");
+    assert!(
+        change.contains("4000x3000") && change.contains("64x48"),
+        "{change}"
+    );
     h.get_by_label("The image has changed");
-    assert_eq!(app(&h).document().unwrap().history().0, ["Open"], "asked first");
+    assert_eq!(
+        app(&h).document().unwrap().history().0,
+        ["Open"],
+        "asked first"
+    );
     h.get_by_label("Restore the edits anyway").click();
     h.run_steps(10);
     // Clicks elsewhere while the crop editor shows values beyond the
@@ -320,9 +339,15 @@ fn pipes_devices_and_huge_sessions_are_refused_without_hanging() {
     });
     let all: Vec<String> = app(&h).notices().iter().map(|n| n.text.clone()).collect();
     let text = all.join("\n");
-    assert!(text.contains("session-1-0.json") && text.contains("not a regular file"), "{text}");
+    assert!(
+        text.contains("session-1-0.json") && text.contains("not a regular file"),
+        "{text}"
+    );
     assert!(text.contains("session-2-0.json"), "{text}");
-    assert!(text.contains("session-3-0.json") && text.contains("more than the 67108864 bytes"), "{text}");
+    assert!(
+        text.contains("session-3-0.json") && text.contains("more than the 67108864 bytes"),
+        "{text}"
+    );
     assert!(text.contains("session-4-0.json"), "{text}");
     assert!(app(&h).document().is_some(), "the editor works");
 }
@@ -334,7 +359,9 @@ fn an_error_notice_stays_until_dismissed() {
     std::fs::create_dir(&data).unwrap();
     std::fs::write(data.join("session-5-0.json"), b"{ corrupt").unwrap();
     let mut h = editor(&data);
-    step_until(&mut h, "the problem", |a| a.notices().iter().any(|n| n.is_error));
+    step_until(&mut h, "the problem", |a| {
+        a.notices().iter().any(|n| n.is_error)
+    });
     add_steps(&mut h, 2);
     h.run_steps(10);
     let errors: Vec<String> = app(&h)

@@ -53,7 +53,11 @@ fn the_export_keeps_metadata_until_asked_to_remove_it() {
 
     h.get_by_label("File").click();
     h.run();
+    h.get_by_label("Export as… Ctrl+Shift+S").click();
+    h.run();
     h.get_by_label("Remove location and camera data").click();
+    h.run();
+    h.get_by_label("Cancel").click();
     h.run();
     let stripped = dir.path().join("stripped.png");
     h.state_mut()

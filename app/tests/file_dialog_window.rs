@@ -65,9 +65,12 @@ fn without_portal_or_zenity_the_built_in_browser_opens_and_exports() {
     editor.wait_for("opened holiday.png", mark);
     editor.wait_for("rendered 0 steps", mark);
 
-    // Export as: the browser suggests holiday-edited.png beside the photo.
+    // Export as: the export dialog, then Enter (Export…) opens the browser,
+    // which suggests holiday-edited.png beside the photo.
     let mark = editor.mark();
     x.xdotool(&["key", "ctrl+shift+s"]);
+    editor.wait_for("export dialog", mark);
+    x.xdotool(&["key", "Return"]);
     editor.wait_for("file browser: Export image", mark);
     x.xdotool(&["key", "Return"]);
     let line = editor.wait_for("exported", mark);

@@ -57,8 +57,9 @@ impl LumenApp {
 
     /// Export as: the export dialog (format, quality, matte) first.
     pub(super) fn open_export_dialog(&mut self) {
-        if self.doc.is_some() {
+        if self.doc.is_some() && !self.export_dialog_open {
             self.export_dialog_open = true;
+            log::info!("export dialog");
         }
     }
 

@@ -182,6 +182,7 @@ impl LumenApp {
             match crate::io::encode(&image, crate::io::ExportFormat::Png) {
                 Ok(png) => TaskResult::Loaded {
                     image,
+                    metadata: crate::io::Metadata::default(),
                     name: "pasted.png".into(),
                     source: SourceRef::Stored,
                     keep: Some(png),

@@ -86,16 +86,19 @@ impl LumenApp {
         ) else {
             return;
         };
-        let Some((input, _)) = self.renderer.step_input(k) else {
+        let Some(input) = self.renderer.step_input(k) else {
             self.set_notice(
                 "The image is still rendering: click again in a moment",
                 false,
             );
             return;
         };
-        let scale = input.width() as f32 / full.0.max(1) as f32;
+        let scale = input.image.width() as f32 / full.0.max(1) as f32;
         let (px, py) = ((x * scale) as i64, (y * scale) as i64);
-        let mean = mean_around(&input, px, py);
+        let Some(mean) = mean_after(&input.image, &input.pending, px, py) else {
+            self.set_notice("Pick white could not read that pixel", true);
+            return;
+        };
         let Some(pick) = neutral_temperature_tint(mean) else {
             self.set_notice(
                 "That pixel is too dark to judge its colour: pick a lighter grey",
@@ -140,6 +143,30 @@ impl LumenApp {
 /// The mean colour (levels) of the pixels within [`PICK_RADIUS_PX`] of
 /// `(x, y)` that lie inside `image` and are not fully transparent (the
 /// clicked pixel alone, clamped into the image, if none is).
+/// The mean colour around `(x, y)` of `image` after the point steps
+/// `pending` (the steps of a fused run before the picking step): they are
+/// applied to the rows around the pixel only, which gives the same pixels
+/// as applying them to the whole image, since a point step maps each pixel
+/// alone.
+fn mean_after(image: &RgbaImage, pending: &[FilterSpec], x: i64, y: i64) -> Option<[f64; 3]> {
+    if pending.is_empty() {
+        return Some(mean_around(image, x, y));
+    }
+    let h = i64::from(image.height());
+    let y = y.clamp(0, h - 1);
+    let (top, bottom) = ((y - PICK_RADIUS_PX).max(0), (y + PICK_RADIUS_PX).min(h - 1));
+    let rows = image.rows_copy(top as u32..bottom as u32 + 1);
+    let band = RgbaImage::from_pixels(image.width(), (bottom - top + 1) as u32, rows)
+        .and_then(|band| lumen_kernels::registry::apply_chain(pending, &band));
+    match band {
+        Ok(band) => Some(mean_around(&band, x, y - top)),
+        Err(e) => {
+            log::warn!("pick white: {e}");
+            None
+        }
+    }
+}
+
 fn mean_around(image: &RgbaImage, x: i64, y: i64) -> [f64; 3] {
     let (w, h) = (i64::from(image.width()), i64::from(image.height()));
     let (x, y) = (x.clamp(0, w - 1), y.clamp(0, h - 1));

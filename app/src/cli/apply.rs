@@ -117,16 +117,17 @@ impl Plan<'_> {
             }
             cpu_before = cpu_now;
         };
-        let image = render_chain_owned(image, &self.specs, threads, &control, &frames, &mut on_unit)
-            .map_err(|e| {
-                let (at, message) = match e {
-                    StepError::Failed { step, message, .. } => (step, message),
-                    StepError::Cancelled => (0, "cancelled".to_owned()),
-                };
-                let index = self.numbers.get(at).copied().unwrap_or(at);
-                let label = self.specs.get(at).map_or("?", FilterSpec::label);
-                render_err(format!("step {} ({label}): {message}", index + 1))
-            })?;
+        let image =
+            render_chain_owned(image, &self.specs, threads, &control, &frames, &mut on_unit)
+                .map_err(|e| {
+                    let (at, message) = match e {
+                        StepError::Failed { step, message, .. } => (step, message),
+                        StepError::Cancelled => (0, "cancelled".to_owned()),
+                    };
+                    let index = self.numbers.get(at).copied().unwrap_or(at);
+                    let label = self.specs.get(at).map_or("?", FilterSpec::label);
+                    render_err(format!("step {} ({label}): {message}", index + 1))
+                })?;
         let encoded = io::encode_photo(&image, format, &metadata, self.args.metadata)
             .map_err(|e| render_err(e.to_string()))?;
         drop(image);

@@ -100,6 +100,9 @@ pub struct CanvasState {
     /// Where the image was last clicked, in full-resolution pixels of the
     /// result, until taken.
     clicked: Option<(f32, f32)>,
+    /// The pixel under the pointer when its button went down on the
+    /// canvas (`Some(None)`: off the image), until released.
+    pressed: Option<Option<(f32, f32)>>,
 }
 
 impl Default for CanvasState {
@@ -122,6 +125,7 @@ impl Default for CanvasState {
             last_compare: CompareMode::Off,
             picking: false,
             clicked: None,
+            pressed: None,
         }
     }
 }
@@ -279,22 +283,30 @@ impl CanvasState {
     }
 
     /// A tool's pick: a crosshair while picking, and a click on the result
-    /// kept in its full-resolution pixels.
+    /// kept in its full-resolution pixels. The pixel is the one under the
+    /// pointer when the button went down, so a layout that shifts while
+    /// the button is held (a panel growing) cannot move the pick.
     fn pick(&mut self, ui: &egui::Ui, response: &egui::Response, after_full: Vec2) {
         if self.picking && response.hovered() {
             ui.ctx().set_cursor_icon(egui::CursorIcon::Crosshair);
         }
         let shown = self.last_image_rect;
-        if response.clicked()
-            && let Some(p) = response.interact_pointer_pos()
-            && shown.contains(p)
-            && shown.width() > 0.0
-            && shown.height() > 0.0
-        {
-            let at = (p - shown.min) / shown.size() * after_full;
-            if at.x < after_full.x && at.y < after_full.y {
-                self.clicked = Some((at.x, at.y));
+        let under = |p: Pos2| {
+            if !shown.contains(p) || shown.width() <= 0.0 || shown.height() <= 0.0 {
+                return None;
             }
+            let at = (p - shown.min) / shown.size() * after_full;
+            (at.x < after_full.x && at.y < after_full.y).then_some((at.x, at.y))
+        };
+        let pointer = response.interact_pointer_pos();
+        if response.is_pointer_button_down_on() && self.pressed.is_none() {
+            self.pressed = Some(pointer.and_then(under));
+        }
+        if response.clicked() {
+            let pressed = self.pressed.take().flatten();
+            self.clicked = pressed.or_else(|| pointer.and_then(under));
+        } else if !response.is_pointer_button_down_on() {
+            self.pressed = None;
         }
     }
 

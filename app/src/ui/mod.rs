@@ -9,6 +9,6 @@ pub mod panels;
 pub mod params;
 pub mod params_photo;
 pub mod params_tone;
-pub mod tiles;
 pub mod step_tools;
+pub mod tiles;
 pub mod widgets;

@@ -209,6 +209,14 @@ pub fn webp_claiming(w: u32, h: u32) -> Vec<u8> {
     let old = u32::from_le_bytes(b[sig + 1..sig + 5].try_into().unwrap());
     let bits = ((w - 1) & 0x3FFF) | (((h - 1) & 0x3FFF) << 14) | (old & !0x0FFF_FFFF);
     b[sig + 1..sig + 5].copy_from_slice(&bits.to_le_bytes());
+    // An extended file (exports carry a colour profile) states the canvas
+    // size again in its VP8X chunk: 24 bits each of width-1 and height-1
+    // after the chunk size and 4 bytes of flags.
+    if let Some(x) = b.windows(4).position(|m| m == b"VP8X") {
+        let canvas = x + 12;
+        b[canvas..canvas + 3].copy_from_slice(&(w - 1).to_le_bytes()[..3]);
+        b[canvas + 3..canvas + 6].copy_from_slice(&(h - 1).to_le_bytes()[..3]);
+    }
     b
 }
 
