@@ -28,8 +28,8 @@ mod exporting;
 mod files;
 mod input;
 mod menus;
-mod persist;
 mod notices;
+mod persist;
 mod recovery;
 mod results;
 mod status;
@@ -123,6 +123,8 @@ pub struct LumenApp {
     saved_settings: crate::settings::Settings,
     /// When the settings were last compared with the saved ones, seconds.
     settings_checked_at: f64,
+    /// Keeps settings writes in order.
+    settings_writes: persist::SettingsWrites,
     /// The `temperature_tint` step whose eyedropper is on.
     picking: Option<usize>,
 }
@@ -237,6 +239,7 @@ impl LumenApp {
             settings_dir: options.data_dir.clone().filter(|_| !platform::IS_WEB),
             saved_settings: crate::settings::Settings::default(),
             settings_checked_at: 0.0,
+            settings_writes: persist::SettingsWrites::default(),
             picking: None,
         };
         if let Some(dir) = &app.settings_dir {
@@ -278,6 +281,11 @@ impl LumenApp {
     /// The canvas: zoom, pan and where the image was drawn.
     pub fn canvas(&self) -> &CanvasState {
         &self.canvas
+    }
+
+    /// The export settings (the export dialog's choices).
+    pub fn exporter(&self) -> &crate::export::Exporter {
+        &self.exporter
     }
 
     /// True while the original is shown instead of the result.

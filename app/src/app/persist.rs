@@ -2,11 +2,18 @@
 //! start, saved (atomically, off the UI thread) a moment after they
 //! change, and once more on a clean exit.
 
+use std::sync::{Arc, Mutex};
+
 use super::LumenApp;
 use crate::export::FileKind;
 use crate::platform;
 use crate::settings::{self, Settings};
 use crate::ui::canvas::CompareMode;
+
+/// The settings writes started (a count) and the newest one done, shared
+/// with the threads that write.
+#[derive(Debug, Default)]
+pub(super) struct SettingsWrites(u64, Arc<Mutex<Option<u64>>>);
 
 /// Seconds between checks for changed settings.
 const CHECK_EVERY_S: f64 = 1.0;
@@ -87,7 +94,17 @@ impl LumenApp {
         }
         let json = current.to_json();
         self.saved_settings = current;
+        let (order, written) = (self.settings_writes.0, Arc::clone(&self.settings_writes.1));
+        self.settings_writes.0 += 1;
         let write = move || {
+            // Writes may finish out of order: the newest settings win.
+            let Ok(mut last) = written.lock() else {
+                return;
+            };
+            if last.is_some_and(|l| l > order) {
+                return;
+            }
+            *last = Some(order);
             if let Err(e) = std::fs::create_dir_all(&dir)
                 .map_err(|e| e.to_string())
                 .and_then(|()| platform::write_file(&settings::path_in(&dir), json.as_bytes()))
