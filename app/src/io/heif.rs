@@ -247,6 +247,28 @@ fn is_alpha_urn(t: &[u8]) -> bool {
         || t.starts_with(b"urn:mpeg:hevc:2015:auxid:1")
 }
 
+/// Reads the primary item's properties: size, rotation, mirror and colour.
+fn read_properties<'a>(avif: &mut Avif<'a>, props: &[(&[u8; 4], &'a [u8])]) -> Option<()> {
+    for &(kind, body) in props {
+        match kind {
+            b"ispe" => avif.size = Some((be32(body, 4)?, be32(body, 8)?)),
+            b"irot" => avif.rotation = body.first()? & 3,
+            b"imir" => avif.mirror = Some(body.first()? & 1),
+            b"colr" => match body.get(..4)? {
+                b"prof" | b"rICC" => avif.icc = body.get(4..),
+                b"nclx" => {
+                    let full = body.get(10).is_some_and(|b| b & 0x80 != 0);
+                    let (p, t, m) = (be16(body, 4)?, be16(body, 6)?, be16(body, 8)?);
+                    avif.nclx = Some((p as u8, t as u8, m as u8, full));
+                }
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+    Some(())
+}
+
 /// Parses an AVIF file. `None` when it is not a well-formed one (the caller
 /// says so); fields it cannot find stay empty.
 pub fn parse(file: &[u8]) -> Option<Avif<'_>> {
@@ -307,23 +329,7 @@ pub fn parse(file: &[u8]) -> Option<Avif<'_>> {
         color: data_of(primary)?,
         ..Avif::default()
     };
-    for (kind, body) in props_of(primary) {
-        match kind {
-            b"ispe" => avif.size = Some((be32(body, 4)?, be32(body, 8)?)),
-            b"irot" => avif.rotation = body.first()? & 3,
-            b"imir" => avif.mirror = Some(body.first()? & 1),
-            b"colr" => match body.get(..4)? {
-                b"prof" | b"rICC" => avif.icc = body.get(4..),
-                b"nclx" => {
-                    let full = body.get(10).is_some_and(|b| b & 0x80 != 0);
-                    let (p, t, m) = (be16(body, 4)?, be16(body, 6)?, be16(body, 8)?);
-                    avif.nclx = Some((p as u8, t as u8, m as u8, full));
-                }
-                _ => {}
-            },
-            _ => {}
-        }
-    }
+    read_properties(&mut avif, &props_of(primary))?;
     for &(kind, from, to) in &refs {
         if &kind == b"prem" && from == primary {
             avif.premultiplied = true;
