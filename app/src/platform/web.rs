@@ -441,3 +441,10 @@ pub fn install_paste(ctx: egui::Context) -> Result<(), String> {
 pub fn take_pasted_files() -> Vec<(String, Vec<u8>)> {
     PASTED.with(|p| std::mem::take(&mut *p.borrow_mut()))
 }
+
+/// Names the browser tab `title` (eframe leaves the page's title alone).
+pub fn set_title(_ctx: &egui::Context, title: &str) {
+    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        document.set_title(title);
+    }
+}

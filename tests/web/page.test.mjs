@@ -1,0 +1,48 @@
+// The page around the editor: the tab is named after the open file, a tab
+// with unexported edits asks before it closes, a browser without WebGL
+// gets a sentence instead of an error value, and the app installs (a web
+// app manifest, a service worker) and reloads with no server at all. The
+// worker bundle is named after its content, like the app's, and the
+// service worker's list names that build's files.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { BASE, launch, logWaiter } from './browser.mjs';
+
+let browser;
+
+before(async () => {
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+async function newTab(context, url = BASE + 'index.html') {
+  const logs = [];
+  const page = await context.newPage();
+  page.on('console', (m) => logs.push(m.text()));
+  page.on('pageerror', (e) => logs.push('page error: ' + e.message));
+  await page.goto(url);
+  return { page, logs, wait: logWaiter(logs) };
+}
+
+async function addInvert(page, wait, logs) {
+  const mark = logs.length;
+  await page.mouse.click(500, 400);
+  await page.keyboard.press('Control+k');
+  await page.keyboard.type('invert');
+  await page.keyboard.press('Enter');
+  await wait(/lumen: rendered 1 step/, mark);
+}
+
+test('the tab is named after the open file', async () => {
+  const { page, wait } = await newTab(browser.context);
+  await wait(/lumen: opened sample\.png/);
+  await page.waitForFunction(() => document.title === 'sample.png — Lumen', null, { timeout: 10000 })
+    .catch(() => {});
+  assert.equal(await page.title(), 'sample.png — Lumen');
+  await page.close();
+});
