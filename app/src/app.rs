@@ -489,6 +489,7 @@ impl LumenApp {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
             self.confirm = Some(Pending::Close);
         }
+        platform::warn_before_leaving(self.doc.as_ref().is_some_and(Document::is_dirty));
         self.shortcuts(ctx);
         self.step_tool_logic(ctx);
         self.watch_autosave();

@@ -46,3 +46,26 @@ test('the tab is named after the open file', async () => {
   assert.equal(await page.title(), 'sample.png — Lumen');
   await page.close();
 });
+
+test('closing a tab asks first only while it has unexported edits', async () => {
+  const { page, logs, wait } = await newTab(browser.context);
+  await wait(/lumen: rendered 0 steps/);
+  const dialogs = [];
+  page.on('dialog', (d) => { dialogs.push(d.type()); d.dismiss().catch(() => {}); });
+
+  await addInvert(page, wait, logs);
+  await page.close({ runBeforeUnload: true });
+  const start = Date.now();
+  while (!dialogs.includes('beforeunload') && Date.now() - start < 10000) await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(dialogs, ['beforeunload'], 'the browser asked before closing a tab with edits');
+  assert.ok(!page.isClosed(), 'dismissing the question keeps the tab');
+
+  // Undo: nothing left to lose, so the tab closes without asking.
+  await page.keyboard.press('Control+z');
+  await wait(/lumen: rendered 0 steps/, logs.length - 1).catch(() => {});
+  await page.waitForTimeout(500);
+  const closed = page.waitForEvent('close', { timeout: 10000 });
+  await page.close({ runBeforeUnload: true });
+  await closed;
+  assert.deepEqual(dialogs, ['beforeunload'], 'no second question');
+});

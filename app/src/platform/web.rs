@@ -448,3 +448,40 @@ pub fn set_title(_ctx: &egui::Context, title: &str) {
         document.set_title(title);
     }
 }
+
+/// A handler of page events, kept alive from Rust.
+type EventHandler = wasm_bindgen::closure::Closure<dyn FnMut(web_sys::Event)>;
+
+thread_local! {
+    /// The page's `beforeunload` handler, set while there are unexported
+    /// edits.
+    static LEAVE_GUARD: std::cell::RefCell<Option<EventHandler>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// While `dirty` (unexported edits), closing or reloading the tab makes the
+/// browser ask first; otherwise it leaves without asking.
+pub fn warn_before_leaving(dirty: bool) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    LEAVE_GUARD.with(|guard| {
+        let mut guard = guard.borrow_mut();
+        if dirty == guard.is_some() {
+            return;
+        }
+        if dirty {
+            let handler = EventHandler::new(|event: web_sys::Event| {
+                event.prevent_default();
+                // Older browsers ask only when returnValue is set.
+                js_sys::Reflect::set(&event, &"returnValue".into(), &"unexported edits".into())
+                    .ok();
+            });
+            window.set_onbeforeunload(Some(handler.as_ref().unchecked_ref()));
+            *guard = Some(handler);
+        } else {
+            window.set_onbeforeunload(None);
+            *guard = None;
+        }
+    });
+}
