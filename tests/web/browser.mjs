@@ -46,7 +46,8 @@ export async function openFile(p, path) {
 export const BASE = process.env.LUMEN_URL;
 if (!BASE) throw new Error('LUMEN_URL is not set: run the browser tests through tests/web/run.sh');
 
-export async function launch() {
+// A fresh headless Chromium; `extraArgs` adds command-line switches.
+export async function launch(extraArgs = []) {
   const profile = mkdtempSync(join(tmpdir(), 'lumen-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -56,6 +57,7 @@ export async function launch() {
     args: [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      ...extraArgs,
     ],
   });
   const close = async () => {

@@ -69,3 +69,16 @@ test('closing a tab asks first only while it has unexported edits', async () => 
   await closed;
   assert.deepEqual(dialogs, ['beforeunload'], 'no second question');
 });
+
+test('a browser without WebGL is told so in a sentence', async () => {
+  const bare = await launch(['--disable-webgl', '--disable-webgl2', '--disable-3d-apis']);
+  try {
+    const { page } = await newTab(bare.context);
+    await page.waitForFunction(() => /WebGL/.test(document.getElementById('loading')?.textContent ?? ''), null, { timeout: 60000 });
+    const text = await page.textContent('#loading');
+    assert.match(text, /^Lumen needs WebGL .*another browser\.$/s);
+    assert.doesNotMatch(text, /JsValue/);
+  } finally {
+    await bare.close();
+  }
+});
