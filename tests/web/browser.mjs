@@ -74,7 +74,9 @@ export const PAGE_HELPERS = `
 window.lumen = {
   spawn() {
     return new Promise((resolve, reject) => {
-      const url = new URL('./lumen-worker.js', location.href).href;
+      // The build names the worker bundle after its content (index.html's meta).
+      const named = document.querySelector('meta[name=lumen-worker]')?.content;
+      const url = new URL(named || './lumen-worker.js', location.href).href;
       const shim = "import init from '" + url + "'; await init();";
       const blob = new Blob([shim], { type: 'application/javascript' });
       const worker = new Worker(URL.createObjectURL(blob), { type: 'module' });

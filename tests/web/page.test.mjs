@@ -82,3 +82,67 @@ test('a browser without WebGL is told so in a sentence', async () => {
     await bare.close();
   }
 });
+
+test('the worker bundle is named after its content and the service worker lists the build', async () => {
+  const html = await (await fetch(BASE + 'index.html')).text();
+  const worker = html.match(/<meta name="lumen-worker" content="\.\/(lumen-worker-[0-9a-f]{16}\.js)">/);
+  assert.ok(worker, 'index.html names a content-hashed worker bundle');
+  const script = await (await fetch(BASE + worker[1])).text();
+  const wasm = script.match(/lumen-worker-[0-9a-f]{16}_bg\.wasm/);
+  assert.ok(wasm, 'the worker script loads a content-hashed wasm');
+  assert.equal((await fetch(BASE + wasm[0])).status, 200);
+  assert.equal((await fetch(BASE + 'lumen-worker.js')).status, 404, 'no unhashed worker bundle is served');
+
+  const sw = await (await fetch(BASE + 'sw.js')).text();
+  const build = JSON.parse(sw.match(/^const BUILD = (.*);$/m)[1]);
+  assert.match(build.version, /^[0-9a-f]{16}$/);
+  const app = html.match(/lumen-[0-9a-f]{16}_bg\.wasm/);
+  assert.ok(app, 'the app bundle is content-hashed by trunk');
+  for (const f of ['./index.html', './' + worker[1], './' + wasm[0], './' + app[0], './manifest.webmanifest']) {
+    assert.ok(build.files.includes(f), `sw.js caches ${f}: ${build.files}`);
+  }
+
+  const manifest = await (await fetch(BASE + 'manifest.webmanifest')).json();
+  assert.equal(manifest.name, 'Lumen');
+  assert.ok(html.includes('<link rel="manifest" href="manifest.webmanifest">'));
+  for (const icon of manifest.icons) {
+    const r = await fetch(BASE + icon.src);
+    assert.equal(r.status, 200, icon.src);
+    assert.equal(r.headers.get('content-type'), 'image/png');
+  }
+});
+
+// Serves dist/ on a port of its own, so the test can take the server away.
+function ownServer() {
+  const child = spawn('python3', ['-u', 'scripts/serve.py', process.env.LUMEN_DIST ?? 'dist'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`the server exited (${code})`)));
+  });
+  return { child, port };
+}
+
+test('once loaded, the app reloads and edits with the server gone', async () => {
+  const server = ownServer();
+  const url = `http://127.0.0.1:${await server.port}/index.html`;
+  const fresh = await launch();
+  try {
+    const { page, logs, wait } = await newTab(fresh.context, url);
+    await wait(/lumen: rendered 0 steps/);
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30000 });
+    const exited = new Promise((r) => server.child.once('exit', r));
+    server.child.kill();
+    await exited;
+
+    const mark = logs.length;
+    await page.reload();
+    await wait(/lumen: opened sample\.png/, mark);
+    await wait(/lumen: rendered 0 steps/, mark);
+    await addInvert(page, wait, logs);
+    assert.ok(!logs.slice(mark).some((l) => l.startsWith('page error')), logs.slice(mark).join('\n'));
+  } finally {
+    server.child.kill();
+    await fresh.close();
+  }
+});

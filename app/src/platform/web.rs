@@ -14,8 +14,23 @@ use crate::tasks::{ExportTarget, TaskResult, Tasks};
 pub const MAX_WORKERS: usize = 8;
 
 /// URL of the worker bundle, relative to the page (trunk writes it beside
-/// index.html), so the app works under any path.
+/// index.html), so the app works under any path. The build renames it
+/// after its content and names it in index.html's
+/// `<meta name="lumen-worker">` ([`worker_url`]); this is the name without
+/// that step.
 pub const WORKER_URL: &str = "./lumen-worker.js";
+
+/// The worker bundle this page was built with: the content-hashed name in
+/// `<meta name="lumen-worker" content="...">`, so a cached page never pairs
+/// with another build's worker; [`WORKER_URL`] without it.
+fn worker_url() -> String {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("meta[name=lumen-worker]").ok().flatten())
+        .and_then(|m| m.get_attribute("content"))
+        .filter(|url| !url.is_empty())
+        .unwrap_or_else(|| WORKER_URL.to_owned())
+}
 
 fn worker_count() -> usize {
     web_sys::window()
@@ -30,7 +45,7 @@ fn worker_count() -> usize {
 /// With `#lumen-selftest-trap` in the page URL, worker 0 is made to trap as
 /// soon as it is ready, so the browser tests can watch it being replaced.
 pub fn new_executor(waker: Waker) -> Box<dyn Executor> {
-    let mut pool = WebExecutor::new(worker_count(), WORKER_URL, waker);
+    let mut pool = WebExecutor::new(worker_count(), &worker_url(), waker);
     let hash = web_sys::window().and_then(|w| w.location().hash().ok());
     if hash.as_deref() == Some("#lumen-selftest-trap") {
         pool.selftest_trap();
