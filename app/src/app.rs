@@ -21,12 +21,13 @@ use crate::render::Renderer;
 use crate::tasks::{TaskResult, Tasks};
 use crate::ui::canvas::{CanvasImage, CanvasState, CanvasView};
 use crate::ui::palette::Palette;
-use crate::ui::panels::{self, StepAction};
+use crate::ui::panels;
 use crate::ui::params::initial_spec;
 
 mod exporting;
 mod files;
 mod input;
+mod layout;
 mod menus;
 mod notices;
 mod persist;
@@ -116,6 +117,8 @@ pub struct LumenApp {
     export_dialog_open: bool,
     /// True while the list of shortcuts is shown.
     show_help: bool,
+    /// On a narrow screen: the steps drawer is open.
+    steps_open: bool,
     /// Where the settings are kept (desktop; `None` without a data
     /// directory, and on the web).
     settings_dir: Option<PathBuf>,
@@ -236,6 +239,7 @@ impl LumenApp {
             after_export: None,
             export_dialog_open: false,
             show_help: false,
+            steps_open: false,
             settings_dir: options.data_dir.clone().filter(|_| !platform::IS_WEB),
             saved_settings: crate::settings::Settings::default(),
             settings_checked_at: 0.0,
@@ -286,6 +290,11 @@ impl LumenApp {
     /// The export settings (the export dialog's choices).
     pub fn exporter(&self) -> &crate::export::Exporter {
         &self.exporter
+    }
+
+    /// On a narrow screen, true while the steps drawer is open.
+    pub fn steps_drawer_open(&self) -> bool {
+        self.steps_open
     }
 
     /// True while the original is shown instead of the result.
@@ -523,10 +532,11 @@ impl LumenApp {
 
     /// Draws the editor; `eframe`'s `App::ui`.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
-        egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui));
+        let narrow = layout::is_narrow(ui.ctx());
+        egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui, narrow));
         self.banners_ui(ui);
-        egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
-        self.side_panel_ui(ui);
+        egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui, narrow));
+        self.steps_panel_ui(ui, narrow);
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
             .show(ui, |ui| self.canvas_ui(ui));
@@ -539,34 +549,6 @@ impl LumenApp {
         self.help_ui(ui);
         self.too_big_ui(ui);
         self.recovery_ui(ui);
-    }
-
-    /// The right panel: histogram, recipe steps and history.
-    fn side_panel_ui(&mut self, ui: &mut egui::Ui) {
-        let Some(doc) = self.doc.as_mut() else { return };
-        let mut open_palette = false;
-        egui::Panel::right("steps")
-            .default_size(320.0)
-            .show(ui, |ui| {
-                egui::Panel::bottom("history")
-                    .resizable(true)
-                    .default_size(220.0)
-                    .min_size(90.0)
-                    .show(ui, |ui| panels::history_ui(ui, doc));
-                crate::ui::histogram::histogram_ui(ui, self.histogram.get());
-                ui.separator();
-                let chain: Vec<FilterSpec> = doc.recipe().enabled_specs().cloned().collect();
-                let inputs: Vec<Option<&Histogram>> = step_input_positions(doc)
-                    .into_iter()
-                    .map(|k| self.histogram.input(&chain[..k]))
-                    .collect();
-                if let Some(StepAction::OpenPalette) = panels::steps_ui(ui, doc, &inputs) {
-                    open_palette = true;
-                }
-            });
-        if open_palette {
-            self.palette.show();
-        }
     }
 
     /// The canvas: the result, compared with the original as asked.

@@ -146,3 +146,30 @@ test('once loaded, the app reloads and edits with the server gone', async () => 
     await fresh.close();
   }
 });
+
+test('at phone width, touch drags on the editor log no passive-listener warnings', async () => {
+  const page = await browser.context.newPage();
+  await page.setViewportSize({ width: 390, height: 844 });
+  const logs = [];
+  page.on('console', (m) => logs.push(m.text()));
+  const wait = logWaiter(logs);
+  const cdp = await browser.context.newCDPSession(page);
+  await cdp.send('Log.enable');
+  cdp.on('Log.entryAdded', (e) => logs.push(`[${e.entry.source}] ${e.entry.text}`));
+  await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 5 });
+  await page.goto(BASE + 'index.html');
+  await wait(/lumen: rendered 0 steps/);
+  const mark = logs.length;
+  for (const [x0, y0, dx, dy] of [[200, 400, 6, 0], [150, 300, 0, 8], [250, 500, -5, -5]]) {
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: x0, y: y0 }] });
+    for (let i = 1; i <= 12; i++) {
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x: x0 + i * dx, y: y0 + i * dy }] });
+    }
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  }
+  await page.waitForTimeout(500);
+  const noise = logs.slice(mark).filter((l) => /preventDefault|passive/i.test(l));
+  assert.deepEqual(noise, [], 'no warnings from the touch handlers');
+  assert.equal(await page.evaluate(() => getComputedStyle(document.getElementById('lumen_canvas')).touchAction), 'none');
+  await page.close();
+});
