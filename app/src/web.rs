@@ -41,7 +41,7 @@ pub fn start() {
         let result = eframe::WebRunner::new()
             .start(
                 canvas,
-                web_options(),
+                eframe::WebOptions::default(),
                 Box::new(|cc| {
                     if let Err(e) = crate::platform::install_paste(cc.egui_ctx.clone()) {
                         log::warn!("{e}");
@@ -62,19 +62,6 @@ pub fn start() {
             }
         }
     });
-}
-
-/// eframe's web options. eframe follows touch moves on the whole document
-/// (to keep a drag going outside the canvas), where the browser makes the
-/// listener passive: its `preventDefault` there only logged "Unable to
-/// preventDefault inside passive event listener" on every move. Pointer
-/// moves are left alone; the canvas's CSS `touch-action: none` keeps the
-/// page from scrolling or zooming under a gesture instead.
-fn web_options() -> eframe::WebOptions {
-    eframe::WebOptions {
-        should_prevent_default: Box::new(|event| !matches!(event, egui::Event::PointerMoved(_))),
-        ..eframe::WebOptions::default()
-    }
 }
 
 /// What the page says when eframe could not start: a sentence, not the

@@ -129,7 +129,6 @@ test('once loaded, the app reloads and edits with the server gone', async () => 
   try {
     const { page, logs, wait } = await newTab(fresh.context, url);
     await wait(/lumen: rendered 0 steps/);
-    await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30000 });
     const exited = new Promise((r) => server.child.once('exit', r));
     server.child.kill();
