@@ -58,6 +58,12 @@ pub fn srgb_icc() -> &'static [u8] {
         if let Some(illuminant) = icc.get_mut(68..80) {
             illuminant.copy_from_slice(&[0, 0, 0xF6, 0xD6, 0, 1, 0, 0, 0, 0, 0xD3, 0x2D]);
         }
+        // The encoder stamps the header with the current time: without a
+        // fixed date, the same edit exported twice (or by the CLI and the
+        // web app) gave different bytes.
+        if let Some(created) = icc.get_mut(24..36) {
+            created.fill(0);
+        }
         icc
     })
 }

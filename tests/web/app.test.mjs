@@ -66,7 +66,10 @@ test('open through the file chooser, add a filter from the palette, download mat
   await waitForLog(/lumen: rendered 1 step/, mark2);
 
   const download = page.waitForEvent('download');
+  // The first export asks for the format (PNG by default); Enter downloads.
   await page.keyboard.press('Control+s');
+  await page.waitForTimeout(300);
+  await page.keyboard.press('Enter');
   const file = join(dir, 'download.png');
   await (await download).saveAs(file);
 
