@@ -21,16 +21,18 @@ use crate::render::Renderer;
 use crate::tasks::{TaskResult, Tasks};
 use crate::ui::canvas::{CanvasImage, CanvasState, CanvasView};
 use crate::ui::palette::Palette;
-use crate::ui::panels::{self, StepAction};
+use crate::ui::panels;
 use crate::ui::params::initial_spec;
 
 mod crop_tool;
 mod exporting;
 mod files;
 mod input;
+mod layout;
 mod mask_tool;
 mod menus;
 mod notices;
+mod persist;
 mod recovery;
 mod results;
 mod status;
@@ -118,6 +120,17 @@ pub struct LumenApp {
     export_dialog_open: bool,
     /// True while the list of shortcuts is shown.
     show_help: bool,
+    /// On a narrow screen: the steps drawer is open.
+    steps_open: bool,
+    /// Where the settings are kept (desktop; `None` without a data
+    /// directory, and on the web).
+    settings_dir: Option<PathBuf>,
+    /// The settings as last saved.
+    saved_settings: crate::settings::Settings,
+    /// When the settings were last compared with the saved ones, seconds.
+    settings_checked_at: f64,
+    /// Keeps settings writes in order.
+    settings_writes: persist::SettingsWrites,
     /// The `temperature_tint` step whose eyedropper is on.
     picking: Option<usize>,
     /// The on-canvas crop tool, while it is on.
@@ -235,11 +248,20 @@ impl LumenApp {
             after_export: None,
             export_dialog_open: false,
             show_help: false,
+            steps_open: false,
+            settings_dir: options.data_dir.clone().filter(|_| !platform::IS_WEB),
+            saved_settings: crate::settings::Settings::default(),
+            settings_checked_at: 0.0,
+            settings_writes: persist::SettingsWrites::default(),
             picking: None,
             crop_tool: None,
             mask_tool: None,
             straighten: None,
         };
+        if let Some(dir) = &app.settings_dir {
+            let saved = crate::settings::Settings::load(dir);
+            app.apply_settings(&saved);
+        }
         if let Some(dir) = &options.data_dir {
             match SessionStore::open(dir, &app.tasks) {
                 Ok(store) => {
@@ -275,6 +297,16 @@ impl LumenApp {
     /// The canvas: zoom, pan and where the image was drawn.
     pub fn canvas(&self) -> &CanvasState {
         &self.canvas
+    }
+
+    /// The export settings (the export dialog's choices).
+    pub fn exporter(&self) -> &crate::export::Exporter {
+        &self.exporter
+    }
+
+    /// On a narrow screen, true while the steps drawer is open.
+    pub fn steps_drawer_open(&self) -> bool {
+        self.steps_open
     }
 
     /// True while the original is shown instead of the result.
@@ -479,6 +511,7 @@ impl LumenApp {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
             self.confirm = Some(Pending::Close);
         }
+        platform::warn_before_leaving(self.doc.as_ref().is_some_and(Document::is_dirty));
         self.shortcuts(ctx);
         self.step_tool_logic(ctx);
         self.crop_tool_logic(ctx);
@@ -514,6 +547,7 @@ impl LumenApp {
         self.request_histogram();
         self.announce_render();
         self.try_export();
+        self.save_settings(ctx, false);
         if self.renderer.is_busy() || self.tasks_running > 0 {
             // Results wake us through the waker; this keeps the progress
             // display moving while nothing else happens.
@@ -523,10 +557,11 @@ impl LumenApp {
 
     /// Draws the editor; `eframe`'s `App::ui`.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
-        egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui));
+        let narrow = layout::is_narrow(ui.ctx());
+        egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui, narrow));
         self.banners_ui(ui);
-        egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
-        self.side_panel_ui(ui);
+        egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui, narrow));
+        self.steps_panel_ui(ui, narrow);
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
             .show(ui, |ui| self.canvas_ui(ui));
@@ -539,34 +574,6 @@ impl LumenApp {
         self.help_ui(ui);
         self.too_big_ui(ui);
         self.recovery_ui(ui);
-    }
-
-    /// The right panel: histogram, recipe steps and history.
-    fn side_panel_ui(&mut self, ui: &mut egui::Ui) {
-        let Some(doc) = self.doc.as_mut() else { return };
-        let mut open_palette = false;
-        egui::Panel::right("steps")
-            .default_size(320.0)
-            .show(ui, |ui| {
-                egui::Panel::bottom("history")
-                    .resizable(true)
-                    .default_size(220.0)
-                    .min_size(90.0)
-                    .show(ui, |ui| panels::history_ui(ui, doc));
-                crate::ui::histogram::histogram_ui(ui, self.histogram.get());
-                ui.separator();
-                let chain: Vec<RenderStep> = doc.recipe().render_steps();
-                let inputs: Vec<Option<&Histogram>> = step_input_positions(doc)
-                    .into_iter()
-                    .map(|k| self.histogram.input(&chain[..k]))
-                    .collect();
-                if let Some(StepAction::OpenPalette) = panels::steps_ui(ui, doc, &inputs) {
-                    open_palette = true;
-                }
-            });
-        if open_palette {
-            self.palette.show();
-        }
     }
 
     /// The canvas: the result, compared with the original as asked.
@@ -602,6 +609,8 @@ impl eframe::App for LumenApp {
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        let ctx = self.ctx.clone();
+        self.save_settings(&ctx, true);
         self.exit_cleanly();
     }
 

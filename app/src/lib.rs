@@ -21,6 +21,7 @@ pub mod logging;
 pub mod metadata;
 pub mod platform;
 pub mod render;
+pub mod settings;
 pub mod tasks;
 pub mod ui;
 #[cfg(target_arch = "wasm32")]

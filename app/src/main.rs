@@ -17,10 +17,16 @@ fn main() -> std::process::ExitCode {
 #[cfg(not(target_arch = "wasm32"))]
 fn run_editor(initial: lumen_app::Options) -> std::process::ExitCode {
     lumen_app::platform::init_logging();
+    let saved = initial
+        .data_dir
+        .as_deref()
+        .map(lumen_app::settings::Settings::load)
+        .unwrap_or_default();
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Lumen")
-            .with_inner_size([1280.0, 800.0])
+            .with_inner_size(saved.window_size.unwrap_or([1280.0, 800.0]))
+            .with_maximized(saved.maximized)
             .with_drag_and_drop(true),
         ..Default::default()
     };

@@ -56,7 +56,31 @@ pub fn start() {
                 // Keys work at once, without a click on the canvas first.
                 focus_target.focus().ok();
             }
-            Err(e) => show_status(&format!("Lumen could not start: {e:?}"), false),
+            Err(e) => {
+                log::error!("could not start: {e:?}");
+                show_status(&start_failure(&e), false);
+            }
         }
     });
+}
+
+/// What the page says when eframe could not start: a sentence, not the
+/// error's debug form (`JsValue("WebGL isn't supported")`).
+fn start_failure(error: &wasm_bindgen::JsValue) -> String {
+    let text = error
+        .as_string()
+        .or_else(|| {
+            error
+                .dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+        })
+        .unwrap_or_else(|| format!("{error:?}"));
+    if text.to_lowercase().contains("webgl") {
+        "Lumen needs WebGL to draw the editor, and this browser has it turned off \
+         or does not support it. Turn on hardware acceleration (or WebGL) in the \
+         browser's settings, or open Lumen in another browser."
+            .to_owned()
+    } else {
+        format!("Lumen could not start: {text}")
+    }
 }

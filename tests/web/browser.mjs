@@ -46,7 +46,8 @@ export async function openFile(p, path) {
 export const BASE = process.env.LUMEN_URL;
 if (!BASE) throw new Error('LUMEN_URL is not set: run the browser tests through tests/web/run.sh');
 
-export async function launch() {
+// A fresh headless Chromium; `extraArgs` adds command-line switches.
+export async function launch(extraArgs = []) {
   const profile = mkdtempSync(join(tmpdir(), 'lumen-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -56,6 +57,7 @@ export async function launch() {
     args: [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      ...extraArgs,
     ],
   });
   const close = async () => {
@@ -72,7 +74,9 @@ export const PAGE_HELPERS = `
 window.lumen = {
   spawn() {
     return new Promise((resolve, reject) => {
-      const url = new URL('./lumen-worker.js', location.href).href;
+      // The build names the worker bundle after its content (index.html's meta).
+      const named = document.querySelector('meta[name=lumen-worker]')?.content;
+      const url = new URL(named || './lumen-worker.js', location.href).href;
       const shim = "import init from '" + url + "'; await init();";
       const blob = new Blob([shim], { type: 'application/javascript' });
       const worker = new Worker(URL.createObjectURL(blob), { type: 'module' });

@@ -59,7 +59,7 @@ fn bar_menu(ui: &mut Ui, title: &str, add_contents: impl FnOnce(&mut Ui)) {
 }
 
 impl LumenApp {
-    pub(super) fn menu_ui(&mut self, ui: &mut Ui) {
+    pub(super) fn menu_ui(&mut self, ui: &mut Ui, narrow: bool) {
         egui::MenuBar::new().ui(ui, |ui| {
             bar_menu(ui, "File", |ui| self.file_menu(ui));
             bar_menu(ui, "Edit", |ui| self.edit_menu(ui));
@@ -69,6 +69,9 @@ impl LumenApp {
                     self.show_help = true;
                 }
             });
+            if narrow && self.doc.is_some() {
+                self.narrow_bar_ui(ui);
+            }
         });
     }
 

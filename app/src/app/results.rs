@@ -7,6 +7,7 @@ use lumen_kernels::RgbaImage;
 use super::LumenApp;
 use crate::autosave::SourceRef;
 use crate::document::Document;
+use crate::platform;
 use crate::tasks::TaskResult;
 
 impl LumenApp {
@@ -91,8 +92,7 @@ impl LumenApp {
         if let Some(text) = self.startup_recipe.take() {
             self.apply_recipe_text("given at start-up", &text);
         }
-        self.ctx
-            .send_viewport_cmd(egui::ViewportCommand::Title(format!("{name} — Lumen")));
+        platform::set_title(&self.ctx, &format!("{name} — Lumen"));
     }
 
     fn failed(&mut self, msg: String) {

@@ -14,22 +14,30 @@ use crate::tasks::TaskResult;
 use crate::ui::canvas::ZOOM_STEP;
 
 impl LumenApp {
-    pub(super) fn status_ui(&mut self, ui: &mut Ui) {
+    /// The compare button: off, split, side by side.
+    pub(super) fn compare_button(&mut self, ui: &mut Ui) {
+        let compare = self.canvas.compare;
+        if ui
+            .selectable_label(
+                compare != crate::ui::canvas::CompareMode::Off,
+                compare.label(),
+            )
+            .on_hover_text("Compare with the original: off, split, side by side (C)")
+            .clicked()
+        {
+            self.canvas.compare = compare.next();
+        }
+    }
+
+    pub(super) fn status_ui(&mut self, ui: &mut Ui, narrow: bool) {
         ui.horizontal_wrapped(|ui| {
             self.size_ui(ui);
             ui.separator();
             self.zoom_ui(ui);
             ui.separator();
-            let compare = self.canvas.compare;
-            if ui
-                .selectable_label(
-                    compare != crate::ui::canvas::CompareMode::Off,
-                    compare.label(),
-                )
-                .on_hover_text("Compare with the original: off, split, side by side (C)")
-                .clicked()
-            {
-                self.canvas.compare = compare.next();
+            if !narrow {
+                // The narrow layout has it in the top bar.
+                self.compare_button(ui);
             }
             if let Some(p) = self.canvas.probe {
                 ui.separator();

@@ -187,3 +187,11 @@ pub fn decode_in_background(tasks: &Tasks, bytes: Vec<u8>, name: String, budget:
 pub fn take_pasted_files() -> Vec<(String, Vec<u8>)> {
     Vec::new()
 }
+
+/// Names the window `title`.
+pub fn set_title(ctx: &egui::Context, title: &str) {
+    ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.to_owned()));
+}
+
+/// The desktop asks about unexported edits itself when the window closes.
+pub fn warn_before_leaving(_dirty: bool) {}

@@ -14,8 +14,23 @@ use crate::tasks::{ExportTarget, TaskResult, Tasks};
 pub const MAX_WORKERS: usize = 8;
 
 /// URL of the worker bundle, relative to the page (trunk writes it beside
-/// index.html), so the app works under any path.
+/// index.html), so the app works under any path. The build renames it
+/// after its content and names it in index.html's
+/// `<meta name="lumen-worker">` ([`worker_url`]); this is the name without
+/// that step.
 pub const WORKER_URL: &str = "./lumen-worker.js";
+
+/// The worker bundle this page was built with: the content-hashed name in
+/// `<meta name="lumen-worker" content="...">`, so a cached page never pairs
+/// with another build's worker; [`WORKER_URL`] without it.
+fn worker_url() -> String {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("meta[name=lumen-worker]").ok().flatten())
+        .and_then(|m| m.get_attribute("content"))
+        .filter(|url| !url.is_empty())
+        .unwrap_or_else(|| WORKER_URL.to_owned())
+}
 
 fn worker_count() -> usize {
     web_sys::window()
@@ -30,7 +45,7 @@ fn worker_count() -> usize {
 /// With `#lumen-selftest-trap` in the page URL, worker 0 is made to trap as
 /// soon as it is ready, so the browser tests can watch it being replaced.
 pub fn new_executor(waker: Waker) -> Box<dyn Executor> {
-    let mut pool = WebExecutor::new(worker_count(), WORKER_URL, waker);
+    let mut pool = WebExecutor::new(worker_count(), &worker_url(), waker);
     let hash = web_sys::window().and_then(|w| w.location().hash().ok());
     if hash.as_deref() == Some("#lumen-selftest-trap") {
         pool.selftest_trap();
@@ -440,4 +455,48 @@ pub fn install_paste(ctx: egui::Context) -> Result<(), String> {
 /// Image files pasted into the page since the last call.
 pub fn take_pasted_files() -> Vec<(String, Vec<u8>)> {
     PASTED.with(|p| std::mem::take(&mut *p.borrow_mut()))
+}
+
+/// Names the browser tab `title` (eframe leaves the page's title alone).
+pub fn set_title(_ctx: &egui::Context, title: &str) {
+    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        document.set_title(title);
+    }
+}
+
+/// A handler of page events, kept alive from Rust.
+type EventHandler = wasm_bindgen::closure::Closure<dyn FnMut(web_sys::Event)>;
+
+thread_local! {
+    /// The page's `beforeunload` handler, set while there are unexported
+    /// edits.
+    static LEAVE_GUARD: std::cell::RefCell<Option<EventHandler>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// While `dirty` (unexported edits), closing or reloading the tab makes the
+/// browser ask first; otherwise it leaves without asking.
+pub fn warn_before_leaving(dirty: bool) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    LEAVE_GUARD.with(|guard| {
+        let mut guard = guard.borrow_mut();
+        if dirty == guard.is_some() {
+            return;
+        }
+        if dirty {
+            let handler = EventHandler::new(|event: web_sys::Event| {
+                event.prevent_default();
+                // Older browsers ask only when returnValue is set.
+                js_sys::Reflect::set(&event, &"returnValue".into(), &"unexported edits".into())
+                    .ok();
+            });
+            window.set_onbeforeunload(Some(handler.as_ref().unchecked_ref()));
+            *guard = Some(handler);
+        } else {
+            window.set_onbeforeunload(None);
+            *guard = None;
+        }
+    });
 }

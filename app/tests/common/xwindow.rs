@@ -146,6 +146,22 @@ impl Editor {
         }
     }
 
+    /// Waits (60 s at most) for the editor to exit by itself.
+    pub fn wait_exit(&mut self) -> std::process::ExitStatus {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the editor did not exit; log:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// Everything logged so far.
     pub fn log(&self) -> String {
         self.lines.lock().expect("the log lock").join("\n")
