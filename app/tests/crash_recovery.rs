@@ -33,7 +33,12 @@ fn sessions(dir: &Path) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|rd| rd.flatten().map(|e| e.path()).collect())
         .unwrap_or_default();
-    v.retain(|p| p.extension().is_some_and(|e| e == "json"));
+    // Sessions only: the settings live beside them.
+    v.retain(|p| {
+        p.file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("session-"))
+            && p.extension().is_some_and(|e| e == "json")
+    });
     v
 }
 
@@ -262,6 +267,7 @@ fn a_running_editors_session_is_never_offered_to_another() {
 
     // Once the first is gone (no clean exit), its session is an orphan.
     drop(first);
+    wait_unlocked(&data);
     let mut third = harness(&data);
     settle(&mut third);
     assert_eq!(app(&third).recoverable().len(), 1);
