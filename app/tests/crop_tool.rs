@@ -14,7 +14,7 @@ use lumen_kernels::FilterSpec;
 use lumen_kernels::spec::CropParams;
 
 mod common;
-use common::{State, app, app_mut, harness, settle};
+use common::{State, app, app_mut, drag, harness, settle};
 
 /// The editor on the sample picture with one crop step (the whole image),
 /// and the sample's size.
@@ -40,20 +40,6 @@ fn crop(h: &Harness<'_, State>) -> CropParams {
         FilterSpec::Crop(p) => *p,
         other => panic!("step 0 is {other:?}"),
     }
-}
-
-/// Presses at `from`, moves in steps to `to` and releases there.
-fn drag(h: &mut Harness<'_, State>, from: Pos2, to: Pos2) {
-    h.hover_at(from);
-    h.run_steps(1);
-    h.drag_at(from);
-    h.run_steps(1);
-    for i in 1..=4 {
-        h.hover_at(from + (to - from) * (i as f32 / 4.0));
-        h.run_steps(1);
-    }
-    h.drop_at(to);
-    h.run_steps(3);
 }
 
 /// Starts the tool from the step's editor and waits for its input to show.

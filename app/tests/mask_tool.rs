@@ -16,7 +16,7 @@ use lumen_app::ui::tools::mask::{BRUSH_RADIUS, OVERLAY_KEY};
 use lumen_kernels::mask::Shape;
 
 mod common;
-use common::{State, app, app_mut, harness, settle};
+use common::{State, app, app_mut, drag, harness, settle};
 
 /// The editor on the sample with an exposure step masked by the shape
 /// that `add` adds, the mask tool on; the image's rectangle on screen.
@@ -40,20 +40,6 @@ fn open(add: &str) -> (Harness<'static, State>, egui::Rect) {
 fn shape(h: &Harness<'_, State>) -> Shape {
     let mask = app(h).document().unwrap().steps()[0].mask.clone().unwrap();
     mask.shapes[0].clone()
-}
-
-/// Presses at `from`, moves in steps to `to` and releases there.
-fn drag(h: &mut Harness<'_, State>, from: Pos2, to: Pos2) {
-    h.hover_at(from);
-    h.run_steps(1);
-    h.drag_at(from);
-    h.run_steps(1);
-    for i in 1..=4 {
-        h.hover_at(from + (to - from) * (i as f32 / 4.0));
-        h.run_steps(1);
-    }
-    h.drop_at(to);
-    h.run_steps(3);
 }
 
 fn at(rect: egui::Rect, p: [f32; 2]) -> Pos2 {

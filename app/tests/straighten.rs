@@ -11,7 +11,7 @@ use lumen_app::ui::tools::straighten::STRAIGHTEN_LABEL;
 use lumen_kernels::FilterSpec;
 
 mod common;
-use common::{app, app_mut, harness, settle};
+use common::{app, app_mut, drag, harness, settle};
 
 #[test]
 fn a_line_along_the_horizon_sets_the_angle_and_the_crop() {
@@ -33,16 +33,7 @@ fn a_line_along_the_horizon_sets_the_angle_and_the_crop() {
     let from = rect.min + rect.size() * Vec2::new(0.2, 0.5);
     let run = rect.width() * 0.6;
     let to = from + Vec2::new(run, run * 0.1);
-    h.hover_at(from);
-    h.run_steps(1);
-    h.drag_at(from);
-    h.run_steps(1);
-    for i in 1..=4 {
-        h.hover_at(from + (to - from) * (i as f32 / 4.0));
-        h.run_steps(1);
-    }
-    h.drop_at(to);
-    h.run_steps(3);
+    drag(&mut h, from, to);
 
     let doc = app(&h).document().unwrap();
     let steps = doc.steps();

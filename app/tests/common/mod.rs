@@ -85,3 +85,18 @@ pub fn builtin_dialogs() -> Options {
         ..Default::default()
     }
 }
+
+/// A pointer drag: presses at `from`, moves in four steps to `to` and
+/// releases there, a frame or more between each.
+pub fn drag(h: &mut Harness<'_, State>, from: egui::Pos2, to: egui::Pos2) {
+    h.hover_at(from);
+    h.run_steps(1);
+    h.drag_at(from);
+    h.run_steps(1);
+    for i in 1..=4 {
+        h.hover_at(from + (to - from) * (i as f32 / 4.0));
+        h.run_steps(1);
+    }
+    h.drop_at(to);
+    h.run_steps(3);
+}
