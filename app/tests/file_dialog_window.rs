@@ -8,7 +8,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test helpers outside #[test] fns.
 
 mod common;
-use common::xwindow::{Editor, Xvfb};
+use common::xwindow::{Editor, Xvfb, make_dirs};
 
 #[test]
 fn without_portal_or_zenity_the_built_in_browser_opens_and_exports() {
@@ -19,14 +19,7 @@ fn without_portal_or_zenity_the_built_in_browser_opens_and_exports() {
     let home = tmp.path().join("home");
     let runtime = tmp.path().join("run");
     let empty = tmp.path().join("empty");
-    for d in [&home, &runtime, &empty] {
-        std::fs::create_dir_all(d).unwrap();
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        std::fs::set_permissions(&runtime, std::fs::Permissions::from_mode(0o700)).unwrap();
-    }
+    make_dirs(&[&home, &empty], &runtime);
     let photo = home.join("holiday.png");
     std::fs::write(&photo, lumen_app::app::SAMPLE_PNG).unwrap();
     // No zenity on PATH, no session bus, no portal service files.
@@ -40,15 +33,7 @@ fn without_portal_or_zenity_the_built_in_browser_opens_and_exports() {
     ];
     let mut editor = Editor::start(&x, &[], &env);
     editor.wait_for("rendered 0 steps", 0);
-    x.xdotool(&[
-        "search",
-        "--sync",
-        "--onlyvisible",
-        "--name",
-        "Lumen",
-        "windowfocus",
-    ]);
-    x.xdotool(&["mousemove", "640", "400"]);
+    x.focus_editor();
 
     let mark = editor.mark();
     x.xdotool(&["key", "ctrl+o"]);

@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 
 mod common;
-use common::xwindow::{Editor, Xvfb};
+use common::xwindow::{Editor, Xvfb, make_dirs};
 
 fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
@@ -39,14 +39,7 @@ fn settings_stay_in_the_data_directory() {
         tmp.path().join("data"),
         tmp.path().join("run"),
     );
-    for d in [&home, &xdg, &data, &runtime] {
-        std::fs::create_dir_all(d).unwrap();
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        std::fs::set_permissions(&runtime, std::fs::Permissions::from_mode(0o700)).unwrap();
-    }
+    make_dirs(&[&home, &xdg, &data], &runtime);
     let env = [
         ("HOME", home.as_path()),
         ("XDG_DATA_HOME", xdg.as_path()),
@@ -56,15 +49,7 @@ fn settings_stay_in_the_data_directory() {
     ];
     let mut editor = Editor::start(&x, &[], &env);
     editor.wait_for("rendered 0 steps", 0);
-    x.xdotool(&[
-        "search",
-        "--sync",
-        "--onlyvisible",
-        "--name",
-        "Lumen",
-        "windowfocus",
-    ]);
-    x.xdotool(&["mousemove", "640", "400"]);
+    x.focus_editor();
     x.xdotool(&["key", "c"]); // compare: split, a setting to remember
     x.xdotool(&["key", "ctrl+q"]);
     let status = editor.wait_exit();

@@ -53,6 +53,20 @@ impl Xvfb {
         })
     }
 
+    /// Focuses the editor's window (waiting for it to be shown) and puts
+    /// the pointer over the canvas, so keys go to the editor.
+    pub fn focus_editor(&self) {
+        self.xdotool(&[
+            "search",
+            "--sync",
+            "--onlyvisible",
+            "--name",
+            "Lumen",
+            "windowfocus",
+        ]);
+        self.xdotool(&["mousemove", "640", "400"]);
+    }
+
     /// Runs `xdotool` with `args` on this display.
     pub fn xdotool(&self, args: &[&str]) {
         let status = Command::new("xdotool")
@@ -172,5 +186,18 @@ impl Drop for Editor {
     fn drop(&mut self) {
         self.child.kill().ok();
         self.child.wait().ok();
+    }
+}
+
+/// Creates `dirs`, and `runtime` too with the mode XDG requires of a
+/// runtime directory (0700).
+pub fn make_dirs(dirs: &[&Path], runtime: &Path) {
+    for d in dirs.iter().chain([&runtime]) {
+        std::fs::create_dir_all(d).unwrap();
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(runtime, std::fs::Permissions::from_mode(0o700)).unwrap();
     }
 }
