@@ -4,7 +4,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-step() { printf '\n== %s\n' "$*"; }
+# Each stage's heading shows the free disk space, so a run that fills a
+# small disk says where. LUMEN_CHECK_TIDY=1 (set by .ci/run) removes a
+# stage's build outputs once no later stage needs them.
+step() {
+  printf '\n== %s  [%s free, target %s]\n' "$*" \
+    "$(df -h --output=avail . | tail -n 1 | tr -d ' ')" "$(du -sh target 2>/dev/null | cut -f1 || echo 0)"
+}
+tidy() {
+  if [ -n "${LUMEN_CHECK_TIDY:-}" ]; then
+    echo "tidy: removing $*"
+    rm -rf "$@"
+  fi
+}
 
 step "setup (installs only what is missing)"
 scripts/setup.sh
@@ -28,6 +40,7 @@ RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --workspace --locked
 
 step "tests"
 cargo test --workspace --locked
+tidy target/debug
 
 step "release build and CLI smoke test"
 cargo build --release --locked -p lumen_app
@@ -38,6 +51,7 @@ scripts/window_smoke.sh target/release/lumen
 
 step "fuzz: decoding and recipes, 60 s each (stable Rust, cargo-fuzz --sanitizer none)"
 scripts/fuzz.sh
+tidy fuzz/target
 
 step "web: tools (trunk, wasm-bindgen-cli, wasm-opt, chromium; skipped when present)"
 scripts/setup-web.sh

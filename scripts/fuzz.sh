@@ -22,7 +22,7 @@ fi
 # text seeds in fuzz/seeds/.
 seeds=target/fuzz-seeds
 rm -rf "$seeds"
-cargo run --locked -q -p lumen_app --example fuzz_seeds -- "$seeds"
+cargo run --release --locked -q -p lumen_app --example fuzz_seeds -- "$seeds"
 cp fuzz/seeds/recipe/*.json "$seeds/recipe/"
 
 targets=("$@")
