@@ -27,6 +27,7 @@ use crate::ui::params::initial_spec;
 mod crop_tool;
 mod exporting;
 mod files;
+mod heal_tool;
 mod input;
 mod layout;
 mod mask_tool;
@@ -38,6 +39,7 @@ mod results;
 mod status;
 mod step_tools;
 mod straighten_tool;
+mod tool_keys;
 
 /// The sample photo shown when no file is given.
 pub const SAMPLE_PNG: &[u8] = include_bytes!("../../assets/sample.png");
@@ -139,6 +141,8 @@ pub struct LumenApp {
     mask_tool: Option<crate::ui::tools::mask::MaskTool>,
     /// The straighten tool, while it is on.
     straighten: Option<crate::ui::tools::straighten::StraightenTool>,
+    /// The heal tool, while it is on.
+    heal_tool: Option<crate::ui::tools::heal::HealTool>,
 }
 
 /// How the editor starts.
@@ -257,6 +261,7 @@ impl LumenApp {
             crop_tool: None,
             mask_tool: None,
             straighten: None,
+            heal_tool: None,
         };
         if let Some(dir) = &app.settings_dir {
             let saved = crate::settings::Settings::load(dir);
@@ -517,6 +522,7 @@ impl LumenApp {
         self.crop_tool_logic(ctx);
         self.mask_tool_logic(ctx);
         self.straighten_logic(ctx);
+        self.heal_tool_logic(ctx);
         self.watch_autosave();
         if let Some(doc) = self.doc.as_mut() {
             if !ctx.input(|i| i.pointer.any_down()) {
@@ -537,7 +543,8 @@ impl LumenApp {
             let tool = self.crop_tool_recipe(doc.recipe());
             let tool = tool
                 .or_else(|| self.mask_tool_recipe(doc.recipe()))
-                .or_else(|| self.straighten_recipe(doc.recipe()));
+                .or_else(|| self.straighten_recipe(doc.recipe()))
+                .or_else(|| self.heal_tool_recipe(doc.recipe()));
             match tool {
                 Some(input) => self.renderer.request_recipe(&input),
                 None => self.renderer.request_recipe(doc.recipe()),
@@ -596,6 +603,7 @@ impl LumenApp {
         self.crop_tool_ui(ui);
         self.mask_tool_ui(ui);
         self.straighten_ui(ui);
+        self.heal_tool_ui(ui);
     }
 }
 

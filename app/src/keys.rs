@@ -77,12 +77,28 @@ pub const BINDINGS: &[Binding] = &[
         action: "Quit (desktop)",
     },
     Binding {
+        keys: "R",
+        action: "Crop tool (on the last crop step; adds one if none)",
+    },
+    Binding {
+        keys: "L",
+        action: "Straighten tool: draw along the horizon",
+    },
+    Binding {
+        keys: "Q",
+        action: "Heal tool: click a blemish, or drag to a source",
+    },
+    Binding {
+        keys: "M",
+        action: "Mask tool (on the last step with a mask)",
+    },
+    Binding {
         keys: "O",
         action: "Mask tool: show or hide the mask in red",
     },
     Binding {
         keys: "[ / ]",
-        action: "Mask tool: smaller / bigger brush (Alt erases)",
+        action: "Mask and heal tools: smaller / bigger brush or spot (Alt erases)",
     },
     Binding {
         keys: "F1, ?",

@@ -142,3 +142,36 @@ fn a_system_dialog_does_not_freeze_the_editor() {
     });
     assert!(!app(&h).is_asking_for_a_file());
 }
+
+#[test]
+fn the_listing_follows_a_tab_completed_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let photos = dir.path().join("photos");
+    std::fs::create_dir(&photos).unwrap();
+    std::fs::write(photos.join("beach.png"), lumen_app::app::SAMPLE_PNG).unwrap();
+    let mut h = harness(with_dialogs(Arc::new(NoDialogs)));
+    settle(&mut h);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::O);
+    h.run_steps(2);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.run_steps(1);
+    h.get_by_label("Path")
+        .type_text(&format!("{}/pho", dir.path().display()));
+    h.run_steps(2);
+    h.key_press(Key::Tab); // completes to photos/, whose contents are listed
+    h.run_steps(2);
+    assert!(
+        h.query_by_label("beach.png").is_some(),
+        "the listing does not show the completed folder's photo"
+    );
+    // Typing goes on at the end of the completed path.
+    h.get_by_label("Path").type_text("be");
+    h.run_steps(2);
+    h.key_press(Key::Tab);
+    h.run_steps(2);
+    h.key_press(Key::Enter);
+    h.run_steps(2);
+    step_until(&mut h, "beach.png to open", |a| {
+        a.document().is_some_and(|d| d.name == "beach.png")
+    });
+}

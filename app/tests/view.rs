@@ -143,10 +143,30 @@ fn the_status_bar_shows_the_pixel_under_the_pointer() {
     let src = app(&h).document().unwrap().source.clone();
     let i = (y as usize) * src.stride() + (x as usize) * 4;
     let p = &src.pixels()[i..i + 4];
-    h.get_by_label(&format!(
-        "x {x} y {y}  RGBA {} {} {} {}",
+    h.get_by_label_contains(&format!(
+        "x {x:>5} y {y:>5}  RGBA {:>3} {:>3} {:>3} {:>3}",
         p[0], p[1], p[2], p[3]
     ));
+}
+
+#[test]
+fn the_image_stays_put_as_the_pointer_comes_and_goes() {
+    // A long notice (the heal tool's) and the pixel readout share the
+    // status bar; neither may change its height, or the canvas (and the
+    // image under the pointer) would jump.
+    let mut h = harness(lumen_app::Options::default());
+    settle(&mut h);
+    app_mut(&mut h).add_filter("heal");
+    settle(&mut h);
+    assert!(app_mut(&mut h).start_heal_tool(0));
+    settle(&mut h);
+    h.hover_at(egui::pos2(2.0, 400.0)); // off the image
+    h.run_steps(3);
+    let away = app(&h).canvas().last_image_rect;
+    h.hover_at(away.center());
+    h.run_steps(3);
+    assert!(app(&h).canvas().probe.is_some());
+    assert_eq!(app(&h).canvas().last_image_rect, away);
 }
 
 #[test]

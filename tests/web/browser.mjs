@@ -46,16 +46,19 @@ export async function openFile(p, path) {
 export const BASE = process.env.LUMEN_URL;
 if (!BASE) throw new Error('LUMEN_URL is not set: run the browser tests through tests/web/run.sh');
 
-// A fresh headless Chromium; `extraArgs` adds command-line switches.
-export async function launch(extraArgs = []) {
+// A fresh headless Chromium; `extraArgs` adds command-line switches. With
+// `windowed`, a real browser window on $DISPLAY instead (at the screen's
+// top left, the page filling it), for tests that send real key events.
+export async function launch(extraArgs = [], { windowed = false } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'lumen-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
+    headless: !windowed,
     acceptDownloads: true,
-    viewport: { width: 1280, height: 800 },
+    viewport: windowed ? null : { width: 1280, height: 800 },
     args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      ...(windowed ? ['--window-position=0,0', '--window-size=1280,800'] : ['--headless']),
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
       ...extraArgs,
     ],

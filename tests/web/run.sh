@@ -17,9 +17,14 @@ big=$(cargo run --release --locked -q -p lumen_worker --example parity_hashes --
   <(echo '[{"filter":"gaussian_blur","params":{"sigma_px":6}}]') 4000 3000)
 
 # The server binds a port the OS picks and prints it once it listens.
+# An X display for the tests that drive a real browser window
+# (windowed.test.mjs); scripts/xvfb.sh sets DISPLAY and a cleanup.
+# shellcheck source=scripts/xvfb.sh
+source scripts/xvfb.sh
+
 coproc SERVER { exec python3 -u scripts/serve.py dist; }
 server=$SERVER_PID
-trap 'kill $server 2>/dev/null; rm -f "$parity"' EXIT
+trap 'kill $server 2>/dev/null; rm -f "$parity"; cleanup' EXIT
 read -r -t 30 port <&"${SERVER[0]}" || { echo "the web server did not start" >&2; exit 1; }
 
 LUMEN_URL="http://127.0.0.1:$port/" LUMEN_CLI="$PWD/target/release/lumen" \

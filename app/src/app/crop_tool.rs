@@ -29,6 +29,7 @@ impl LumenApp {
         self.mask_tool = None;
         self.straighten = None;
         self.picking = None;
+        self.heal_tool = None;
         self.set_notice(
             "Drag the handles or the inside of the rectangle: Enter applies the crop, Esc cancels",
             false,

@@ -3,6 +3,7 @@
 
 use egui::{Key, KeyboardShortcut, Modifiers};
 
+use super::tool_keys::ToolKey;
 use super::{LumenApp, Pending};
 use crate::platform::{self, Dropped};
 use crate::ui::canvas::ZOOM_STEP;
@@ -58,6 +59,7 @@ struct ViewKeys {
     help: bool,
     escape: bool,
     before: bool,
+    tool: Option<ToolKey>,
 }
 
 fn view_keys(ctx: &egui::Context) -> ViewKeys {
@@ -74,6 +76,7 @@ fn view_keys(ctx: &egui::Context) -> ViewKeys {
             help: i.key_pressed(Key::F1) || (!typing && i.key_pressed(Key::Questionmark)),
             escape: i.key_pressed(Key::Escape),
             before: !typing && i.key_down(Key::Backslash),
+            tool: ToolKey::pressed(i, !typing && plain),
         }
     })
 }
@@ -139,6 +142,9 @@ impl LumenApp {
         }
         if v.escape && self.renderer.is_busy() {
             self.cancel_render();
+        }
+        if let Some(tool) = v.tool {
+            self.start_tool_from_key(tool);
         }
         self.show_before = v.before;
     }

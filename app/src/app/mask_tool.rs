@@ -27,6 +27,7 @@ impl LumenApp {
         self.crop_tool = None;
         self.straighten = None;
         self.picking = None;
+        self.heal_tool = None;
         self.mask_tool = Some(MaskTool::new(step));
         self.set_notice(
             "Drag the mask's handles; O shows the mask in red; Enter or Esc ends the mask tool",

@@ -39,18 +39,20 @@ impl LumenApp {
                 // The narrow layout has it in the top bar.
                 self.compare_button(ui);
             }
-            if let Some(p) = self.canvas.probe {
-                ui.separator();
-                let [r, g, b, a] = p.rgba;
-                let what = if p.is_before { " (original)" } else { "" };
-                ui.monospace(format!("x {} y {}  RGBA {r} {g} {b} {a}{what}", p.x, p.y));
-            }
+            ui.separator();
+            // The pointer's pixel, in a field of constant width (blank
+            // while the pointer is off the image), so that the bar's
+            // layout, and with it the canvas, never moves as the pointer
+            // comes and goes.
+            ui.monospace(probe_text(self.canvas.probe.as_ref()));
             ui.separator();
             self.progress_ui(ui);
-            // Errors stay in the banner above; the latest confirmation here.
+            // Errors stay in the banner above; the latest confirmation
+            // here, on one line (whole on hover), for the same reason.
             if let Some(n) = self.notices().iter().rev().find(|n| !n.is_error) {
                 ui.separator();
-                ui.label(&n.text);
+                ui.add(egui::Label::new(&n.text).truncate())
+                    .on_hover_text(&n.text);
             }
         });
     }
@@ -258,4 +260,21 @@ impl LumenApp {
             None => {}
         }
     }
+}
+
+/// The status bar's pointer readout, always the same number of characters
+/// (spaces when there is no pixel under the pointer).
+fn probe_text(probe: Option<&crate::ui::canvas::Probe>) -> String {
+    let text = match probe {
+        Some(p) => {
+            let [r, g, b, a] = p.rgba;
+            let what = if p.is_before { "original" } else { "" };
+            format!(
+                "x {:>5} y {:>5}  RGBA {r:>3} {g:>3} {b:>3} {a:>3} {what:<8}",
+                p.x, p.y
+            )
+        }
+        None => String::new(),
+    };
+    format!("{text:<46}")
 }

@@ -42,6 +42,9 @@ impl LumenApp {
             Some(ToolRequest::Straighten(step)) => {
                 self.start_straighten(step);
             }
+            Some(ToolRequest::HealOnCanvas(step)) => {
+                self.start_heal_tool(step);
+            }
             None => {}
         }
         let still_there = |step: usize| {

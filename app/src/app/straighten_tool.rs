@@ -32,6 +32,7 @@ impl LumenApp {
         self.crop_tool = None;
         self.mask_tool = None;
         self.picking = None;
+        self.heal_tool = None;
         self.straighten = Some(StraightenTool::new(step));
         self.set_notice(
             "Draw a line along the horizon (or an upright edge); Esc cancels",

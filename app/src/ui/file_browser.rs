@@ -128,6 +128,18 @@ pub fn complete(text: &str, base: &Path) -> String {
     format!("{typed_dir}{common}{slash}")
 }
 
+/// Puts the text cursor of the field `id` after the end of `text` (its
+/// new content, set from outside the field).
+fn cursor_to_end(ctx: &egui::Context, id: egui::Id, text: &str) {
+    let mut state = egui::TextEdit::load_state(ctx, id).unwrap_or_default();
+    let end = egui::text::CCursor::new(text.chars().count());
+    state
+        .cursor
+        .set_char_range(Some(egui::text::CCursorRange::one(end)));
+    egui::TextEdit::store_state(ctx, id, state);
+    ctx.request_repaint();
+}
+
 fn with_slash(dir: &Path) -> String {
     let s = dir.display().to_string();
     if s.ends_with('/') { s } else { format!("{s}/") }
@@ -175,6 +187,29 @@ impl FileBrowser {
         self.dir = dir;
         self.error = None;
         self.confirm_replace = None;
+    }
+
+    /// The listing follows the folder typed in the field (the part up to
+    /// its last `/`, once that is an existing folder other than the one
+    /// shown), so a Tab-completed or typed folder shows its contents. The
+    /// field is rewritten from that folder, keeping what follows the `/`,
+    /// since a relative path would otherwise now be read from the new
+    /// folder.
+    /// True when it moved.
+    fn follow_typed_folder(&mut self) -> bool {
+        let Some(i) = self.field.rfind('/') else {
+            return false;
+        };
+        let typed = resolve(&self.field[..=i], &self.dir);
+        let dir = std::fs::canonicalize(&typed).unwrap_or(typed);
+        if dir == self.dir || !dir.is_dir() {
+            return false;
+        }
+        let rest = self.field[i + 1..].to_owned();
+        self.listing = read_dir(&dir);
+        self.field = with_slash(&dir) + &rest;
+        self.dir = dir;
+        true
     }
 
     fn wanted(&self, entry: &Entry) -> bool {
@@ -286,18 +321,16 @@ impl FileBrowser {
         if edit.changed() {
             self.error = None;
             self.confirm_replace = None;
+            if self.field.ends_with('/') && self.follow_typed_folder() {
+                cursor_to_end(ui.ctx(), id, &self.field);
+            }
         }
         // Completion after the field has taken this frame's typing, so a
         // Tab typed right after some letters completes them.
         if had_focus && ui.input(|i| i.key_pressed(Key::Tab)) {
             self.field = complete(&self.field, &self.dir);
-            let mut state = egui::TextEdit::load_state(ui.ctx(), id).unwrap_or_default();
-            let end = egui::text::CCursor::new(self.field.chars().count());
-            state
-                .cursor
-                .set_char_range(Some(egui::text::CCursorRange::one(end)));
-            egui::TextEdit::store_state(ui.ctx(), id, state);
-            ui.ctx().request_repaint();
+            self.follow_typed_folder();
+            cursor_to_end(ui.ctx(), id, &self.field);
         }
         edit.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter))
     }

@@ -10,8 +10,19 @@ use super::widgets::params_rows_except;
 /// Edits a `heal` step; true when something changed.
 pub fn heal_ui(ui: &mut Ui, p: &mut HealParams) -> bool {
     let mut changed = false;
+    if let Some(step) = super::step_tools::editing_step(ui.ctx())
+        && ui
+            .button(super::tools::heal::HEAL_LABEL)
+            .on_hover_text("Click blemishes on the image, or drag from one to where to copy from")
+            .clicked()
+    {
+        super::step_tools::request(ui.ctx(), super::step_tools::ToolRequest::HealOnCanvas(step));
+    }
     if p.spots.is_empty() {
-        ui.weak("No spots yet: with the heal tool, click on a blemish.");
+        ui.weak(format!(
+            "No spots yet: press \"{}\" and click on a blemish.",
+            super::tools::heal::HEAL_LABEL
+        ));
     }
     let mut remove = None;
     for (i, spot) in p.spots.iter_mut().enumerate() {
@@ -42,7 +53,7 @@ pub fn heal_ui(ui: &mut Ui, p: &mut HealParams) -> bool {
                     }
                 }
                 if ui
-                    .small_button("✕")
+                    .small_button("×")
                     .on_hover_text("Remove this spot")
                     .clicked()
                 {

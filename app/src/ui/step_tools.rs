@@ -23,6 +23,8 @@ pub enum ToolRequest {
     MaskOnCanvas(usize),
     /// Start the straighten tool for the `rotate_angle` step at this index.
     Straighten(usize),
+    /// Start the heal tool for the `heal` step at this index.
+    HealOnCanvas(usize),
 }
 
 fn editing_id() -> Id {

@@ -5,5 +5,6 @@
 //! ([`super::canvas::CanvasState::tool_active`]).
 
 pub mod crop;
+pub mod heal;
 pub mod mask;
 pub mod straighten;
