@@ -124,3 +124,60 @@ fn a_brush_stroke_adds_a_stroke_to_the_mask() {
     assert!(near(stroke.points[0], [0.2, 0.3]), "{:?}", stroke.points[0]);
     assert!(near(*stroke.points.last().unwrap(), [0.7, 0.6]));
 }
+
+#[test]
+fn a_stroke_past_the_mask_limit_is_refused_with_a_notice() {
+    let (mut h, rect) = open(ADD_BRUSH_LABEL);
+    // A mask one point short of the kernel's limit.
+    let mut mask = app(&h).document().unwrap().steps()[0].mask.clone().unwrap();
+    let Some(Shape::Brush(b)) = mask.shapes.get_mut(0) else {
+        panic!("not a brush")
+    };
+    b.strokes.push(lumen_kernels::mask::Stroke {
+        points: vec![[0.5, 0.5]; lumen_kernels::mask::MAX_BRUSH_POINTS - 1],
+        radius: 0.01,
+        hardness: 0.5,
+        erase: false,
+    });
+    app_mut(&mut h)
+        .document_mut()
+        .unwrap()
+        .edit_mask(0, Some(mask.clone()));
+    settle(&mut h);
+    drag(&mut h, at(rect, [0.2, 0.3]), at(rect, [0.7, 0.6]));
+    settle(&mut h);
+    assert_eq!(
+        app(&h).document().unwrap().steps()[0].mask.as_ref(),
+        Some(&mask)
+    );
+    let said = app(&h)
+        .notices()
+        .iter()
+        .any(|n| n.is_error && n.text.contains("not added"));
+    assert!(said, "{:?}", app(&h).notices());
+}
+
+#[test]
+fn a_long_brush_drag_goes_on_as_new_strokes_in_one_undo_step() {
+    let (mut h, rect) = open(ADD_BRUSH_LABEL);
+    let entries = app(&h).document().unwrap().history_len();
+    let n = lumen_app::ui::tools::mask::MAX_STROKE_POINTS + 100;
+    let (a, b) = (at(rect, [0.2, 0.5]), at(rect, [0.4, 0.5]));
+    h.hover_at(a);
+    h.run_steps(1);
+    h.drag_at(a);
+    h.run_steps(1);
+    for i in 0..n {
+        h.hover_at(if i % 2 == 0 { b } else { a });
+        h.run_steps(1);
+    }
+    h.drop_at(a);
+    settle(&mut h);
+    let Shape::Brush(brush) = shape(&h) else {
+        panic!("not a brush")
+    };
+    let points: usize = brush.strokes.iter().map(|s| s.points.len()).sum();
+    assert!(brush.strokes.len() >= 2, "{} strokes", brush.strokes.len());
+    assert!(points > n, "{points} points for a drag of {n} moves");
+    assert_eq!(app(&h).document().unwrap().history_len(), entries + 1);
+}

@@ -112,5 +112,8 @@ impl LumenApp {
         if let Some(edited) = tool.ui(ui, rect, &mask) {
             doc.edit_mask(tool.step, Some(edited));
         }
+        if let Some(why) = tool.take_refusal() {
+            self.set_notice(why, true);
+        }
     }
 }

@@ -21,8 +21,8 @@ const OVERLAY_ALPHA: u32 = 140;
 /// longer side.
 pub const BRUSH_RADIUS: f32 = 0.05;
 
-/// Most points in one stroke (a longer drag ends the stroke's path there).
-const MAX_STROKE_POINTS: usize = 2000;
+/// Most points in one stroke: a longer drag goes on as a new stroke.
+pub const MAX_STROKE_POINTS: usize = 2000;
 
 /// The key that shows or hides the mask overlay.
 pub const OVERLAY_KEY: egui::Key = egui::Key::O;
@@ -177,9 +177,11 @@ pub struct MaskTool {
     pub brush_radius: f32,
     drag: Option<Drag>,
     /// The brush stroke being painted.
-    stroke: Option<BrushStroke>,
+    strokes: Vec<BrushStroke>,
     /// The overlay's texture and the mask and image generation it shows.
     texture: Option<(Mask, u64, egui::TextureHandle)>,
+    /// Why the last stroke was not added, until the editor says so.
+    refused: Option<String>,
 }
 
 impl MaskTool {
@@ -190,8 +192,9 @@ impl MaskTool {
             overlay: false,
             brush_radius: BRUSH_RADIUS,
             drag: None,
-            stroke: None,
+            strokes: Vec::new(),
             texture: None,
+            refused: None,
         }
     }
 
@@ -265,6 +268,11 @@ impl MaskTool {
         self.brush_radius = (self.brush_radius * f).clamp(0.005, 0.5);
     }
 
+    /// Why the last brush stroke was not added, once (the editor shows it).
+    pub fn take_refusal(&mut self) -> Option<String> {
+        self.refused.take()
+    }
+
     /// When the mask has a brush shape, a drag over the image paints a
     /// stroke into its last one (erasing while Alt is held), shown with a
     /// circle the brush's size; returns the mask with the stroke when the
@@ -287,22 +295,31 @@ impl MaskTool {
         if response.drag_started()
             && let Some(p) = response.interact_pointer_pos()
         {
-            self.stroke = Some(BrushStroke {
+            self.strokes = vec![BrushStroke {
                 points: vec![frac(p)],
                 radius: self.brush_radius,
                 hardness: 0.5,
                 erase: ui.input(|i| i.modifiers.alt),
-            });
+            }];
         }
-        if let (Some(stroke), Some(p)) = (self.stroke.as_mut(), response.interact_pointer_pos()) {
+        if let (Some(stroke), Some(p)) = (self.strokes.last_mut(), response.interact_pointer_pos())
+        {
             let last = stroke.points.last().copied().unwrap_or(frac(p));
             let step = (self.brush_radius / 4.0).max(1e-4);
             let f = frac(p);
-            if stroke.points.len() < MAX_STROKE_POINTS
-                && (f[0] - last[0]).hypot(f[1] - last[1]) >= step
-            {
+            if (f[0] - last[0]).hypot(f[1] - last[1]) >= step {
                 stroke.points.push(f);
             }
+            if stroke.points.len() >= MAX_STROKE_POINTS {
+                // A long drag goes on as a new stroke from here.
+                let next = BrushStroke {
+                    points: vec![f],
+                    ..stroke.clone()
+                };
+                self.strokes.push(next);
+            }
+        }
+        for stroke in &self.strokes {
             let fill = if stroke.erase {
                 Color32::from_black_alpha(90)
             } else {
@@ -313,10 +330,22 @@ impl MaskTool {
                 ui.painter().circle_filled(at, radius_pt, fill);
             }
         }
-        if !response.drag_stopped() {
+        if !response.drag_stopped() || self.strokes.is_empty() {
             return None;
         }
-        let stroke = self.stroke.take()?;
+        let strokes = std::mem::take(&mut self.strokes);
+        self.with_strokes(mask, last_brush, strokes)
+    }
+
+    /// `mask` with `strokes` (one drag's) added to its shape `brush`,
+    /// unless that would pass the kernel's limit on brush points (then the
+    /// refusal is kept for the editor to show).
+    fn with_strokes(
+        &mut self,
+        mask: &Mask,
+        brush: usize,
+        strokes: Vec<BrushStroke>,
+    ) -> Option<Mask> {
         let total: usize = mask
             .shapes
             .iter()
@@ -325,12 +354,17 @@ impl MaskTool {
                 _ => None,
             })
             .sum();
-        if total + stroke.points.len() > MAX_BRUSH_POINTS {
+        let adding: usize = strokes.iter().map(|s| s.points.len()).sum();
+        if total + adding > MAX_BRUSH_POINTS {
+            self.refused = Some(format!(
+                "That stroke was not added: a mask holds at most {MAX_BRUSH_POINTS} brush points \
+                 and this one has {total}. Undo strokes, or mask another copy of the step."
+            ));
             return None;
         }
         let mut m = mask.clone();
-        if let Some(Shape::Brush(b)) = m.shapes.get_mut(last_brush) {
-            b.strokes.push(stroke);
+        if let Some(Shape::Brush(b)) = m.shapes.get_mut(brush) {
+            b.strokes.extend(strokes);
         }
         Some(m)
     }
