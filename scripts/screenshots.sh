@@ -75,8 +75,8 @@ shot mask-overlay
 
 edit heal-tool '{ "lumen_recipe": 1, "steps": [
   { "filter": "heal", "params": { "spots": [
-    { "target": [0.3, 0.21], "radius": 0.03 },
-    { "target": [0.55, 0.83], "source": [0.7, 0.93], "radius": 0.04 } ] } } ] }' 1
+    { "target": [0.055, 0.117], "radius": 0.03 },
+    { "target": [0.69, 0.865], "source": [0.8, 0.91], "radius": 0.045 } ] } } ] }' 1
 xdotool key q
 sleep 1
 xdotool mousemove 380 330
