@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 # small disk says where. LUMEN_CHECK_TIDY=1 (set by .ci/run) removes a
 # stage's build outputs once no later stage needs them.
 step() {
-  printf '\n== %s  [%s free, target %s]\n' "$*" \
+  printf '\n== %s  [%dm%02ds in, %s free, target %s]\n' "$*" $((SECONDS / 60)) $((SECONDS % 60)) \
     "$(df -h --output=avail . | tail -n 1 | tr -d ' ')" "$(du -sh target 2>/dev/null | cut -f1 || echo 0)"
 }
 tidy() {
@@ -59,4 +59,4 @@ scripts/setup-web.sh
 step "web: trunk build and browser tests in headless Chromium"
 tests/web/run.sh
 
-printf '\nAll checks passed.\n'
+printf '\nAll checks passed in %dm%02ds.\n' $((SECONDS / 60)) $((SECONDS % 60))

@@ -101,19 +101,13 @@ impl LumenApp {
     /// Draws the tool over the canvas once the canvas shows the crop's
     /// input (not the cropped result still on screen from before).
     pub(super) fn crop_tool_ui(&mut self, ui: &egui::Ui) {
-        let Some(tool) = self.crop_tool.as_mut() else {
+        let Some(step) = self.crop_tool.as_ref().map(|t| t.step) else {
             return;
         };
-        let input = self
-            .doc
-            .as_ref()
-            .and_then(|d| step_input_sizes(d).get(tool.step).copied());
-        let shown = self.renderer.displayed().map(|d| {
-            let w = (d.image.width() as f32 / d.scale).round() as u32;
-            let h = (d.image.height() as f32 / d.scale).round() as u32;
-            (w, h)
-        });
-        if input.is_some() && input == shown {
+        if self.tool_image_size(step).is_none() {
+            return;
+        }
+        if let Some(tool) = self.crop_tool.as_mut() {
             let action = tool.ui(ui, self.canvas.last_image_rect);
             self.end_crop_tool(action);
         }

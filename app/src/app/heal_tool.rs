@@ -4,12 +4,11 @@
 //! each one shows healed at once); every click or drag adds a spot as one
 //! undo step. `[` and `]` size the next spot; Enter or Escape ends it.
 
-use egui::Key;
 use lumen_kernels::ops::heal::{HealParams, MAX_SPOTS, Spot};
 use lumen_kernels::{FilterSpec, Recipe};
 
 use super::LumenApp;
-use crate::ui::panels::step_input_sizes;
+use super::tool_keys::ToolInput;
 use crate::ui::tools::heal::HealTool;
 
 impl LumenApp {
@@ -50,21 +49,13 @@ impl LumenApp {
         let Some(step) = self.heal_tool.as_ref().map(|t| t.step) else {
             return;
         };
-        let typing = ctx.egui_wants_keyboard_input();
-        let (end, bigger, smaller) = ctx.input(|i| {
-            let plain = i.modifiers.is_none() && !typing;
-            (
-                i.key_pressed(Key::Enter) || i.key_pressed(Key::Escape),
-                plain && i.key_pressed(Key::CloseBracket),
-                plain && i.key_pressed(Key::OpenBracket),
-            )
-        });
-        if self.heal_params(step).is_none() || end {
+        let keys = ToolInput::read(ctx);
+        if self.heal_params(step).is_none() || keys.end {
             self.heal_tool = None;
         } else if let Some(tool) = self.heal_tool.as_mut()
-            && (bigger || smaller)
+            && (keys.bigger || keys.smaller)
         {
-            tool.resize(bigger);
+            tool.resize(keys.bigger);
         }
         self.canvas.tool_active |= self.heal_tool.is_some();
     }
@@ -84,16 +75,8 @@ impl LumenApp {
         let Some(step) = self.heal_tool.as_ref().map(|t| t.step) else {
             return;
         };
-        let (Some(doc), Some(params)) = (self.doc.as_ref(), self.heal_params(step)) else {
-            return;
-        };
-        let input = step_input_sizes(doc).get(step).copied();
-        let shown = self.renderer.displayed().map(|d| {
-            let w = (d.image.width() as f32 / d.scale).round() as u32;
-            let h = (d.image.height() as f32 / d.scale).round() as u32;
-            (w, h)
-        });
-        let Some(size) = input.filter(|&s| Some(s) == shown) else {
+        let (Some(size), Some(params)) = (self.tool_image_size(step), self.heal_params(step))
+        else {
             return;
         };
         let params = params.clone();

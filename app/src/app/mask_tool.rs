@@ -6,12 +6,11 @@
 //! (`[` and `]` size the brush, Alt erases); `O` shows the mask's weights
 //! in red. Enter or Escape ends it.
 
-use egui::Key;
 use lumen_kernels::Recipe;
 
 use super::LumenApp;
-use crate::ui::panels::step_input_sizes;
-use crate::ui::tools::mask::{MaskTool, OVERLAY_KEY};
+use super::tool_keys::ToolInput;
+use crate::ui::tools::mask::MaskTool;
 
 impl LumenApp {
     /// Starts the mask tool on the mask of step `step`. False when that
@@ -52,24 +51,15 @@ impl LumenApp {
             .doc
             .as_ref()
             .is_some_and(|d| d.steps().get(step).is_some_and(|s| s.mask.is_some()));
-        let typing = ctx.egui_wants_keyboard_input();
-        let (end, overlay, bigger, smaller) = ctx.input(|i| {
-            let plain = i.modifiers.is_none() && !typing;
-            (
-                i.key_pressed(Key::Enter) || i.key_pressed(Key::Escape),
-                plain && i.key_pressed(OVERLAY_KEY),
-                plain && i.key_pressed(Key::CloseBracket),
-                plain && i.key_pressed(Key::OpenBracket),
-            )
-        });
-        if !still_there || end {
+        let keys = ToolInput::read(ctx);
+        if !still_there || keys.end {
             self.mask_tool = None;
         } else if let Some(tool) = self.mask_tool.as_mut() {
-            if overlay {
+            if keys.overlay {
                 tool.overlay = !tool.overlay;
             }
-            if bigger || smaller {
-                tool.resize_brush(bigger);
+            if keys.bigger || keys.smaller {
+                tool.resize_brush(keys.bigger);
             }
         }
         self.canvas.tool_active |= self.mask_tool.is_some();
@@ -87,6 +77,12 @@ impl LumenApp {
     /// Draws the handles once the canvas shows the step's image, and
     /// writes a moved handle into the step's mask.
     pub(super) fn mask_tool_ui(&mut self, ui: &egui::Ui) {
+        let Some(step) = self.mask_tool.as_ref().map(|t| t.step) else {
+            return;
+        };
+        if self.tool_image_size(step).is_none() {
+            return;
+        }
         let (Some(tool), Some(doc)) = (self.mask_tool.as_mut(), self.doc.as_mut()) else {
             return;
         };
@@ -97,15 +93,9 @@ impl LumenApp {
         else {
             return;
         };
-        let input = step_input_sizes(doc).get(tool.step).copied();
         let Some(displayed) = self.renderer.displayed() else {
             return;
         };
-        let w = (displayed.image.width() as f32 / displayed.scale).round() as u32;
-        let h = (displayed.image.height() as f32 / displayed.scale).round() as u32;
-        if input != Some((w, h)) {
-            return;
-        }
         let rect = self.canvas.last_image_rect;
         let shown = (displayed.image.as_ref(), displayed.generation);
         tool.overlay_ui(ui, rect, &mask, filter, shown);

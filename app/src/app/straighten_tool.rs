@@ -76,19 +76,15 @@ impl LumenApp {
     /// Draws the line once the canvas shows the step's input, and applies
     /// it when drawn.
     pub(super) fn straighten_ui(&mut self, ui: &egui::Ui) {
-        let (Some(tool), Some(doc)) = (self.straighten.as_mut(), self.doc.as_ref()) else {
+        let Some(step) = self.straighten.as_ref().map(|t| t.step) else {
             return;
         };
-        let input = step_input_sizes(doc).get(tool.step).copied();
-        let shown = self.renderer.displayed().map(|d| {
-            let w = (d.image.width() as f32 / d.scale).round() as u32;
-            let h = (d.image.height() as f32 / d.scale).round() as u32;
-            (w, h)
-        });
-        if input.is_none() || input != shown {
+        if self.tool_image_size(step).is_none() {
             return;
         }
-        let step = tool.step;
+        let Some(tool) = self.straighten.as_mut() else {
+            return;
+        };
         if let Some(line) = tool.ui(ui, self.canvas.last_image_rect) {
             self.apply_straighten(step, line);
         }

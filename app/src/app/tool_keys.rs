@@ -1,12 +1,44 @@
-//! Canvas tools from the keyboard, as in other photo editors: `R` crop,
-//! `L` straighten (level), `Q` heal, `M` the mask tool. Each works on the
-//! last step of its kind; crop, straighten and heal add one (starting
-//! neutral) when the recipe has none.
+//! What the canvas tools share: starting them from the keyboard, as in
+//! other photo editors (`R` crop, `L` straighten (level), `Q` heal, `M`
+//! the mask tool; each works on the last step of its kind, and crop,
+//! straighten and heal add one, starting neutral, when the recipe has
+//! none), the keys a tool takes while it is on, and when a tool may draw.
 
 use egui::Key;
 use lumen_kernels::{FilterSpec, Step};
 
 use super::LumenApp;
+use crate::ui::panels::step_input_sizes;
+
+/// The keys a canvas tool takes this frame: Enter or Escape ends it; `]`
+/// and `[` (plain, outside text fields) size its brush or spot; `O` toggles
+/// the mask overlay.
+pub(super) struct ToolInput {
+    /// Enter or Escape.
+    pub end: bool,
+    /// `]`.
+    pub bigger: bool,
+    /// `[`.
+    pub smaller: bool,
+    /// `O`.
+    pub overlay: bool,
+}
+
+impl ToolInput {
+    /// This frame's keys.
+    pub(super) fn read(ctx: &egui::Context) -> Self {
+        let typing = ctx.egui_wants_keyboard_input();
+        ctx.input(|i| {
+            let plain = i.modifiers.is_none() && !typing;
+            Self {
+                end: i.key_pressed(Key::Enter) || i.key_pressed(Key::Escape),
+                bigger: plain && i.key_pressed(Key::CloseBracket),
+                smaller: plain && i.key_pressed(Key::OpenBracket),
+                overlay: plain && i.key_pressed(crate::ui::tools::mask::OVERLAY_KEY),
+            }
+        })
+    }
+}
 
 /// A canvas tool a key starts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,6 +90,20 @@ impl ToolKey {
 }
 
 impl LumenApp {
+    /// The input size of step `step`, once the canvas shows an image of
+    /// that size (the tool's render has landed, not the result still on
+    /// screen from before): a tool draws only then, so that its handles
+    /// line up with the pixels.
+    pub(super) fn tool_image_size(&self, step: usize) -> Option<(u32, u32)> {
+        let input = *step_input_sizes(self.doc.as_ref()?).get(step)?;
+        let d = self.renderer.displayed()?;
+        let shown = (
+            (d.image.width() as f32 / d.scale).round() as u32,
+            (d.image.height() as f32 / d.scale).round() as u32,
+        );
+        (shown == input).then_some(input)
+    }
+
     /// Starts `tool` on the last step it works on, adding that step when
     /// the recipe has none (the mask tool says how to add a mask instead).
     pub(super) fn start_tool_from_key(&mut self, tool: ToolKey) {
