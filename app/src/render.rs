@@ -19,8 +19,23 @@ use lumen_worker::{Executor, Job, JobEvent, JobId};
 /// The longest side of the proxy source, in pixels.
 pub const PROXY_MAX_SIDE_PX: u32 = 1280;
 
-/// Default memory budget for cached full-resolution step results.
+/// The most memory cached full-resolution step results may hold.
 pub const DEFAULT_CACHE_BUDGET_BYTES: usize = 1 << 30;
+
+/// The least the step cache is given, however small the memory budget.
+pub const MIN_CACHE_BUDGET_BYTES: usize = 64 << 20;
+
+/// The step cache's share of a memory budget (see [`crate::governor`]): a
+/// quarter of it, at least [`MIN_CACHE_BUDGET_BYTES`] and at most
+/// [`DEFAULT_CACHE_BUDGET_BYTES`]. The rest is the working set of a render
+/// (its source, every step's output, the texture copy), which the governor
+/// checks against the whole budget. On the web (a 3 GiB budget) the cache
+/// holds 768 MiB, about eight 24 MP steps, not the 1 GiB it held before;
+/// in a 1 GiB container, 192 MiB.
+pub fn cache_budget_for(memory_budget: u64) -> usize {
+    let quarter = usize::try_from(memory_budget / 4).unwrap_or(usize::MAX);
+    quarter.clamp(MIN_CACHE_BUDGET_BYTES, DEFAULT_CACHE_BUDGET_BYTES)
+}
 
 #[derive(Clone)]
 struct CacheEntry {
@@ -199,7 +214,7 @@ impl Renderer {
             generation: 0,
             progress: None,
             error: None,
-            budget_bytes: DEFAULT_CACHE_BUDGET_BYTES,
+            budget_bytes: cache_budget_for(crate::governor::default_budget()),
             memory_budget: crate::governor::default_budget(),
             cancelled: false,
         }
@@ -207,9 +222,18 @@ impl Renderer {
 
     /// Sets the memory a full-resolution render may need, in bytes
     /// ([`crate::governor::check_chain`]); a recipe that needs more is
-    /// refused with an error while its preview still renders.
+    /// refused with an error while its preview still renders. The step
+    /// cache gets its share of it ([`cache_budget_for`]), and drops what
+    /// no longer fits at once.
     pub fn set_memory_budget(&mut self, bytes: u64) {
         self.memory_budget = bytes;
+        self.budget_bytes = cache_budget_for(bytes);
+        self.evict();
+    }
+
+    /// The cache budget for full-resolution step results, in bytes.
+    pub fn cache_budget(&self) -> usize {
+        self.budget_bytes
     }
 
     /// Sets the cache budget for full-resolution step results, in bytes.

@@ -245,6 +245,23 @@ fn over_the_cache_budget_earlier_steps_are_evicted_but_the_last_is_kept() {
 }
 
 #[test]
+fn the_step_cache_is_a_share_of_the_memory_budget() {
+    use lumen_app::render::{DEFAULT_CACHE_BUDGET_BYTES, MIN_CACHE_BUDGET_BYTES, cache_budget_for};
+    const MIB: u64 = 1 << 20;
+    assert_eq!(cache_budget_for(3 << 30), 768 << 20, "the web's 3 GiB");
+    assert_eq!(cache_budget_for(768 * MIB), 192 << 20, "a 1 GiB container");
+    assert_eq!(cache_budget_for(64 << 30), DEFAULT_CACHE_BUDGET_BYTES);
+    assert_eq!(cache_budget_for(0), MIN_CACHE_BUDGET_BYTES);
+
+    // The renderer takes its share of the budget it is given.
+    let (mut r, _) = renderer();
+    r.set_memory_budget(3 << 30);
+    assert_eq!(r.cache_budget(), 768 << 20);
+    r.set_memory_budget(768 * MIB);
+    assert_eq!(r.cache_budget(), 192 << 20);
+}
+
+#[test]
 fn a_failed_job_is_reported_and_the_renderer_stops_waiting() {
     let (mut r, script) = renderer();
     r.set_source(picture(8, 8));
