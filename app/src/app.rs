@@ -99,6 +99,8 @@ pub struct LumenApp {
     recoverable: Vec<Orphan>,
     /// The session being restored while its source loads.
     restoring: Option<Orphan>,
+    /// How many opens were started ([`TaskResult::Load`]).
+    load_generation: u64,
     /// Memory the editor may use, bytes ([`crate::governor`]).
     memory_budget: u64,
     /// An image waiting for the user to accept opening it downscaled.
@@ -239,6 +241,7 @@ impl LumenApp {
             source: SourceRef::Sample,
             recoverable: Vec::new(),
             restoring: None,
+            load_generation: 0,
             memory_budget,
             too_big: None,
             histogram: HistogramJob::default(),
@@ -354,24 +357,33 @@ impl LumenApp {
         }
     }
 
+    /// Opens an image in the background ([`TaskResult::Load`]): this open
+    /// supersedes any still running.
+    fn spawn_load(&mut self, f: impl FnOnce() -> TaskResult + Send + 'static) {
+        self.load_generation += 1;
+        let generation = self.load_generation;
+        self.spawn("decode", move || TaskResult::Load {
+            generation,
+            result: Box::new(f()),
+        });
+    }
+
     fn load_sample(&mut self) {
-        self.spawn("decode", || {
-            match io::decode_photo(SAMPLE_PNG, "sample.png") {
-                Ok(io::Decoded { image, metadata }) => TaskResult::Loaded {
-                    image,
-                    metadata,
-                    name: "sample.png".into(),
-                    source: SourceRef::Sample,
-                    keep: None,
-                },
-                Err(e) => TaskResult::Failed(e.to_string()),
-            }
+        self.spawn_load(|| match io::decode_photo(SAMPLE_PNG, "sample.png") {
+            Ok(io::Decoded { image, metadata }) => TaskResult::Loaded {
+                image,
+                metadata,
+                name: "sample.png".into(),
+                source: SourceRef::Sample,
+                keep: None,
+            },
+            Err(e) => TaskResult::Failed(e.to_string()),
         });
     }
 
     fn load_path(&mut self, path: PathBuf) {
         let budget = self.memory_budget;
-        self.spawn("decode", move || platform::read_image(path, budget));
+        self.spawn_load(move || platform::read_image(path, budget));
     }
 
     /// Opens an image file, asking first if there are unsaved changes.

@@ -29,6 +29,16 @@ impl std::fmt::Display for ExportTarget {
 
 /// What a background task reports.
 pub enum TaskResult {
+    /// The outcome of opening an image (`Loaded`, `TooBig` or `Failed`),
+    /// numbered: only the latest open counts, so a slow decode started
+    /// earlier (the sample at start-up) cannot land after, or instead of,
+    /// the image asked for since (a restored session's).
+    Load {
+        /// Which open, counted by the editor.
+        generation: u64,
+        /// What it gave.
+        result: Box<TaskResult>,
+    },
     /// An image was decoded.
     Loaded {
         /// The pixels.

@@ -13,7 +13,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{State, app, app_mut, harness, settle, step_until};
+use common::{State, app, app_mut, harness, settle, step_until, wait_unlocked};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use lumen_app::Options;
@@ -156,6 +156,7 @@ fn a_full_disk_is_a_banner_until_saving_works_keeps_the_last_good_session_and_is
     // The editor stops (as a crash would: its lock is released, its
     // session left behind); the disk gets room again.
     drop(h);
+    wait_unlocked(&data);
     std::fs::remove_file(&filler).unwrap();
     let mut next = harness(Options {
         data_dir: Some(data.clone()),

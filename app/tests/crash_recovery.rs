@@ -16,7 +16,7 @@ use lumen_app::Options;
 use lumen_kernels::Recipe;
 
 mod common;
-use common::{State, app, settle};
+use common::{State, app, settle, wait_unlocked};
 
 const RECIPE: &str = r#"{"lumen_recipe":1,"steps":[
   {"filter":"gaussian_blur","params":{"sigma_px":3.0}},
@@ -271,34 +271,4 @@ fn a_running_editors_session_is_never_offered_to_another() {
     let mut third = harness(&data);
     settle(&mut third);
     assert_eq!(app(&third).recoverable().len(), 1);
-}
-
-/// Waits (up to 10 s) until no editor of this process holds a session lock
-/// in `data`: a dropped editor's background threads let go of theirs a
-/// moment after the editor itself, and a held lock means "still running",
-/// whose session is rightly not offered.
-fn wait_unlocked(data: &Path) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let held = std::fs::read_dir(data)
-            .unwrap()
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "lock"))
-            .any(|p| {
-                std::fs::File::options()
-                    .read(true)
-                    .write(true)
-                    .open(&p)
-                    .is_ok_and(|f| f.try_lock().is_err())
-            });
-        if !held {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "a dropped editor kept its session locked"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }

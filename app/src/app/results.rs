@@ -21,6 +21,10 @@ impl LumenApp {
 
     fn take_task_result(&mut self, result: TaskResult) {
         match result {
+            TaskResult::Load { generation, .. } if generation != self.load_generation => {
+                log::info!("an earlier open was superseded; its result is dropped");
+            }
+            TaskResult::Load { result, .. } => self.take_task_result(*result),
             TaskResult::Loaded {
                 image,
                 metadata,
@@ -67,6 +71,9 @@ impl LumenApp {
         source: SourceRef,
         keep: Option<Vec<u8>>,
     ) {
+        // However this image came (a numbered open, or a file picked in the
+        // browser), an open still running is older: it must not replace it.
+        self.load_generation += 1;
         if let (Some(store), Some(bytes)) = (&self.store, &keep) {
             store.save_source(bytes);
         }

@@ -4,6 +4,7 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)] // Each test binary uses a subset.
 
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 pub mod xwindow;
@@ -99,4 +100,34 @@ pub fn drag(h: &mut Harness<'_, State>, from: egui::Pos2, to: egui::Pos2) {
     }
     h.drop_at(to);
     h.run_steps(3);
+}
+
+/// Waits (up to 10 s) until no editor of this process holds a session lock
+/// in `data`: a dropped editor's background threads let go of theirs a
+/// moment after the editor itself, and a held lock means "still running",
+/// whose session is rightly not offered.
+pub fn wait_unlocked(data: &Path) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let held = std::fs::read_dir(data)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "lock"))
+            .any(|p| {
+                std::fs::File::options()
+                    .read(true)
+                    .write(true)
+                    .open(&p)
+                    .is_ok_and(|f| f.try_lock().is_err())
+            });
+        if !held {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "a dropped editor kept its session locked"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
