@@ -552,12 +552,7 @@ impl LumenApp {
             }
         }
         if let Some(doc) = self.doc.as_ref() {
-            let tool = self.crop_tool_recipe(doc.recipe());
-            let tool = tool
-                .or_else(|| self.mask_tool_recipe(doc.recipe()))
-                .or_else(|| self.straighten_recipe(doc.recipe()))
-                .or_else(|| self.heal_tool_recipe(doc.recipe()));
-            match tool {
+            match self.tool_recipe(doc.recipe()) {
                 Some(input) => self.renderer.request_recipe(&input),
                 None => self.renderer.request_recipe(doc.recipe()),
             }

@@ -6,7 +6,7 @@
 //! was.
 
 use egui::Key;
-use lumen_kernels::{FilterSpec, Recipe};
+use lumen_kernels::FilterSpec;
 
 use super::LumenApp;
 use crate::ui::panels::step_input_sizes;
@@ -86,16 +86,6 @@ impl LumenApp {
             }
         }
         self.canvas.tool_active = self.crop_tool.is_some();
-    }
-
-    /// What the renderer is asked for: while the crop tool is on, the
-    /// steps before the crop (so its input shows whole); `None` otherwise
-    /// (the whole recipe).
-    pub(super) fn crop_tool_recipe(&self, recipe: &Recipe) -> Option<Recipe> {
-        let step = self.crop_tool.as_ref()?.step;
-        Some(Recipe {
-            steps: recipe.steps.get(..step)?.to_vec(),
-        })
     }
 
     /// Draws the tool over the canvas once the canvas shows the crop's

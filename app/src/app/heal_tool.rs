@@ -4,8 +4,8 @@
 //! each one shows healed at once); every click or drag adds a spot as one
 //! undo step. `[` and `]` size the next spot; Enter or Escape ends it.
 
+use lumen_kernels::FilterSpec;
 use lumen_kernels::ops::heal::{HealParams, MAX_SPOTS, Spot};
-use lumen_kernels::{FilterSpec, Recipe};
 
 use super::LumenApp;
 use super::tool_keys::ToolInput;
@@ -58,15 +58,6 @@ impl LumenApp {
             tool.resize(keys.bigger);
         }
         self.canvas.tool_active |= self.heal_tool.is_some();
-    }
-
-    /// What the renderer is asked for while the tool is on: the steps up
-    /// to and including the `heal` step.
-    pub(super) fn heal_tool_recipe(&self, recipe: &Recipe) -> Option<Recipe> {
-        let step = self.heal_tool.as_ref()?.step;
-        Some(Recipe {
-            steps: recipe.steps.get(..=step)?.to_vec(),
-        })
     }
 
     /// Draws the spots once the canvas shows the step's image, and adds

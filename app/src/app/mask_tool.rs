@@ -6,8 +6,6 @@
 //! (`[` and `]` size the brush, Alt erases); `O` shows the mask's weights
 //! in red. Enter or Escape ends it.
 
-use lumen_kernels::Recipe;
-
 use super::LumenApp;
 use super::tool_keys::ToolInput;
 use crate::ui::tools::mask::MaskTool;
@@ -63,15 +61,6 @@ impl LumenApp {
             }
         }
         self.canvas.tool_active |= self.mask_tool.is_some();
-    }
-
-    /// What the renderer is asked for while the mask tool is on: the steps
-    /// up to and including its step.
-    pub(super) fn mask_tool_recipe(&self, recipe: &Recipe) -> Option<Recipe> {
-        let step = self.mask_tool.as_ref()?.step;
-        Some(Recipe {
-            steps: recipe.steps.get(..=step)?.to_vec(),
-        })
     }
 
     /// Draws the handles once the canvas shows the step's image, and

@@ -7,7 +7,7 @@
 
 use egui::{Key, Pos2};
 use lumen_kernels::spec::CropParams;
-use lumen_kernels::{FilterSpec, Recipe, Step};
+use lumen_kernels::{FilterSpec, Step};
 
 use super::LumenApp;
 use crate::ui::panels::step_input_sizes;
@@ -62,15 +62,6 @@ impl LumenApp {
             self.straighten = None;
         }
         self.canvas.tool_active |= self.straighten.is_some();
-    }
-
-    /// What the renderer is asked for while the tool is on: the steps
-    /// before the rotation.
-    pub(super) fn straighten_recipe(&self, recipe: &Recipe) -> Option<Recipe> {
-        let step = self.straighten.as_ref()?.step;
-        Some(Recipe {
-            steps: recipe.steps.get(..step)?.to_vec(),
-        })
     }
 
     /// Draws the line once the canvas shows the step's input, and applies

@@ -5,7 +5,7 @@
 //! none), the keys a tool takes while it is on, and when a tool may draw.
 
 use egui::Key;
-use lumen_kernels::{FilterSpec, Step};
+use lumen_kernels::{FilterSpec, Recipe, Step};
 
 use super::LumenApp;
 use crate::ui::panels::step_input_sizes;
@@ -102,6 +102,25 @@ impl LumenApp {
             (d.image.height() as f32 / d.scale).round() as u32,
         );
         (shown == input).then_some(input)
+    }
+
+    /// What the renderer is asked for while a canvas tool is on: the
+    /// recipe up to the tool's step, without it for crop and straighten
+    /// (they show the step's input whole), with it for the mask and heal
+    /// tools (they show the step's result).
+    pub(super) fn tool_recipe(&self, recipe: &Recipe) -> Option<Recipe> {
+        let end = if let Some(t) = &self.crop_tool {
+            t.step
+        } else if let Some(t) = &self.straighten {
+            t.step
+        } else if let Some(t) = &self.mask_tool {
+            t.step + 1
+        } else {
+            self.heal_tool.as_ref()?.step + 1
+        };
+        Some(Recipe {
+            steps: recipe.steps.get(..end)?.to_vec(),
+        })
     }
 
     /// Starts `tool` on the last step it works on, adding that step when
