@@ -170,6 +170,22 @@ fn the_image_stays_put_as_the_pointer_comes_and_goes() {
 }
 
 #[test]
+fn the_image_stays_put_as_a_tool_starts() {
+    // R starts the crop tool, whose hint ("Drag the handles ...") is longer
+    // than the row's room left of it: it is cut to that room, never moved
+    // to a second row, which would lift the canvas (and the handles a
+    // finger is about to take) by half a row.
+    let mut h = harness(lumen_app::Options::default());
+    settle(&mut h);
+    let before = app(&h).canvas().last_image_rect;
+    h.key_press(Key::R);
+    settle(&mut h);
+    h.run_steps(3);
+    assert!(app(&h).document().unwrap().recipe().steps.len() == 1);
+    assert_eq!(app(&h).canvas().last_image_rect, before);
+}
+
+#[test]
 fn split_view_with_a_draggable_divider_and_side_by_side() {
     let mut h = harness(lumen_app::Options::default());
     settle(&mut h);

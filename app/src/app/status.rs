@@ -51,8 +51,7 @@ impl LumenApp {
             // here, on one line (whole on hover), for the same reason.
             if let Some(n) = self.notices().iter().rev().find(|n| !n.is_error) {
                 ui.separator();
-                ui.add(egui::Label::new(&n.text).truncate())
-                    .on_hover_text(&n.text);
+                notice_ui(ui, &n.text);
             }
         });
     }
@@ -259,6 +258,24 @@ impl LumenApp {
             Some(_) => self.confirm = None,
             None => {}
         }
+    }
+}
+
+/// The latest notice, cut to the room left on the bar's row (whole on
+/// hover). A truncated label alone is as wide as the bar and so would
+/// start a second row, lifting the canvas; it gets a row of its own only
+/// where the row has no room for a few words (a phone's width).
+fn notice_ui(ui: &mut Ui, text: &str) {
+    let room = ui.available_size_before_wrap().x;
+    let label = |ui: &mut Ui| {
+        ui.add(egui::Label::new(text).truncate())
+            .on_hover_text(text);
+    };
+    if room >= 80.0 {
+        let row = egui::vec2(room, ui.spacing().interact_size.y);
+        ui.allocate_ui(row, label);
+    } else {
+        label(ui);
     }
 }
 
