@@ -117,5 +117,24 @@ test('jobs submitted before any worker is ready wait for one (a recipe in the UR
     await early.waitForTimeout(50);
   }
   assert.ok(seen.some((l) => /queued until a worker is ready/.test(l)), `the job was submitted before the workers were up:\n${seen.join('\n')}`);
+
+  // The workers rendered the recipe's parameters (sigma 4, not the
+  // default): the download is the CLI's output, byte for byte.
+  await early.mouse.click(500, 400);
+  const download = early.waitForEvent('download');
+  const mark = seen.length;
+  await early.keyboard.press('Control+s');
+  while (!seen.slice(mark).some((l) => /lumen: export dialog/.test(l))) {
+    assert.ok(Date.now() - start < 90000, `no export dialog; saw:\n${seen.join('\n')}`);
+    await early.waitForTimeout(50);
+  }
+  await early.keyboard.press('Enter');
+  const file = join(dir, 'early.png');
+  await (await download).saveAs(file);
+  const recipeFile = join(dir, 'early.json');
+  writeFileSync(recipeFile, JSON.stringify(recipe));
+  const cliOut = join(dir, 'early-cli.png');
+  execFileSync(CLI, ['apply', '--recipe', recipeFile, 'assets/sample.png', cliOut]);
+  assert.ok(readFileSync(file).equals(readFileSync(cliOut)), 'the download is byte-identical to the CLI output');
   await early.close();
 });

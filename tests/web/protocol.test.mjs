@@ -251,6 +251,10 @@ test('malformed messages each get an {id, error} response, and the worker goes o
       ['sigma a string', withArgs(42, { params: { sigma_px: 'big' } }, 'gaussian_blur'), /invalid type|sigma_px/],
       ['an unknown parameter', withArgs(43, { params: { sigmapx: 2 } }, 'gaussian_blur'), /unknown field/],
       ['params a number', withArgs(44, { params: 5 }, 'gaussian_blur'), /gaussian_blur/],
+      // A Map's entries are no properties: read as an object, every
+      // parameter would silently take its default.
+      ['params a Map', withArgs(53, { params: new Map([['sigma_px', 30]]) }, 'gaussian_blur'), /params must be a plain object, got Map/],
+      ['params an array', withArgs(54, { params: [3] }, 'gaussian_blur'), /params must be a plain object, got Array/],
       ['resize to 65536x65536', withArgs(45, { params: { width: 65536, height: 65536 } }, 'resize'), /width/],
       ['quarter_turns 7', withArgs(46, { params: { quarter_turns: 7 } }, 'rotate'), /quarter_turns/],
       ['hue NaN', withArgs(47, { params: { hue_deg: NaN } }, 'hsl'), /hue_deg/],
@@ -287,5 +291,5 @@ test('malformed messages each get an {id, error} response, and the worker goes o
     assert.equal(r.hasOutput, false, `${r.label}: no output with an error`);
     assert.equal(r.afterOk, true, `${r.label}: the next valid job still works`);
   }
-  assert.equal(results.length, 48);
+  assert.equal(results.length, 50);
 });

@@ -214,9 +214,13 @@ fn parse(func_name: &str, args: &JsValue) -> Result<Request, String> {
     if FilterSpec::from_name(func_name).is_none() {
         return Err(format!("unknown filter: {func_name}"));
     }
-    if !params.is_object() {
+    // A plain object: a `Map` (or an array) is an object too, but its
+    // entries are no properties, and every parameter would silently take
+    // its default.
+    let plain = params.is_object() && matches!(type_name(&params).as_str(), "Object" | "object");
+    if !plain {
         return Err(format!(
-            "{func_name}: params must be an object, got {}",
+            "{func_name}: params must be a plain object, got {}",
             describe(&params)
         ));
     }

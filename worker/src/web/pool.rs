@@ -463,17 +463,11 @@ pub fn band_request(
     let src = Uint8Array::new_with_length(bytes.len() as u32);
     src.copy_from(bytes);
     let (func_name, params) = match steps {
-        [RenderStep { spec, .. }] => (
-            spec.name(),
-            serde_wasm_bindgen::to_value(spec)
-                .ok()
-                .map(|v| get(&v, "params"))
-                .unwrap_or_else(|| Object::new().into()),
-        ),
+        [RenderStep { spec, .. }] => (spec.name(), plain_js(&spec.params_json())),
         _ => {
             let list = Array::new();
             for step in steps {
-                list.push(&serde_wasm_bindgen::to_value(&step.spec).unwrap_or(JsValue::NULL));
+                list.push(&plain_js(&step.spec));
             }
             let params = Object::new();
             set(&params, "steps", &list);
@@ -501,6 +495,15 @@ pub fn band_request(
         &Array::of1(&JsValue::from_str("src")),
     );
     (message.into(), Array::of1(&src.buffer()))
+}
+
+/// `value` as the JavaScript JSON would give it: maps become plain
+/// objects. (serde-wasm-bindgen's default makes them `Map`s, whose entries
+/// are no properties: a worker reading `params` would see none of them.)
+fn plain_js<T: serde::Serialize>(value: &T) -> JsValue {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or(JsValue::NULL)
 }
 
 impl Executor for WebExecutor {
