@@ -21,24 +21,53 @@ export function logWaiter(logs) {
   });
 }
 
-// Ctrl+O, then the file goes in through whichever way rfd asked: the
-// browser's chooser (when the key press counted as a user activation) or
-// rfd's own prompt with its file input. Retried, since a key press can land
-// before the canvas has focus.
-export async function openFile(p, path) {
-  for (let attempt = 0; attempt < 4; attempt++) {
-    const chooser = p.waitForEvent('filechooser', { timeout: 8000 })
-      .then((c) => c.setFiles(path)).then(() => true, () => false);
-    const prompt = p.waitForFunction(() => {
-      const el = document.getElementById('rfd-input');
-      return el && el.isConnected && !el.closest('.hidden');
-    }, null, { timeout: 8000 }).then(async () => { await p.setInputFiles('#rfd-input', path); return true; }, () => false);
-    await p.mouse.click(500, 400);
-    await p.waitForTimeout(200);
-    await p.keyboard.press('Control+o');
-    if ((await Promise.all([chooser, prompt])).some(Boolean)) return;
+// The file choosers page `p` has opened since this was first called for
+// it. Playwright intercepts a chooser only while something listens for
+// choosers, and turning that on takes a message to the browser: a
+// listener added just before a key press can miss the chooser the press
+// opens (headless, it then never shows; windowed, the browser's own modal
+// window opens and takes every later key). So the listening starts once,
+// before any press, and lasts as long as the page.
+const watched = new WeakMap();
+export async function watchChoosers(p) {
+  let choosers = watched.get(p);
+  if (!choosers) {
+    choosers = [];
+    watched.set(p, choosers);
+    p.on('filechooser', (c) => choosers.push(c));
+    await p.evaluate(() => 0); // the interception is on once this returns
   }
-  throw new Error('Ctrl+O opened no file chooser in 4 tries');
+  return choosers;
+}
+
+// What a person sees within `ms` after a press, once `seen` choosers had
+// come: the browser's file chooser, 'prompt' for rfd's own prompt with its
+// file input (rfd's way when the press was no user activation), or null.
+export async function chooserAfter(p, seen, ms) {
+  const choosers = await watchChoosers(p);
+  const prompt = () => {
+    const el = document.getElementById('rfd-input');
+    return Boolean(el && el.isConnected && !el.closest('.hidden'));
+  };
+  for (const end = Date.now() + ms; Date.now() < end;) {
+    if (choosers.length > seen) return choosers[seen];
+    if (await p.evaluate(prompt)) return 'prompt';
+    await p.waitForTimeout(100);
+  }
+  return null;
+}
+
+// Ctrl+O, then the file goes in through whichever way rfd asked. Pressed
+// once, as a person would: a press that opens nothing is a failure, not
+// something to retry.
+export async function openFile(p, path) {
+  const seen = (await watchChoosers(p)).length;
+  await p.mouse.click(500, 400);
+  await p.keyboard.press('Control+o');
+  const what = await chooserAfter(p, seen, 10000);
+  if (!what) throw new Error('one Ctrl+O opened no file chooser in 10 s');
+  if (what === 'prompt') await p.setInputFiles('#rfd-input', path);
+  else await what.setFiles(path);
 }
 
 // Where the app is served: tests/web/run.sh starts a server on a port the

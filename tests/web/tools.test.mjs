@@ -19,10 +19,10 @@ const logs = [];
 const waitForLog = logWaiter(logs);
 
 // Where the photo is on the page: the bounding box of what differs from
-// the canvas's dark background, left of the side panel and between the
-// menu and status bars.
+// the canvas's background (ImageMagick's trim box, `%@`, of the untrimmed
+// crop), left of the side panel and between the menu and status bars.
 function imageBox(png) {
-  const box = execFileSync('convert', [png, '-crop', '860x720+0+30', '+repage', '-fuzz', '6%', '-trim', '-format', '%@', 'info:'])
+  const box = execFileSync('convert', [png, '-crop', '860x720+0+30', '+repage', '-fuzz', '6%', '-format', '%@', 'info:'])
     .toString().match(/^(\d+)x(\d+)\+(\d+)\+(\d+)$/);
   assert.ok(box, 'the photo is on the canvas');
   const [w, h, x, y] = box.slice(1).map(Number);
