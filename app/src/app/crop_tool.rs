@@ -25,15 +25,11 @@ impl LumenApp {
         ) else {
             return false;
         };
-        self.crop_tool = Some(CropTool::new(step, params, size));
-        self.mask_tool = None;
-        self.straighten = None;
-        self.picking = None;
-        self.heal_tool = None;
-        self.set_notice(
+        let tool = CropTool::new(step, params, size);
+        self.end_tools_for(
             "Drag the handles or the inside of the rectangle: Enter applies the crop, Esc cancels",
-            false,
         );
+        self.crop_tool = Some(tool);
         true
     }
 

@@ -18,15 +18,10 @@ impl LumenApp {
         if self.heal_params(step).is_none() {
             return false;
         }
-        self.crop_tool = None;
-        self.mask_tool = None;
-        self.straighten = None;
-        self.picking = None;
-        self.heal_tool = Some(HealTool::new(step));
-        self.set_notice(
+        self.end_tools_for(
             "Click a blemish, or drag from it to where to copy from; [ and ] size the spot; Enter or Esc ends",
-            false,
         );
+        self.heal_tool = Some(HealTool::new(step));
         true
     }
 

@@ -21,15 +21,10 @@ impl LumenApp {
         if !has_mask {
             return false;
         }
-        self.crop_tool = None;
-        self.straighten = None;
-        self.picking = None;
-        self.heal_tool = None;
-        self.mask_tool = Some(MaskTool::new(step));
-        self.set_notice(
+        self.end_tools_for(
             "Drag the mask's handles; O shows the mask in red; Enter or Esc ends the mask tool",
-            false,
         );
+        self.mask_tool = Some(MaskTool::new(step));
         true
     }
 

@@ -29,15 +29,8 @@ impl LumenApp {
         if !is_rotate {
             return false;
         }
-        self.crop_tool = None;
-        self.mask_tool = None;
-        self.picking = None;
-        self.heal_tool = None;
+        self.end_tools_for("Draw a line along the horizon (or an upright edge); Esc cancels");
         self.straighten = Some(StraightenTool::new(step));
-        self.set_notice(
-            "Draw a line along the horizon (or an upright edge); Esc cancels",
-            false,
-        );
         true
     }
 

@@ -104,6 +104,17 @@ impl LumenApp {
         (shown == input).then_some(input)
     }
 
+    /// Ends whichever canvas tool (or pick) is on, so that another may
+    /// start, and shows the starting tool's `hint` in the status bar.
+    pub(super) fn end_tools_for(&mut self, hint: &str) {
+        self.crop_tool = None;
+        self.mask_tool = None;
+        self.straighten = None;
+        self.heal_tool = None;
+        self.picking = None;
+        self.set_notice(hint, false);
+    }
+
     /// What the renderer is asked for while a canvas tool is on: the
     /// recipe up to the tool's step, without it for crop and straighten
     /// (they show the step's input whole), with it for the mask and heal
