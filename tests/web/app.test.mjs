@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BASE, launch, logWaiter, openFile } from './browser.mjs';
+import { BASE, downloadExport, launch, logWaiter, openFile } from './browser.mjs';
 
 const CLI = process.env.LUMEN_CLI;
 let browser;
@@ -65,14 +65,9 @@ test('open through the file chooser, add a filter from the palette, download mat
   await page.keyboard.press('Enter');
   await waitForLog(/lumen: rendered 1 step/, mark2);
 
-  const download = page.waitForEvent('download');
   // The first export asks for the format (PNG by default); Enter downloads.
-  const mark3 = logs.length;
-  await page.keyboard.press('Control+s');
-  await waitForLog(/lumen: export dialog/, mark3);
-  await page.keyboard.press('Enter');
   const file = join(dir, 'download.png');
-  await (await download).saveAs(file);
+  await downloadExport(page, logs, waitForLog, file);
 
   const recipe = join(dir, 'invert.json');
   writeFileSync(recipe, JSON.stringify({ lumen_recipe: 1, steps: [{ filter: 'invert' }] }));
@@ -121,16 +116,8 @@ test('jobs submitted before any worker is ready wait for one (a recipe in the UR
   // The workers rendered the recipe's parameters (sigma 4, not the
   // default): the download is the CLI's output, byte for byte.
   await early.mouse.click(500, 400);
-  const download = early.waitForEvent('download');
-  const mark = seen.length;
-  await early.keyboard.press('Control+s');
-  while (!seen.slice(mark).some((l) => /lumen: export dialog/.test(l))) {
-    assert.ok(Date.now() - start < 90000, `no export dialog; saw:\n${seen.join('\n')}`);
-    await early.waitForTimeout(50);
-  }
-  await early.keyboard.press('Enter');
   const file = join(dir, 'early.png');
-  await (await download).saveAs(file);
+  await downloadExport(early, seen, logWaiter(seen), file);
   const recipeFile = join(dir, 'early.json');
   writeFileSync(recipeFile, JSON.stringify(recipe));
   const cliOut = join(dir, 'early-cli.png');

@@ -57,6 +57,18 @@ export async function chooserAfter(p, seen, ms) {
   return null;
 }
 
+// Ctrl+S, then Enter in the export dialog (PNG unless the dialog was
+// changed), and the download saved as `file`. `logs` are the page's
+// console lines, `wait` their logWaiter.
+export async function downloadExport(p, logs, wait, file) {
+  const download = p.waitForEvent('download');
+  const mark = logs.length;
+  await p.keyboard.press('Control+s');
+  await wait(/lumen: export dialog/, mark);
+  await p.keyboard.press('Enter');
+  await (await download).saveAs(file);
+}
+
 // Ctrl+O, then the file goes in through whichever way rfd asked. Pressed
 // once, as a person would: a press that opens nothing is a failure, not
 // something to retry.

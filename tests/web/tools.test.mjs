@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BASE, launch, logWaiter } from './browser.mjs';
+import { BASE, downloadExport, launch, logWaiter } from './browser.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'lumen-tools-'));
 let browser;
@@ -72,13 +72,8 @@ test('R, a touch drag of the crop handle and Enter crop the photo', async () => 
   await page.keyboard.press('Enter');
   await waitForLog(/lumen: rendered 1 step/, mark);
 
-  const download = page.waitForEvent('download');
-  const mark2 = logs.length;
-  await page.keyboard.press('Control+s');
-  await waitForLog(/lumen: export dialog/, mark2);
-  await page.keyboard.press('Enter');
   const file = join(dir, 'cropped.png');
-  await (await download).saveAs(file);
+  await downloadExport(page, logs, waitForLog, file);
   const [w, h] = execFileSync('identify', ['-format', '%w %h', file]).toString().split(' ').map(Number);
   // The sample is 512x512; a quarter of the shown box off two sides.
   for (const side of [w, h]) {
