@@ -175,14 +175,19 @@ fn the_image_stays_put_as_a_tool_starts() {
     // than the row's room left of it: it is cut to that room, never moved
     // to a second row, which would lift the canvas (and the handles a
     // finger is about to take) by half a row.
-    let mut h = harness(lumen_app::Options::default());
-    settle(&mut h);
-    let before = app(&h).canvas().last_image_rect;
-    h.key_press(Key::R);
-    settle(&mut h);
-    h.run_steps(3);
-    assert!(app(&h).document().unwrap().recipe().steps.len() == 1);
-    assert_eq!(app(&h).canvas().last_image_rect, before);
+    // At widths where the bar has room for the hint and where it has not.
+    for width in [1200.0, 800.0, 640.0] {
+        let mut h = harness(lumen_app::Options::default());
+        h.set_size(egui::vec2(width, 700.0));
+        settle(&mut h);
+        h.run_steps(3);
+        let before = app(&h).canvas().last_image_rect;
+        h.key_press(Key::R);
+        settle(&mut h);
+        h.run_steps(3);
+        assert!(app(&h).document().unwrap().recipe().steps.len() == 1);
+        assert_eq!(app(&h).canvas().last_image_rect, before, "{width} wide");
+    }
 }
 
 #[test]
