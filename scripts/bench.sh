@@ -6,7 +6,10 @@
 #      each case (worker/examples/bench_plan.rs);
 #   2. scripts/compare.sh: single-thread Lumen against OpenCV, Pillow and
 #      libvips (a Python venv from PyPI on first use);
-#   3. the browser: trunk build, tests/web/bench.mjs in headless Chromium
+#   3. interactive latency: a parameter change on a 24 MP photo to its
+#      preview, to its full render, and the editor's frame times
+#      (app/examples/latency.rs);
+#   4. the browser: trunk build, tests/web/bench.mjs in headless Chromium
 #      (skipped, and said so in the document, when trunk, Chromium or
 #      playwright-core is missing);
 #
@@ -66,7 +69,15 @@ else
   skipped+=(--skipped "compare=left out with --no-compare")
 fi
 
-echo "== 3. the browser" >&2
+echo "== 3. interactive latency (native, 24 MP)" >&2
+rm -f "$out_dir/latency.md"
+if [ "$quick" = 1 ]; then
+  cargo run --release --locked -q -p lumen_app --example latency -- --quick >"$out_dir/latency.md"
+else
+  cargo run --release --locked -q -p lumen_app --example latency >"$out_dir/latency.md"
+fi
+
+echo "== 4. the browser" >&2
 rm -f "$out_dir/web.json"
 if [ "$web" = 1 ]; then
   chromium=${CHROMIUM:-/usr/bin/chromium}
@@ -102,5 +113,6 @@ Medians; times vary by about ±15% between runs on shared machines, so compare r
 
 python3 scripts/bench_report.py --doc "$doc" --run "$run" --criterion "$group" \
   --plan "$out_dir/plan.md" --compare target/compare/table.md --web "$out_dir/web.json" \
+  --latency "$out_dir/latency.md" \
   "${skipped[@]}"
 echo "bench: wrote the tables into $doc" >&2

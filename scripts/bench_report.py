@@ -191,6 +191,7 @@ def main():
     ap.add_argument("--plan", required=True, type=Path, help="bench_plan's table")
     ap.add_argument("--compare", type=Path, help="scripts/compare.sh's table.md")
     ap.add_argument("--web", type=Path, help="tests/web/bench.mjs's JSON")
+    ap.add_argument("--latency", type=Path, help="app/examples/latency.rs's table")
     ap.add_argument("--skipped", action="append", default=[], metavar="PART=WHY")
     args = ap.parse_args()
 
@@ -214,6 +215,10 @@ def main():
     else:
         why = skipped.get("web", "not run")
         text = replace_block(text, "web", f"Not measured in this run: {why}.")
+    if args.latency and args.latency.is_file():
+        text = replace_block(text, "latency", args.latency.read_text().rstrip("\n"))
+    else:
+        text = replace_block(text, "latency", "Not measured in this run.")
     args.doc.write_text(text)
 
 
