@@ -33,7 +33,9 @@ use lumen_worker::{NativeExecutor, default_threads};
 const WIDTH: u32 = 6000;
 const HEIGHT: u32 = 4000;
 
-/// A case: the step at two settings a drag moves between.
+/// A case: the step at two settings a drag moves between. The renderer
+/// caches the steps of the current chain only, so each change back to an
+/// earlier value renders again, as a drag does.
 struct Case {
     name: &'static str,
     values: [FilterSpec; 2],

@@ -261,6 +261,10 @@ impl LumenApp {
     }
 }
 
+/// The least width (points) a notice is cut to on the bar's row: a few
+/// words.
+const NOTICE_MIN_ROOM: f32 = 80.0;
+
 /// The latest notice, cut to the room left on the bar's row (whole on
 /// hover). A truncated label alone is as wide as the bar and so would
 /// start a second row, lifting the canvas; it gets a row of its own only
@@ -271,7 +275,7 @@ fn notice_ui(ui: &mut Ui, text: &str) {
         ui.add(egui::Label::new(text).truncate())
             .on_hover_text(text);
     };
-    if room >= 80.0 {
+    if room >= NOTICE_MIN_ROOM {
         let row = egui::vec2(room, ui.spacing().interact_size.y);
         ui.allocate_ui(row, label);
     } else {

@@ -44,33 +44,21 @@ impl Tiles {
     }
 }
 
-/// The pixels of `image` in columns `xs` and rows `ys` as egui takes them,
-/// with premultiplied alpha, converted straight from the image's rows in
-/// one pass (this runs on the UI thread for every full-resolution result).
-/// Opaque pixels are the same premultiplied or not, so an opaque tile
-/// (most photos) is a plain copy; others are premultiplied pixel by pixel.
+/// The pixels of `image` in columns `xs` and rows `ys` as egui takes them
+/// (premultiplied alpha), converted straight from the image's rows in one
+/// pass, with no gathered copy of a tile narrower than the image. This
+/// runs on the UI thread for every full-resolution result; allocating the
+/// tile's fresh memory costs about as much as the conversion itself.
 fn color_image(image: &RgbaImage, xs: Range<usize>, ys: Range<usize>) -> ColorImage {
     let stride = image.stride();
-    let row = |y: usize| &image.pixels()[y * stride + xs.start * 4..y * stride + xs.end * 4];
-    let convert = |pixel: fn(u8, u8, u8, u8) -> Color32| {
-        let mut pixels = Vec::with_capacity(xs.len() * ys.len());
-        for y in ys.clone() {
-            pixels.extend(
-                row(y)
-                    .chunks_exact(4)
-                    .map(|p| pixel(p[0], p[1], p[2], p[3])),
-            );
-        }
-        pixels
-    };
-    let opaque = ys
-        .clone()
-        .all(|y| row(y).chunks_exact(4).all(|p| p[3] == u8::MAX));
-    let pixels = if opaque {
-        convert(Color32::from_rgba_premultiplied)
-    } else {
-        convert(Color32::from_rgba_unmultiplied)
-    };
+    let mut pixels = Vec::with_capacity(xs.len() * ys.len());
+    for y in ys.clone() {
+        let row = &image.pixels()[y * stride + xs.start * 4..y * stride + xs.end * 4];
+        pixels.extend(
+            row.chunks_exact(4)
+                .map(|p| Color32::from_rgba_unmultiplied(p[0], p[1], p[2], p[3])),
+        );
+    }
     ColorImage::new([xs.len(), ys.len()], pixels)
 }
 
