@@ -5,7 +5,6 @@
 //! fractions of its input (one undo step) and Escape leaves the step as it
 //! was.
 
-use egui::Key;
 use lumen_kernels::FilterSpec;
 
 use super::LumenApp;
@@ -52,13 +51,12 @@ impl LumenApp {
                 Some(FilterSpec::Crop(_))
             )
         });
-        let (enter, escape) =
-            ctx.input(|i| (i.key_pressed(Key::Enter), i.key_pressed(Key::Escape)));
+        let keys = self.tool_input(ctx);
         if !still_there {
             self.crop_tool = None;
-        } else if escape {
+        } else if keys.escape {
             self.end_crop_tool(ToolAction::Cancel);
-        } else if enter {
+        } else if keys.enter {
             self.end_crop_tool(ToolAction::Apply);
         }
         self.canvas.tool_active = self.crop_tool.is_some();

@@ -8,7 +8,6 @@ use lumen_kernels::FilterSpec;
 use lumen_kernels::ops::heal::{HealParams, MAX_SPOTS, Spot};
 
 use super::LumenApp;
-use super::tool_keys::ToolInput;
 use crate::ui::tools::heal::HealTool;
 
 impl LumenApp {
@@ -44,8 +43,8 @@ impl LumenApp {
         let Some(step) = self.heal_tool.as_ref().map(|t| t.step) else {
             return;
         };
-        let keys = ToolInput::read(ctx);
-        if self.heal_params(step).is_none() || keys.end {
+        let keys = self.tool_input(ctx);
+        if self.heal_params(step).is_none() || keys.end() {
             self.heal_tool = None;
         } else if let Some(tool) = self.heal_tool.as_mut()
             && (keys.bigger || keys.smaller)

@@ -1,7 +1,7 @@
 //! Keyboard shortcuts ([`crate::keys`] lists them for people) and files
 //! dropped on the window.
 
-use egui::{Key, KeyboardShortcut, Modifiers};
+use egui::{Event, Key, KeyboardShortcut, Modifiers};
 
 use super::tool_keys::ToolKey;
 use super::{LumenApp, Pending};
@@ -16,11 +16,46 @@ struct Commands {
     open: bool,
     save: bool,
     save_as: bool,
-    palette: bool,
+    /// Ctrl+K, with what was typed after it in the same frame.
+    palette: Option<String>,
     fit: bool,
     actual: bool,
     copy: bool,
     quit: bool,
+}
+
+/// Takes the text typed after `shortcut` in this frame's events, if it was
+/// pressed: keys typed quickly after Ctrl+K can reach the editor in the same
+/// frame as it, before the palette's field has the keyboard, and are meant
+/// for the palette, not for the canvas's single-key tools (`R` crop...).
+/// Backspace takes back a character; other keys (Enter, arrows, Escape) stay
+/// for the palette.
+fn take_typed_after(i: &mut egui::InputState, shortcut: &KeyboardShortcut) -> Option<String> {
+    let at = i.events.iter().position(|e| {
+        matches!(e, Event::Key { key, pressed: true, modifiers, .. }
+            if *key == shortcut.logical_key && modifiers.matches_logically(shortcut.modifiers))
+    })?;
+    let mut typed = String::new();
+    let after = i.events.split_off(at + 1);
+    for event in after {
+        match event {
+            Event::Text(text) => typed.push_str(&text),
+            Event::Key {
+                key: Key::Backspace,
+                pressed: true,
+                ..
+            } => {
+                typed.pop();
+            }
+            Event::Key { key, .. }
+                if !matches!(
+                    key,
+                    Key::Enter | Key::Escape | Key::ArrowUp | Key::ArrowDown
+                ) => {}
+            other => i.events.push(other),
+        }
+    }
+    Some(typed)
 }
 
 fn commands(ctx: &egui::Context) -> Commands {
@@ -28,6 +63,7 @@ fn commands(ctx: &egui::Context) -> Commands {
     let shift = Modifiers::COMMAND | Modifiers::SHIFT;
     let sc = |m, k| KeyboardShortcut::new(m, k);
     ctx.input_mut(|i| {
+        let palette = take_typed_after(i, &sc(cmd, Key::K));
         let mut take = |m, k| i.consume_shortcut(&sc(m, k));
         // Shift variants first: consume_shortcut ignores extra Shift.
         let redo = take(shift, Key::Z);
@@ -40,7 +76,7 @@ fn commands(ctx: &egui::Context) -> Commands {
             undo: take(cmd, Key::Z),
             save: take(cmd, Key::S),
             open: take(cmd, Key::O),
-            palette: take(cmd, Key::K),
+            palette: palette.filter(|_| take(cmd, Key::K)),
             fit: take(cmd, Key::Num0),
             actual: take(cmd, Key::Num1),
             quit: take(cmd, Key::Q),
@@ -83,7 +119,7 @@ fn view_keys(ctx: &egui::Context) -> ViewKeys {
 
 impl LumenApp {
     /// True while a prompt, the palette or a dialog takes the keyboard.
-    fn modal_open(&self) -> bool {
+    pub(super) fn modal_open(&self) -> bool {
         self.palette.open
             || self.confirm.is_some()
             || self.file_browser.is_some()
@@ -104,8 +140,11 @@ impl LumenApp {
         if c.redo {
             self.redo();
         }
-        if c.palette {
-            self.palette.show();
+        if let Some(typed) = c.palette {
+            // The palette has the keyboard from now on, this frame too.
+            self.palette.show(typed);
+            self.show_before = false;
+            return;
         }
         if c.open {
             self.guard(Pending::OpenDialog);

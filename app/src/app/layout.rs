@@ -41,7 +41,7 @@ impl LumenApp {
                 .show(ui, |ui| open_palette = self.steps_contents(ui, 220.0));
         }
         if open_palette {
-            self.palette.show();
+            self.palette.show(String::new());
         }
     }
 

@@ -7,7 +7,6 @@
 //! in red. Enter or Escape ends it.
 
 use super::LumenApp;
-use super::tool_keys::ToolInput;
 use crate::ui::tools::mask::MaskTool;
 
 impl LumenApp {
@@ -44,8 +43,8 @@ impl LumenApp {
             .doc
             .as_ref()
             .is_some_and(|d| d.steps().get(step).is_some_and(|s| s.mask.is_some()));
-        let keys = ToolInput::read(ctx);
-        if !still_there || keys.end {
+        let keys = self.tool_input(ctx);
+        if !still_there || keys.end() {
             self.mask_tool = None;
         } else if let Some(tool) = self.mask_tool.as_mut() {
             if keys.overlay {

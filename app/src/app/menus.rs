@@ -125,7 +125,7 @@ impl LumenApp {
         }
         ui.separator();
         if item(ui, "Add filter…", "Ctrl+K") {
-            self.palette.show();
+            self.palette.show(String::new());
         }
     }
 

@@ -55,9 +55,7 @@ impl LumenApp {
                 )
             })
         };
-        if self.picking.is_some_and(|s| !still_there(s))
-            || ctx.input(|i| i.key_pressed(egui::Key::Escape))
-        {
+        if self.picking.is_some_and(|s| !still_there(s)) || self.tool_input(ctx).escape {
             self.picking = None;
         }
         let click = self.canvas.take_click();

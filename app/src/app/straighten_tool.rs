@@ -5,7 +5,7 @@
 //! after it (updating a crop already there), as one undo step. Escape
 //! cancels.
 
-use egui::{Key, Pos2};
+use egui::Pos2;
 use lumen_kernels::spec::CropParams;
 use lumen_kernels::{FilterSpec, Step};
 
@@ -51,7 +51,7 @@ impl LumenApp {
                 Some(FilterSpec::RotateAngle(_))
             )
         });
-        if !still_there || ctx.input(|i| i.key_pressed(Key::Escape)) {
+        if !still_there || self.tool_input(ctx).escape {
             self.straighten = None;
         }
         self.canvas.tool_active |= self.straighten.is_some();

@@ -10,12 +10,16 @@ use lumen_kernels::{FilterSpec, Recipe, Step};
 use super::LumenApp;
 use crate::ui::panels::step_input_sizes;
 
-/// The keys a canvas tool takes this frame: Enter or Escape ends it; `]`
-/// and `[` (plain, outside text fields) size its brush or spot; `O` toggles
-/// the mask overlay.
+/// The keys a canvas tool takes this frame: Enter applies, Escape cancels
+/// (either ends it); `]` and `[` (plain, outside text fields) size its
+/// brush or spot; `O` toggles the mask overlay. While the palette, a prompt
+/// or a dialog is open, its keys are its own: a tool sees none of them.
+#[derive(Default)]
 pub(super) struct ToolInput {
-    /// Enter or Escape.
-    pub end: bool,
+    /// Enter.
+    pub enter: bool,
+    /// Escape.
+    pub escape: bool,
     /// `]`.
     pub bigger: bool,
     /// `[`.
@@ -25,13 +29,25 @@ pub(super) struct ToolInput {
 }
 
 impl ToolInput {
-    /// This frame's keys.
-    pub(super) fn read(ctx: &egui::Context) -> Self {
+    /// Whether the tool ends this frame (Enter or Escape).
+    pub fn end(&self) -> bool {
+        self.enter || self.escape
+    }
+}
+
+impl LumenApp {
+    /// This frame's keys for a canvas tool: none while a modal window has
+    /// the keyboard.
+    pub(super) fn tool_input(&self, ctx: &egui::Context) -> ToolInput {
+        if self.modal_open() {
+            return ToolInput::default();
+        }
         let typing = ctx.egui_wants_keyboard_input();
         ctx.input(|i| {
             let plain = i.modifiers.is_none() && !typing;
-            Self {
-                end: i.key_pressed(Key::Enter) || i.key_pressed(Key::Escape),
+            ToolInput {
+                enter: i.key_pressed(Key::Enter),
+                escape: i.key_pressed(Key::Escape),
                 bigger: plain && i.key_pressed(Key::CloseBracket),
                 smaller: plain && i.key_pressed(Key::OpenBracket),
                 overlay: plain && i.key_pressed(crate::ui::tools::mask::OVERLAY_KEY),

@@ -81,10 +81,10 @@ fn description_of(name: &str) -> &'static str {
 }
 
 impl Palette {
-    /// Opens the palette with an empty query.
-    pub fn show(&mut self) {
+    /// Opens the palette with `query` already typed.
+    pub fn show(&mut self, query: String) {
         self.open = true;
-        self.query.clear();
+        self.query = query;
         self.selected = 0;
     }
 
