@@ -322,13 +322,15 @@ impl LumenApp {
         self.show_before
     }
 
-    /// True when nothing is loading, rendering or exporting.
+    /// True when nothing is loading, rendering or exporting, and the
+    /// canvas's textures are those of the result.
     pub fn is_idle(&self) -> bool {
         self.tasks_running == 0
             && !self.exporter.is_pending()
             && self.doc.is_some()
             && !self.renderer.is_busy()
             && self.renderer.jobs_in_flight() == 0
+            && !self.canvas.is_uploading()
     }
 
     /// True while a full-resolution render runs (its progress and Cancel

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use egui::{Color32, ColorImage, Pos2, Rect, Sense, TextureHandle, TextureOptions, Vec2};
 use lumen_kernels::RgbaImage;
 
-use super::tiles::Tiles;
+use super::tiles::{TileRequest, TileSlot, Tiles};
 
 /// Zoom at and above which the pixel grid is drawn (screen px per image px).
 pub const PIXEL_GRID_MIN_ZOOM: f32 = 8.0;
@@ -79,8 +79,8 @@ pub struct CanvasState {
     fit_pending: bool,
     /// True while the view is as Fit left it (no zoom or pan since).
     fitted: bool,
-    after: Option<Tiles>,
-    before: Option<Tiles>,
+    after: TileSlot,
+    before: TileSlot,
     checker: Option<TextureHandle>,
     /// The canvas rectangle of the last frame.
     pub last_rect: Rect,
@@ -117,8 +117,8 @@ impl Default for CanvasState {
             split: 0.5,
             fit_pending: true,
             fitted: true,
-            after: None,
-            before: None,
+            after: TileSlot::default(),
+            before: TileSlot::default(),
             checker: None,
             last_rect: Rect::NOTHING,
             last_image_rect: Rect::NOTHING,
@@ -199,24 +199,30 @@ impl CanvasState {
 
     /// Forgets all textures (a new document).
     pub fn reset(&mut self) {
-        self.after = None;
-        self.before = None;
+        self.after = TileSlot::default();
+        self.before = TileSlot::default();
         self.after_size = None;
         self.fit_pending = true;
     }
 
-    fn tiles_for(&mut self, ctx: &egui::Context, img: &Arc<RgbaImage>, before: bool) -> &Tiles {
-        let max_side = ctx.input(|i| i.max_texture_side);
-        let slot = if before {
+    fn tiles_for(&mut self, ctx: &egui::Context, shown: &CanvasImage<'_>) -> &Tiles {
+        let request = TileRequest {
+            name: if shown.is_before { "before" } else { "after" },
+            image: shown.image,
+            scale: shown.scale,
+            max_side: ctx.input(|i| i.max_texture_side),
+        };
+        let slot = if shown.is_before {
             &mut self.before
         } else {
             &mut self.after
         };
-        let name = if before { "before" } else { "after" };
-        if slot.as_ref().is_none_or(|t| !Arc::ptr_eq(&t.image, img)) {
-            *slot = None;
-        }
-        slot.get_or_insert_with(|| Tiles::upload(ctx, name, img.clone(), max_side))
+        slot.get(ctx, &request)
+    }
+
+    /// True while a large image's textures are made in the background.
+    pub fn is_uploading(&self) -> bool {
+        self.after.is_pending() || self.before.is_pending()
     }
 
     fn checker(&mut self, ctx: &egui::Context) -> egui::TextureId {
@@ -470,8 +476,10 @@ impl CanvasState {
             );
             painter.image(checker, visible, uv, Color32::WHITE);
         }
-        let scale = shown.scale;
-        let tiles = self.tiles_for(ui.ctx(), shown.image, shown.is_before);
+        let tiles = self.tiles_for(ui.ctx(), shown);
+        // The tiles' own scale: they may be the preview's while the full
+        // result's are made.
+        let scale = tiles.scale;
         for (tile_rect, tex) in &tiles.tiles {
             let screen = Rect::from_min_max(
                 img_rect.min + tile_rect.min.to_vec2() / scale * zoom,
