@@ -12,7 +12,7 @@ use lumen_kernels::FilterSpec;
 use lumen_kernels::ops::heal::Spot;
 
 mod common;
-use common::{State, app, app_mut, drag, harness, settle};
+use common::{State, app, app_mut, drag, harness, settle, step_names};
 
 /// The spots of the document's first step, a `heal` one.
 fn spots(h: &egui_kittest::Harness<'_, State>) -> Vec<Spot> {
@@ -108,12 +108,5 @@ fn tool_keys_start_the_canvas_tools_on_the_last_step_of_their_kind() {
     h.run_steps(2);
     assert!(app(&h).heal_tool().is_none());
     assert_eq!(app(&h).straighten_tool().map(|t| t.step), Some(2));
-    let names: Vec<&str> = app(&h)
-        .document()
-        .unwrap()
-        .steps()
-        .iter()
-        .map(|s| s.spec.name())
-        .collect();
-    assert_eq!(names, ["crop", "heal", "rotate_angle"]);
+    assert_eq!(step_names(&h), ["crop", "heal", "rotate_angle"]);
 }

@@ -11,7 +11,7 @@ use egui_kittest::kittest::Queryable as _;
 use lumen_kernels::spec::{FILTERS, label_of};
 
 mod common;
-use common::{app, harness, settle};
+use common::{add_from_palette, app, harness, settle, step_names};
 
 #[test]
 fn the_palette_fits_and_scrolls_at_1024x640() {
@@ -43,8 +43,7 @@ fn the_palette_fits_and_scrolls_at_1024x640() {
     );
     h.key_press(Key::Enter);
     h.run_steps(2);
-    let steps = app(&h).document().unwrap().steps();
-    assert_eq!(steps.last().map(|s| s.spec.name()), Some(last));
+    assert_eq!(step_names(&h).last(), Some(&last));
 }
 
 /// A key's press or release, with `modifiers` held.
@@ -90,14 +89,7 @@ fn keys_typed_in_the_frame_of_ctrl_k_go_to_the_palette() {
         app(&h).crop_tool().is_none(),
         "the typed r started the crop tool"
     );
-    let names: Vec<_> = app(&h)
-        .document()
-        .unwrap()
-        .steps()
-        .iter()
-        .map(|s| s.spec.name())
-        .collect();
-    assert_eq!(names, ["invert"]);
+    assert_eq!(step_names(&h), ["invert"]);
 }
 
 /// With the crop tool on, the palette's Escape and Enter are its own: they
@@ -118,17 +110,11 @@ fn the_palettes_keys_do_not_end_a_canvas_tool() {
         Some(0),
         "Escape in the palette cancelled the crop"
     );
-    h.key_press_modifiers(Modifiers::COMMAND, Key::K);
-    h.run_steps(2);
-    h.get_by_role(Role::TextInput).type_text("invert");
-    h.run_steps(2);
-    h.key_press(Key::Enter);
-    h.run_steps(2);
+    add_from_palette(&mut h, "invert");
     assert_eq!(
         app(&h).crop_tool().map(|t| t.step),
         Some(0),
         "Enter in the palette applied the crop"
     );
-    let steps = app(&h).document().unwrap().steps();
-    assert_eq!(steps.last().map(|s| s.spec.name()), Some("invert"));
+    assert_eq!(step_names(&h).last(), Some(&"invert"));
 }

@@ -8,17 +8,7 @@ use egui_kittest::kittest::Queryable as _;
 use lumen_kernels::spec::FILTERS;
 
 mod common;
-use common::{State, app, app_mut, harness, settle};
-
-fn names(h: &egui_kittest::Harness<'_, State>) -> Vec<&'static str> {
-    app(h)
-        .document()
-        .unwrap()
-        .steps()
-        .iter()
-        .map(|s| s.spec.name())
-        .collect()
-}
+use common::{State, app, app_mut, harness, settle, step_names as names};
 
 /// The opacity (alpha) the text starting with `prefix` was painted with.
 fn text_opacity(h: &egui_kittest::Harness<'_, State>, prefix: &str) -> Option<f32> {

@@ -12,7 +12,7 @@ use lumen_app::io::ExportFormat;
 use lumen_kernels::FilterSpec;
 
 mod common;
-use common::{State, app, harness, settle};
+use common::{State, add_from_palette, app, harness, settle};
 
 fn steps(h: &Harness<'_, State>) -> Vec<FilterSpec> {
     app(h)
@@ -30,12 +30,7 @@ fn palette_slider_undo_redo_export_matches_cli() {
     assert!(steps(&h).is_empty());
 
     // Ctrl+K, type, Enter: the filter is added with default parameters.
-    h.key_press_modifiers(Modifiers::COMMAND, Key::K);
-    h.run_steps(2);
-    h.get_by_role(Role::TextInput).type_text("gauss");
-    h.run_steps(2);
-    h.key_press(Key::Enter);
-    h.run_steps(2);
+    add_from_palette(&mut h, "gauss");
     assert_eq!(
         steps(&h),
         vec![FilterSpec::from_name("gaussian_blur").unwrap()]

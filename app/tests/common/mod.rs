@@ -35,6 +35,27 @@ pub fn app<'a>(h: &'a Harness<'_, State>) -> &'a LumenApp {
     h.state().as_ref().expect("the first frame creates the app")
 }
 
+/// The stable names of the document's steps, in order.
+pub fn step_names(h: &Harness<'_, State>) -> Vec<&'static str> {
+    app(h)
+        .document()
+        .map(|d| d.steps().iter().map(|s| s.spec.name()).collect())
+        .unwrap_or_default()
+}
+
+/// Ctrl+K, `query` typed into the palette's field, Enter: adds the best
+/// match, as a person does.
+pub fn add_from_palette(h: &mut Harness<'_, State>, query: &str) {
+    use egui_kittest::kittest::Queryable as _;
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::K);
+    h.run_steps(2);
+    h.get_by_role(egui::accesskit::Role::TextInput)
+        .type_text(query);
+    h.run_steps(2);
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+}
+
 /// The app, mutable.
 pub fn app_mut<'a>(h: &'a mut Harness<'_, State>) -> &'a mut LumenApp {
     h.state_mut()
