@@ -140,12 +140,6 @@ impl LumenApp {
         if c.redo {
             self.redo();
         }
-        if let Some(typed) = c.palette {
-            // The palette has the keyboard from now on, this frame too.
-            self.palette.show(typed);
-            self.show_before = false;
-            return;
-        }
         if c.open {
             self.guard(Pending::OpenDialog);
         }
@@ -160,7 +154,15 @@ impl LumenApp {
         if c.quit && !platform::IS_WEB {
             self.guard(Pending::Close);
         }
-        let v = view_keys(ctx);
+        // The palette has the keyboard from Ctrl+K on, this frame too: no
+        // view or tool key after it.
+        let v = match c.palette {
+            Some(typed) => {
+                self.palette.show(typed);
+                ViewKeys::default()
+            }
+            None => view_keys(ctx),
+        };
         if c.fit || v.fit {
             self.canvas.request_fit();
         }
