@@ -12,6 +12,8 @@ use std::sync::{Arc, mpsc};
 use egui::{Color32, ColorImage, Pos2, Rect, TextureHandle, TextureOptions, Vec2};
 use lumen_kernels::RgbaImage;
 
+use crate::platform;
+
 /// Images of at least this many pixels are converted in the background
 /// (native): a 4 MP image converts in about 10 ms, under a frame.
 pub const BACKGROUND_MIN_PIXELS: u64 = 4 << 20;
@@ -121,17 +123,6 @@ impl TileSlot {
         {
             self.pending = None; // superseded: its result is dropped
         }
-        if let Some(pending) = &self.pending {
-            match pending.done.try_recv() {
-                Ok(tiles) => {
-                    self.shown = Some(tiles);
-                    self.pending = None;
-                }
-                Err(mpsc::TryRecvError::Empty) => {}
-                // The thread is gone without its tiles: make them here.
-                Err(mpsc::TryRecvError::Disconnected) => self.pending = None,
-            }
-        }
         let current = self
             .shown
             .as_ref()
@@ -143,11 +134,25 @@ impl TileSlot {
                 .is_some_and(|t| t.stands_in_for(wanted, request.scale));
             let large =
                 u64::from(wanted.width()) * u64::from(wanted.height()) >= BACKGROUND_MIN_PIXELS;
-            self.pending = (same_geometry && large)
-                .then(|| convert_in_background(ctx, request))
-                .flatten();
-            if self.pending.is_none() {
+            if same_geometry && large {
+                self.pending = Some(convert_in_background(ctx, request));
+            } else {
                 self.shown = None; // made below, at once
+            }
+        }
+        if let Some(pending) = &self.pending {
+            match pending.done.try_recv() {
+                Ok(tiles) => {
+                    self.shown = Some(tiles);
+                    self.pending = None;
+                }
+                Err(mpsc::TryRecvError::Empty) => {}
+                // No thread started, or it ended without its tiles: they
+                // are made here, at once.
+                Err(mpsc::TryRecvError::Disconnected) => {
+                    self.pending = None;
+                    self.shown = None;
+                }
             }
         }
         self.shown
@@ -160,37 +165,30 @@ impl TileSlot {
     }
 }
 
-/// Starts making the tiles of `request` on a new thread, which repaints
-/// when they are ready; `None` where there are no threads, or none starts.
-#[cfg(not(target_arch = "wasm32"))]
-fn convert_in_background(ctx: &egui::Context, request: &TileRequest<'_>) -> Option<Pending> {
+/// Starts making the tiles of `request` on a background task
+/// ([`platform::spawn_task`]: a thread on the desktop; on the web page, at
+/// once), which repaints when they are ready.
+fn convert_in_background(ctx: &egui::Context, request: &TileRequest<'_>) -> Pending {
     let (send, done) = mpsc::channel();
     let (ctx, image) = (ctx.clone(), request.image.clone());
     let (name, scale, max_side) = (request.name, request.scale, request.max_side);
-    std::thread::Builder::new()
-        .name("lumen-tiles".into())
-        .spawn(move || {
-            let request = TileRequest {
-                name,
-                image: &image,
-                scale,
-                max_side,
-            };
-            // The slot may have gone (a new document): nothing to tell.
-            let _ = send.send(Tiles::upload(&ctx, &request));
-            ctx.request_repaint();
-        })
-        .ok()?;
-    Some(Pending {
+    // Not started: `send` is dropped with the task, and the slot makes the
+    // tiles itself.
+    let _ = platform::spawn_task("tiles", move || {
+        let request = TileRequest {
+            name,
+            image: &image,
+            scale,
+            max_side,
+        };
+        // The slot may have gone (a new document): nothing to tell.
+        let _ = send.send(Tiles::upload(&ctx, &request));
+        ctx.request_repaint();
+    });
+    Pending {
         image: request.image.clone(),
         done,
-    })
-}
-
-/// The web page has no threads of its own: tiles are made at once.
-#[cfg(target_arch = "wasm32")]
-fn convert_in_background(_ctx: &egui::Context, _request: &TileRequest<'_>) -> Option<Pending> {
-    None
+    }
 }
 
 /// The pixels of `image` in columns `xs` and rows `ys` as egui takes them

@@ -140,7 +140,7 @@ fn column_planes(rows: &[[u8; 4]], pw: usize, n_rows: usize) -> Vec<Vec<u8>> {
 /// Huang's six updates per pixel are cheaper).
 pub const CONSTANT_TIME_FROM_RADIUS: usize = 2;
 
-/// Shape of one band's work: window side, rows in the transposed plane,
+/// Shape of one band's work: window side, padded rows of a plane,
 /// output width and rows.
 struct Window {
     side: usize,
