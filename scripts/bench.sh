@@ -9,9 +9,10 @@
 #   3. interactive latency: a parameter change on a 24 MP photo to its
 #      preview, to its full render, and the editor's frame times
 #      (app/examples/latency.rs);
-#   4. the browser: trunk build, tests/web/bench.mjs in headless Chromium
-#      (skipped, and said so in the document, when trunk, Chromium or
-#      playwright-core is missing);
+#   4. the browser: trunk build, tests/web/bench.mjs (kernels in a
+#      worker) and tests/web/pagebench.mjs (the editor's page thread on a
+#      24 MP photo) in headless Chromium (skipped, and said so in the
+#      document, when trunk, Chromium or playwright-core is missing);
 #
 # then scripts/bench_report.py writes the tables between the
 # `<!-- bench:NAME -->` markers of BENCHMARKS.md. Run it on an otherwise
@@ -78,7 +79,7 @@ else
 fi
 
 echo "== 4. the browser" >&2
-rm -f "$out_dir/web.json"
+rm -f "$out_dir/web.json" "$out_dir/page.json"
 if [ "$web" = 1 ]; then
   chromium=${CHROMIUM:-/usr/bin/chromium}
   missing=""
@@ -97,6 +98,10 @@ if [ "$web" = 1 ]; then
     trap 'kill $server 2>/dev/null' EXIT
     read -r -t 30 port <&"${SERVER[0]}" || { echo "the web server did not start" >&2; exit 1; }
     LUMEN_URL="http://127.0.0.1:$port/" LUMEN_BENCH_JSON="$out_dir/web.json" node tests/web/bench.mjs >&2
+    page_runs=3
+    [ "$quick" = 1 ] && page_runs=1
+    LUMEN_URL="http://127.0.0.1:$port/" LUMEN_PAGE_BENCH_JSON="$out_dir/page.json" \
+      node tests/web/pagebench.mjs --runs "$page_runs" >&2
   fi
 else
   skipped+=(--skipped "web=left out with --no-web")
@@ -112,7 +117,7 @@ load average $load_before before and $(cut -d' ' -f1-3 /proc/loadavg) after. \
 Medians; times vary by about ±15% between runs on shared machines, so compare ratios within a run."
 
 python3 scripts/bench_report.py --doc "$doc" --run "$run" --criterion "$group" \
-  --plan "$out_dir/plan.md" --compare target/compare/table.md --web "$out_dir/web.json" \
+  --plan "$out_dir/plan.md" --compare target/compare/table.md --web "$out_dir/web.json" --page "$out_dir/page.json" \
   --latency "$out_dir/latency.md" \
   "${skipped[@]}"
 echo "bench: wrote the tables into $doc" >&2

@@ -12,6 +12,8 @@ everything outside the blocks is left as it is. Blocks:
 - `compare`: scripts/compare.sh's table against OpenCV, Pillow, libvips;
 - `web`: the browser run (tests/web/bench.mjs), its kernel times divided by
   the native single-thread medians of this same run.
+- `page`: the editor's page thread in Chromium on a 24 MP photo
+  (tests/web/pagebench.mjs): each action's time and its long tasks.
 
 A part that was not measured says so in its block instead of keeping
 numbers from another run.
@@ -174,6 +176,22 @@ def web_block(web: dict, group: Path) -> str:
     return "\n".join(out)
 
 
+def page_block(page: dict) -> str:
+    out = [
+        f"{page['width']}x{page['height']}, medians of {page['runs']} fresh pages, "
+        f"{page['cores']} cores; the canvas's WebGL: {page.get('webgl', 'not recorded')}.",
+        "",
+        "| action | ms until done | long tasks | longest task ms | page blocked ms |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for a in page["actions"]:
+        out.append(
+            f"| {a['name']} | {a['ms']:.0f} | {a['longTasks']} | "
+            f"{a['longestTaskMs']:.0f} | {a['blockedMs']:.0f} |"
+        )
+    return "\n".join(out)
+
+
 def replace_block(text: str, name: str, body: str) -> str:
     pattern = re.compile(
         rf"(<!-- bench:{name} -->\n).*?(\n<!-- /bench:{name} -->)", re.DOTALL
@@ -191,6 +209,7 @@ def main():
     ap.add_argument("--plan", required=True, type=Path, help="bench_plan's table")
     ap.add_argument("--compare", type=Path, help="scripts/compare.sh's table.md")
     ap.add_argument("--web", type=Path, help="tests/web/bench.mjs's JSON")
+    ap.add_argument("--page", type=Path, help="tests/web/pagebench.mjs's JSON")
     ap.add_argument("--latency", type=Path, help="app/examples/latency.rs's table")
     ap.add_argument("--skipped", action="append", default=[], metavar="PART=WHY")
     args = ap.parse_args()
@@ -215,6 +234,11 @@ def main():
     else:
         why = skipped.get("web", "not run")
         text = replace_block(text, "web", f"Not measured in this run: {why}.")
+    if args.page and args.page.is_file():
+        text = replace_block(text, "page", page_block(json.loads(args.page.read_text())))
+    else:
+        why = skipped.get("web", "not run")
+        text = replace_block(text, "page", f"Not measured in this run: {why}.")
     if args.latency and args.latency.is_file():
         text = replace_block(text, "latency", args.latency.read_text().rstrip("\n"))
     else:
