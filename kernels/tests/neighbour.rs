@@ -82,8 +82,8 @@ proptest! {
         w in 1u32..20, h in 1u32..20, seed in any::<u64>(),
         r in prop_oneof![1u32..6, 14u32..22], opaque in any::<bool>(),
     ) {
-        // Radii on both sides of CONSTANT_TIME_FROM_RADIUS (Huang at radius
-        // 1, Perreault–Hébert from 2 on), small and large.
+        // Radius 1 (the median of three column sorts) and the radii of
+        // the constant-time histograms (from 2), small and large.
         let spec = FilterSpec::Median(MedianParams { radius_px: r });
         check_ref(&spec, &image(w, h, seed, opaque), 0)?;
     }
