@@ -71,13 +71,15 @@ export async function downloadExport(p, logs, wait, file) {
 
 // Ctrl+O, then the file goes in through whichever way rfd asked. Pressed
 // once, as a person would: a press that opens nothing is a failure, not
-// something to retry.
-export async function openFile(p, path) {
+// something to retry. `beforeHandOver`, if given, is awaited once the
+// chooser is there, just before the file goes in (a benchmark's clock).
+export async function openFile(p, path, beforeHandOver = async () => {}) {
   const seen = (await watchChoosers(p)).length;
   await p.mouse.click(500, 400);
   await p.keyboard.press('Control+o');
   const what = await chooserAfter(p, seen, 10000);
   if (!what) throw new Error('one Ctrl+O opened no file chooser in 10 s');
+  await beforeHandOver();
   if (what === 'prompt') await p.setInputFiles('#rfd-input', path);
   else await what.setFiles(path);
 }

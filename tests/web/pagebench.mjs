@@ -16,7 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BASE, chooserAfter, launch, logWaiter, watchChoosers } from './browser.mjs';
+import { BASE, launch, logWaiter, openFile } from './browser.mjs';
 
 const W = 6000;
 const H = 4000;
@@ -81,15 +81,12 @@ const now = (page) => page.evaluate(() => performance.now());
 // Opens `file` through the chooser Ctrl+O brings; the clock starts when
 // the file is handed over, as a person's click on "Open" would.
 async function open(page, logs, wait, file, name) {
-  const seen = (await watchChoosers(page)).length;
-  await page.mouse.click(500, 400);
-  await page.keyboard.press('Control+o');
-  const chooser = await chooserAfter(page, seen, 10000);
-  if (!chooser) throw new Error('Ctrl+O opened no file chooser in 10 s');
-  const mark = logs.length;
-  const t0 = await now(page);
-  if (chooser === 'prompt') await page.setInputFiles('#rfd-input', file);
-  else await chooser.setFiles(file);
+  let mark = 0;
+  let t0 = 0;
+  await openFile(page, file, async () => {
+    mark = logs.length;
+    t0 = await now(page);
+  });
   const end = new RegExp(`lumen: rendered \\d+ steps?, ${W}x${H}`);
   await wait(new RegExp(`lumen: opened ${name.replace('.', '\\.')}`), mark, 120000);
   await wait(end, mark, 120000);
