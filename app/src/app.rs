@@ -307,6 +307,12 @@ impl LumenApp {
         &self.canvas
     }
 
+    /// What the canvas shows of the result (the preview, or the full
+    /// resolution with its screen-sized level).
+    pub fn displayed(&self) -> Option<&crate::render::Displayed> {
+        self.renderer.displayed()
+    }
+
     /// The export settings (the export dialog's choices).
     pub fn exporter(&self) -> &crate::export::Exporter {
         &self.exporter
@@ -594,16 +600,31 @@ impl LumenApp {
 
     /// The canvas: the result, compared with the original as asked.
     fn canvas_ui(&mut self, ui: &mut egui::Ui) {
-        let source = self.doc.as_ref().map(|d| d.source.clone());
+        let last = self.canvas.last_rect;
+        if last.is_positive() {
+            let px = last.width().max(last.height()) * ui.ctx().pixels_per_point();
+            self.renderer.set_display_side(px.ceil() as u32);
+        }
+        // The original only where a compare view draws it (its level is
+        // made the first time it is asked for).
+        let compared =
+            self.show_before || self.canvas.compare != crate::ui::canvas::CompareMode::Off;
+        let original = if compared && self.doc.is_some() {
+            self.renderer.original()
+        } else {
+            None
+        };
         let view = CanvasView {
             after: self.renderer.displayed().map(|d| CanvasImage {
                 image: &d.image,
                 scale: d.scale,
+                level: d.level.as_ref(),
                 is_before: false,
             }),
-            before: source.as_ref().map(|src| CanvasImage {
-                image: src,
-                scale: 1.0,
+            before: original.as_ref().map(|o| CanvasImage {
+                image: &o.image,
+                scale: o.scale,
+                level: o.level.as_ref(),
                 is_before: true,
             }),
             hold_before: self.show_before,

@@ -16,6 +16,12 @@ use lumen_kernels::spec::{ResizeMethod, ResizeParams};
 use lumen_kernels::{FilterSpec, RenderStep, RgbaImage};
 use lumen_worker::{Executor, Job, JobEvent, JobId};
 
+mod level;
+
+pub use level::{
+    DEFAULT_DISPLAY_SIDE_PX, DISPLAY_SIDE_RANGE_PX, DisplayLevel, LevelState, needs_level,
+};
+
 /// The longest side of the proxy source, in pixels.
 pub const PROXY_MAX_SIDE_PX: u32 = 1280;
 
@@ -174,6 +180,21 @@ pub struct Displayed {
     pub quality: Quality,
     /// Changes whenever the image does, so textures are rebuilt only then.
     pub generation: u64,
+    /// A screen-sized copy of a large full-resolution `image`
+    /// ([`level`]): the canvas draws it at fit and uploads full-resolution
+    /// tiles only where it is zoomed in.
+    pub level: Option<Arc<RgbaImage>>,
+}
+
+/// How to show the original (the compare views).
+pub struct Original {
+    /// The pixels: the source, or the proxy's copy of it while the
+    /// source's level is made.
+    pub image: Arc<RgbaImage>,
+    /// Full-resolution pixels per pixel of `image`.
+    pub scale: f32,
+    /// The source's screen-sized copy, once made.
+    pub level: Option<Arc<RgbaImage>>,
 }
 
 /// Drives an executor for one document.
@@ -195,6 +216,12 @@ pub struct Renderer {
     /// The user cancelled the full-resolution render of the current
     /// request; the next request starts again.
     cancelled: bool,
+    /// The canvas's longer side in physical pixels, which levels are made for.
+    display_side: u32,
+    /// The level of the full-resolution result shown.
+    result_level: DisplayLevel,
+    /// The level of the source (the original in compare views).
+    source_level: DisplayLevel,
 }
 
 impl Renderer {
@@ -217,7 +244,18 @@ impl Renderer {
             budget_bytes: cache_budget_for(crate::governor::default_budget()),
             memory_budget: crate::governor::default_budget(),
             cancelled: false,
+            display_side: DEFAULT_DISPLAY_SIDE_PX,
+            result_level: DisplayLevel::default(),
+            source_level: DisplayLevel::default(),
         }
+    }
+
+    /// Sets the longer side of the canvas in physical pixels (held to
+    /// [`DISPLAY_SIDE_RANGE_PX`]): the levels made from now on are that
+    /// size. A level made for a smaller canvas stays; the canvas fills in
+    /// full-resolution tiles where it falls short.
+    pub fn set_display_side(&mut self, px: u32) {
+        self.display_side = px.clamp(*DISPLAY_SIDE_RANGE_PX.start(), *DISPLAY_SIDE_RANGE_PX.end());
     }
 
     /// Sets the memory a full-resolution render may need, in bytes
@@ -244,6 +282,8 @@ impl Renderer {
     /// Starts over with a new source image.
     pub fn set_source(&mut self, source: Arc<RgbaImage>) {
         self.cancel_all();
+        self.result_level.forget(self.executor.as_mut());
+        self.source_level.forget(self.executor.as_mut());
         for tier in [&mut self.full, &mut self.proxy] {
             for image in tier.cache.drain(..).filter_map(|c| c.image) {
                 self.executor.recycle(image);
@@ -258,6 +298,7 @@ impl Renderer {
         self.proxy = Tier::default();
         self.wanted.clear();
         self.error = None;
+        self.shown = None;
         let longest = w.max(h);
         if longest > PROXY_MAX_SIDE_PX {
             let scale = PROXY_MAX_SIDE_PX as f32 / longest as f32;
@@ -435,8 +476,12 @@ impl Renderer {
                         self.progress = Some(fraction);
                     }
                 }
-                JobEvent::Done(out) => {
-                    if self.proxy_source_job == Some(out.id) {
+                JobEvent::Done(mut out) => {
+                    if self.result_level.take_done(out.id, &mut out.images)
+                        || self.source_level.take_done(out.id, &mut out.images)
+                    {
+                        // A level: shown by `refresh_shown` below.
+                    } else if self.proxy_source_job == Some(out.id) {
                         self.proxy_source_job = None;
                         self.proxy.source = out.images.into_iter().last().flatten();
                     } else if self.full.job.as_ref().is_some_and(|j| j.id == out.id) {
@@ -450,6 +495,13 @@ impl Renderer {
                     {
                         Self::store(self.executor.as_mut(), &mut self.proxy, job, out.images);
                     }
+                }
+                JobEvent::Failed(err)
+                    if self.result_level.take_failed(err.id)
+                        || self.source_level.take_failed(err.id) =>
+                {
+                    // No level: the image is shown whole.
+                    log::warn!("a display level was not made: {}", err.message);
                 }
                 JobEvent::Failed(err) => {
                     let ours = [
@@ -504,21 +556,17 @@ impl Renderer {
     }
 
     fn refresh_shown(&mut self) {
-        let candidate = if let Some(img) = self.full.result(&self.wanted) {
-            Some((img, 1.0, Quality::Full))
-        } else {
-            let chain = self.proxy.chain_for(&self.wanted);
-            self.proxy
-                .result(&chain)
-                .map(|img| (img, self.proxy.scale, Quality::Proxy))
-        };
-        let Some((image, scale, quality)) = candidate else {
+        let Some((image, scale, quality, level)) = self.candidate() else {
             return;
+        };
+        let same = |a: &Option<Arc<RgbaImage>>, b: &Option<Arc<RgbaImage>>| match (a, b) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            (a, b) => a.is_none() && b.is_none(),
         };
         if self
             .shown
             .as_ref()
-            .is_some_and(|s| Arc::ptr_eq(&s.image, &image))
+            .is_some_and(|s| Arc::ptr_eq(&s.image, &image) && same(&s.level, &level))
         {
             return;
         }
@@ -528,7 +576,56 @@ impl Renderer {
             scale,
             quality,
             generation: self.generation,
+            level,
         });
+    }
+
+    /// What to show: the full result with its level once that is made
+    /// (the preview meanwhile), else the preview.
+    #[allow(clippy::type_complexity)]
+    fn candidate(&mut self) -> Option<(Arc<RgbaImage>, f32, Quality, Option<Arc<RgbaImage>>)> {
+        let chain = self.proxy.chain_for(&self.wanted);
+        let proxy = self.proxy.result(&chain);
+        if let Some(full) = self.full.result(&self.wanted) {
+            let state = self
+                .result_level
+                .want(self.executor.as_mut(), &full, self.display_side);
+            match (state, proxy) {
+                (LevelState::Pending, Some(proxy)) => {
+                    return Some((proxy, self.proxy.scale, Quality::Proxy, None));
+                }
+                // Nothing to stand in yet (a new source): wait for either.
+                (LevelState::Pending, None) => return None,
+                (LevelState::Ready, _) => {
+                    let level = self.result_level.level().cloned();
+                    return Some((full, 1.0, Quality::Full, level));
+                }
+                _ => return Some((full, 1.0, Quality::Full, None)),
+            }
+        }
+        proxy.map(|img| (img, self.proxy.scale, Quality::Proxy, None))
+    }
+
+    /// How to show the original: the source with its level, asked for
+    /// here the first time (so only a compare view pays for it); the
+    /// proxy's copy while the level is made.
+    pub fn original(&mut self) -> Option<Original> {
+        let source = self.full.source.clone()?;
+        let state = self
+            .source_level
+            .want(self.executor.as_mut(), &source, self.display_side);
+        Some(match (state, &self.proxy.source) {
+            (LevelState::Pending, Some(proxy)) => Original {
+                image: proxy.clone(),
+                scale: self.proxy.scale,
+                level: None,
+            },
+            _ => Original {
+                image: source,
+                scale: 1.0,
+                level: self.source_level.level().cloned(),
+            },
+        })
     }
 
     /// The best image for the current request, or the last one shown while

@@ -436,3 +436,115 @@ fn a_step_inside_a_fused_run_gets_its_input_with_the_steps_to_apply() {
     let input = r.step_input(0).unwrap();
     assert!(Arc::ptr_eq(&input.image, &src) && input.pending.is_empty());
 }
+
+/// A full-resolution result much larger than the canvas is shown with a
+/// screen-sized level made by the executor (so the canvas uploads that,
+/// not the whole image); the preview stays until the level comes. The
+/// original gets its own level only when asked for (a compare view), the
+/// preview's copy of the source standing in meanwhile.
+#[test]
+fn a_large_result_is_shown_with_a_display_level_made_by_the_executor() {
+    let (mut r, script) = renderer();
+    r.set_display_side(512);
+    let src = picture(1600, 800);
+    r.set_source(Arc::clone(&src));
+    // With no steps the source itself is the result: it gets a level,
+    // asked for with the preview's copy; nothing shows before either.
+    let [scale_job, source_level_job] = take_submitted(&script).try_into().unwrap();
+    assert!(Arc::ptr_eq(&source_level_job.input, &src));
+    assert!(r.displayed().is_none(), "not the whole source at once");
+    finish(&mut r, &script, &scale_job);
+    assert_eq!(r.displayed().unwrap().quality, Quality::Proxy);
+    let source_level = finish(&mut r, &script, &source_level_job);
+    assert!(Arc::ptr_eq(
+        r.displayed().unwrap().level.as_ref().unwrap(),
+        &source_level[0]
+    ));
+    r.request(vec![invert()]);
+    let proxy = take_submitted(&script).pop().unwrap();
+    finish(&mut r, &script, &proxy);
+    let full = take_submitted(&script).pop().unwrap();
+    let full_images = finish(&mut r, &script, &full);
+
+    let level_job = take_submitted(&script)
+        .pop()
+        .expect("the full result's level is asked for");
+    assert!(Arc::ptr_eq(&level_job.input, &full_images[0]));
+    assert_eq!(
+        level_job.steps,
+        vec![FilterSpec::Resize(ResizeParams {
+            long_edge_px: 512,
+            method: lumen_kernels::spec::ResizeMethod::Box,
+            linear_light: false,
+            ..Default::default()
+        })]
+    );
+    let shown = r.displayed().unwrap();
+    assert_eq!(shown.quality, Quality::Proxy, "the preview stays meanwhile");
+    let level = finish(&mut r, &script, &level_job);
+    let shown = r.displayed().unwrap();
+    assert_eq!(shown.quality, Quality::Full);
+    assert!(Arc::ptr_eq(&shown.image, &full_images[0]));
+    let shown_level = shown.level.as_ref().expect("shown with its level");
+    assert!(Arc::ptr_eq(shown_level, &level[0]));
+    assert_eq!((shown_level.width(), shown_level.height()), (512, 256));
+
+    // The original (compare views) has its own level, asked for only
+    // when a compare view wants it; the preview's copy of the source
+    // stands in meanwhile.
+    assert!(take_submitted(&script).is_empty());
+    let original = r.original().unwrap();
+    assert!(
+        !Arc::ptr_eq(&original.image, &src),
+        "the preview's copy first"
+    );
+    assert!((original.scale - 0.8).abs() < 1e-6);
+    let source_job = take_submitted(&script).pop().unwrap();
+    assert!(Arc::ptr_eq(&source_job.input, &src));
+    assert_eq!(source_job.steps, level_job.steps);
+    let source_level = finish(&mut r, &script, &source_job);
+    let original = r.original().unwrap();
+    assert!(Arc::ptr_eq(&original.image, &src));
+    assert_eq!(original.scale, 1.0);
+    assert!(Arc::ptr_eq(
+        original.level.as_ref().unwrap(),
+        &source_level[0]
+    ));
+
+    // A newer result drops the old level; its own job is cancelled when
+    // the result it was for is replaced before it ends.
+    r.request(vec![invert(), gamma(2.0)]);
+    let proxy = take_submitted(&script).pop().unwrap();
+    finish(&mut r, &script, &proxy);
+    let full = take_submitted(&script).pop().unwrap();
+    finish(&mut r, &script, &full);
+    let pending_level = take_submitted(&script).pop().unwrap();
+    r.request(vec![invert()]);
+    assert!(script.lock().unwrap().cancelled.contains(&pending_level.id));
+    let again = take_submitted(&script).pop().expect("asked for again");
+    assert!(Arc::ptr_eq(&again.input, &full_images[0]));
+    assert_eq!(r.displayed().unwrap().quality, Quality::Proxy);
+    finish(&mut r, &script, &again);
+    let shown = r.displayed().unwrap();
+    assert!(Arc::ptr_eq(&shown.image, &full_images[0]));
+    assert!(shown.level.is_some());
+}
+
+/// A result no larger than the canvas (by a quarter) gets no level.
+#[test]
+fn a_result_about_the_canvas_size_gets_no_level() {
+    let (mut r, script) = renderer();
+    r.set_display_side(1280);
+    r.set_source(picture(1500, 1000));
+    let scale_job = take_submitted(&script).pop().unwrap();
+    finish(&mut r, &script, &scale_job);
+    r.request(vec![invert()]);
+    let proxy = take_submitted(&script).pop().unwrap();
+    finish(&mut r, &script, &proxy);
+    let full = take_submitted(&script).pop().unwrap();
+    finish(&mut r, &script, &full);
+    assert!(take_submitted(&script).is_empty(), "no level job");
+    let shown = r.displayed().unwrap();
+    assert_eq!(shown.quality, Quality::Full);
+    assert!(shown.level.is_none());
+}

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use egui::{Color32, ColorImage, Pos2, Rect, Sense, TextureHandle, TextureOptions, Vec2};
 use lumen_kernels::RgbaImage;
 
-use super::tiles::{TileRequest, TileSlot, Tiles};
+use super::tiles::{Draw, TileRequest, TileSlot};
 
 /// Zoom at and above which the pixel grid is drawn (screen px per image px).
 pub const PIXEL_GRID_MIN_ZOOM: f32 = 8.0;
@@ -140,6 +140,9 @@ pub struct CanvasImage<'a> {
     pub image: &'a Arc<RgbaImage>,
     /// Full-resolution pixels per pixel of `image` (proxies are smaller).
     pub scale: f32,
+    /// A screen-sized copy of `image`, drawn while it has pixels enough
+    /// for the zoom ([`crate::render::level`]).
+    pub level: Option<&'a Arc<RgbaImage>>,
     /// True for the original (before).
     pub is_before: bool,
 }
@@ -205,11 +208,20 @@ impl CanvasState {
         self.fit_pending = true;
     }
 
-    fn tiles_for(&mut self, ctx: &egui::Context, shown: &CanvasImage<'_>) -> &Tiles {
+    /// What to draw for the part `view` (full-resolution pixels) of
+    /// `shown` at `zoom`, and the scale of the tiles drawn.
+    fn draws_for(
+        &mut self,
+        ctx: &egui::Context,
+        shown: &CanvasImage<'_>,
+        view: Rect,
+        zoom: f32,
+    ) -> (Vec<Draw>, f32) {
         let request = TileRequest {
             name: if shown.is_before { "before" } else { "after" },
             image: shown.image,
             scale: shown.scale,
+            level: shown.level,
             max_side: ctx.input(|i| i.max_texture_side),
         };
         let slot = if shown.is_before {
@@ -217,7 +229,7 @@ impl CanvasState {
         } else {
             &mut self.after
         };
-        slot.get(ctx, &request)
+        slot.draws(ctx, &request, view, zoom * ctx.pixels_per_point())
     }
 
     /// True while a large image's textures are made in the background.
@@ -476,19 +488,19 @@ impl CanvasState {
             );
             painter.image(checker, visible, uv, Color32::WHITE);
         }
-        let tiles = self.tiles_for(ui.ctx(), shown);
-        // The tiles' own scale: they may be the preview's while the full
-        // result's are made.
-        let scale = tiles.scale;
-        for (tile_rect, tex) in &tiles.tiles {
+        // The visible part in full-resolution pixels; the tiles may be the
+        // preview's while the full result's are made, or its level.
+        let view = Rect::from_min_max(
+            ((visible.min - img_rect.min) / zoom).to_pos2(),
+            ((visible.max - img_rect.min) / zoom).to_pos2(),
+        );
+        let (draws, scale) = self.draws_for(ui.ctx(), shown, view, zoom);
+        for draw in draws {
             let screen = Rect::from_min_max(
-                img_rect.min + tile_rect.min.to_vec2() / scale * zoom,
-                img_rect.min + tile_rect.max.to_vec2() / scale * zoom,
+                img_rect.min + draw.rect.min.to_vec2() * zoom,
+                img_rect.min + draw.rect.max.to_vec2() * zoom,
             );
-            if screen.intersects(clip) {
-                let uv = Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0));
-                painter.image(tex.id(), screen, uv, Color32::WHITE);
-            }
+            painter.image(draw.texture, screen, draw.uv, Color32::WHITE);
         }
         if zoom >= PIXEL_GRID_MIN_ZOOM && scale == 1.0 && visible.is_positive() {
             pixel_grid(&painter, img_rect, visible, zoom);

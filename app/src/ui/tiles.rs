@@ -18,14 +18,54 @@ use crate::platform;
 /// (native): a 4 MP image converts in about 10 ms, under a frame.
 pub const BACKGROUND_MIN_PIXELS: u64 = 4 << 20;
 
-/// The GPU textures of one image, as tiles no larger than the texture limit.
+/// Side of the tiles made lazily, where a level is zoomed past: small enough
+/// that a zoomed-in view uploads little more than it shows.
+pub const LAZY_TILE_SIDE: usize = 1024;
+
+/// The most pixels of full-resolution tiles made in one frame; the rest
+/// come in the next frames (the level is drawn in their place meanwhile).
+pub const TILE_PIXELS_PER_FRAME: usize = 2 * LAZY_TILE_SIDE * LAZY_TILE_SIDE;
+
+/// The GPU textures of one image: a screen-sized level drawn while it has
+/// pixels enough for the zoom, and tiles of the image itself, no larger
+/// than the GPU's maximum texture side (a 48 MP photo does not fit one
+/// texture). With a level the image's tiles are made only when a view
+/// needs them, a few per frame; without one, all at once.
 pub struct Tiles {
     /// The image uploaded.
     pub image: Arc<RgbaImage>,
     /// Full-resolution pixels per pixel of `image`.
     pub scale: f32,
-    /// Each tile's rectangle in image pixels and its texture.
-    pub tiles: Vec<(Rect, TextureHandle)>,
+    name: &'static str,
+    level: Option<Level>,
+    grid: Grid,
+}
+
+/// A screen-sized copy of the image, uploaded whole.
+struct Level {
+    image: Arc<RgbaImage>,
+    /// Level pixels per full-resolution pixel, per axis.
+    scale: Vec2,
+    /// Each tile's rectangle in level pixels and its texture.
+    tiles: Vec<(Rect, TextureHandle)>,
+}
+
+/// The image's own tiles, made at once or when first drawn.
+struct Grid {
+    side: usize,
+    columns: usize,
+    cells: Vec<Option<TextureHandle>>,
+}
+
+/// One textured rectangle for the canvas to draw.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Draw {
+    /// Where, in full-resolution pixels of the image.
+    pub rect: Rect,
+    /// The texture.
+    pub texture: egui::TextureId,
+    /// The part of the texture drawn there.
+    pub uv: Rect,
 }
 
 /// What a slot needs to make the tiles of an image.
@@ -37,46 +77,133 @@ pub struct TileRequest<'a> {
     pub image: &'a Arc<RgbaImage>,
     /// Full-resolution pixels per pixel of `image`.
     pub scale: f32,
+    /// A screen-sized copy of `image` (see [`crate::render::level`]).
+    pub level: Option<&'a Arc<RgbaImage>>,
     /// The GPU's largest texture side.
     pub max_side: usize,
 }
 
+const TEXTURE_OPTIONS: TextureOptions = TextureOptions {
+    magnification: egui::TextureFilter::Nearest,
+    minification: egui::TextureFilter::Linear,
+    wrap_mode: egui::TextureWrapMode::ClampToEdge,
+    mipmap_mode: Some(egui::TextureFilter::Linear),
+};
+
+const WHOLE: Rect = Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0));
+
 impl Tiles {
-    /// Uploads `image` as textures named after `name`.
+    /// Uploads the level of `request`, or without one all of its image,
+    /// as textures named after its `name`.
     pub fn upload(ctx: &egui::Context, request: &TileRequest<'_>) -> Self {
-        let TileRequest {
-            name,
-            image,
-            scale,
-            max_side,
-        } = request.clone();
-        let side = max_side.clamp(256, 8192);
+        let image = request.image;
+        let level = request.level.map(|level| Level {
+            image: level.clone(),
+            scale: Vec2::new(
+                level.width() as f32 / image.width() as f32,
+                level.height() as f32 / image.height() as f32,
+            ) * request.scale,
+            tiles: upload_all(ctx, request.name, level, request.max_side),
+        });
+        let side = if level.is_some() {
+            LAZY_TILE_SIDE.min(request.max_side)
+        } else {
+            request.max_side
+        }
+        .clamp(256, 8192);
         let (w, h) = (image.width() as usize, image.height() as usize);
-        let mut tiles = Vec::new();
-        for ty in (0..h).step_by(side) {
-            for tx in (0..w).step_by(side) {
-                let tw = side.min(w - tx);
-                let th = side.min(h - ty);
-                let color = color_image(image, tx..tx + tw, ty..ty + th);
-                let options = TextureOptions {
-                    magnification: egui::TextureFilter::Nearest,
-                    minification: egui::TextureFilter::Linear,
-                    wrap_mode: egui::TextureWrapMode::ClampToEdge,
-                    mipmap_mode: Some(egui::TextureFilter::Linear),
-                };
-                let tex = ctx.load_texture(format!("{name}-{tx}-{ty}"), color, options);
-                let rect = Rect::from_min_size(
-                    Pos2::new(tx as f32, ty as f32),
-                    Vec2::new(tw as f32, th as f32),
-                );
-                tiles.push((rect, tex));
+        let columns = w.div_ceil(side);
+        let mut grid = Grid {
+            side,
+            columns,
+            cells: vec![None; columns * h.div_ceil(side)],
+        };
+        if level.is_none() {
+            for (i, cell) in grid.cells.iter_mut().enumerate() {
+                *cell = Some(upload_cell(ctx, request.name, image, side, columns, i));
             }
         }
         Self {
             image: image.clone(),
-            scale,
-            tiles,
+            scale: request.scale,
+            name: request.name,
+            level,
+            grid,
         }
+    }
+
+    /// Textures uploaded so far, and their pixels.
+    pub fn uploaded(&self) -> (usize, usize) {
+        let level = self.level.iter().flat_map(|l| &l.tiles).map(|(_, t)| t);
+        let cells = self.grid.cells.iter().flatten();
+        level
+            .chain(cells)
+            .fold((0, 0), |(n, px), t| (n + 1, px + t.size()[0] * t.size()[1]))
+    }
+
+    /// The textured rectangles that show `view` (full-resolution pixels)
+    /// at `px_per_full` physical pixels per full-resolution pixel: the
+    /// level while it has pixels enough, else the image's own tiles,
+    /// making at most `budget_px` pixels of missing ones (the level's part
+    /// is drawn in place of the rest). Also says whether tiles are still
+    /// missing (then the caller repaints).
+    pub fn draws(
+        &mut self,
+        ctx: &egui::Context,
+        view: Rect,
+        px_per_full: f32,
+        mut budget_px: usize,
+    ) -> (Vec<Draw>, bool) {
+        let mut draws = Vec::new();
+        if let Some(level) = &self.level
+            && uses_level(level, px_per_full)
+        {
+            for (rect, tex) in &level.tiles {
+                let full = Rect::from_min_max(
+                    (rect.min.to_vec2() / level.scale).to_pos2(),
+                    (rect.max.to_vec2() / level.scale).to_pos2(),
+                );
+                if full.intersects(view) {
+                    draws.push(Draw {
+                        rect: full,
+                        texture: tex.id(),
+                        uv: WHOLE,
+                    });
+                }
+            }
+            return (draws, false);
+        }
+        let mut missing = false;
+        let (w, h) = (self.image.width() as usize, self.image.height() as usize);
+        for i in 0..self.grid.cells.len() {
+            let own = cell_rect(self.grid.side, self.grid.columns, i, w, h);
+            let full = Rect::from_min_max(
+                (own.min.to_vec2() / self.scale).to_pos2(),
+                (own.max.to_vec2() / self.scale).to_pos2(),
+            );
+            if !full.intersects(view) {
+                continue;
+            }
+            if self.grid.cells[i].is_none() && budget_px > 0 {
+                let (side, columns) = (self.grid.side, self.grid.columns);
+                let tex = upload_cell(ctx, self.name, &self.image, side, columns, i);
+                budget_px = budget_px.saturating_sub(own.area() as usize);
+                self.grid.cells[i] = Some(tex);
+            }
+            if let Some(tex) = &self.grid.cells[i] {
+                draws.push(Draw {
+                    rect: full,
+                    texture: tex.id(),
+                    uv: WHOLE,
+                });
+                continue;
+            }
+            missing = true;
+            if let Some(level) = &self.level {
+                draws.extend(level_part(level, full));
+            }
+        }
+        (draws, missing)
     }
 
     /// Whether these tiles may be drawn in place of `image` shown at
@@ -96,6 +223,80 @@ fn full_size(image: &RgbaImage, scale: f32) -> Vec2 {
     Vec2::new(image.width() as f32, image.height() as f32) / scale
 }
 
+/// Whether `level` has pixels enough for `px_per_full` physical pixels
+/// per full-resolution pixel.
+fn uses_level(level: &Level, px_per_full: f32) -> bool {
+    px_per_full <= level.scale.x.min(level.scale.y) * 1.001
+}
+
+/// The rectangle of cell `i` of a grid of `side`-pixel cells in `columns`
+/// columns over a `w` x `h` image, in its pixels.
+fn cell_rect(side: usize, columns: usize, i: usize, w: usize, h: usize) -> Rect {
+    let (x, y) = ((i % columns) * side, (i / columns) * side);
+    Rect::from_min_max(
+        Pos2::new(x as f32, y as f32),
+        Pos2::new((x + side).min(w) as f32, (y + side).min(h) as f32),
+    )
+}
+
+/// Uploads cell `i` of the grid.
+fn upload_cell(
+    ctx: &egui::Context,
+    name: &str,
+    image: &RgbaImage,
+    side: usize,
+    columns: usize,
+    i: usize,
+) -> TextureHandle {
+    let (w, h) = (image.width() as usize, image.height() as usize);
+    let r = cell_rect(side, columns, i, w, h);
+    let (xs, ys) = (
+        r.min.x as usize..r.max.x as usize,
+        r.min.y as usize..r.max.y as usize,
+    );
+    let name = format!("{name}-{}-{}", xs.start, ys.start);
+    ctx.load_texture(name, color_image(image, xs, ys), TEXTURE_OPTIONS)
+}
+
+/// Uploads all of `image` in tiles of at most `max_side` pixels a side;
+/// each tile's rectangle is in the image's pixels.
+fn upload_all(
+    ctx: &egui::Context,
+    name: &str,
+    image: &RgbaImage,
+    max_side: usize,
+) -> Vec<(Rect, TextureHandle)> {
+    let side = max_side.clamp(256, 8192);
+    let (w, h) = (image.width() as usize, image.height() as usize);
+    let columns = w.div_ceil(side);
+    (0..columns * h.div_ceil(side))
+        .map(|i| {
+            let tex = upload_cell(ctx, name, image, side, columns, i);
+            (cell_rect(side, columns, i, w, h), tex)
+        })
+        .collect()
+}
+
+/// The parts of `level`'s tiles that cover `full` (full-resolution pixels).
+fn level_part(level: &Level, full: Rect) -> impl Iterator<Item = Draw> + '_ {
+    level.tiles.iter().filter_map(move |(rect, tex)| {
+        let own = Rect::from_min_max(
+            (rect.min.to_vec2() / level.scale).to_pos2(),
+            (rect.max.to_vec2() / level.scale).to_pos2(),
+        );
+        let part = own.intersect(full);
+        if !part.is_positive() {
+            return None;
+        }
+        let uv = |p: Pos2| ((p - own.min) / own.size()).to_pos2();
+        Some(Draw {
+            rect: part,
+            texture: tex.id(),
+            uv: Rect::from_min_max(uv(part.min), uv(part.max)),
+        })
+    })
+}
+
 /// Tiles being made on a background thread.
 struct Pending {
     image: Arc<RgbaImage>,
@@ -108,13 +309,15 @@ struct Pending {
 pub struct TileSlot {
     shown: Option<Tiles>,
     pending: Option<Pending>,
+    /// Tiles the last drawn view needed were not made yet.
+    missing: bool,
 }
 
 impl TileSlot {
     /// The tiles to draw for the image of `request`: its own, or, while a
     /// large one is converted in the background, the last ones of the same
     /// geometry (drawn at their own scale).
-    pub fn get(&mut self, ctx: &egui::Context, request: &TileRequest<'_>) -> &Tiles {
+    pub fn get(&mut self, ctx: &egui::Context, request: &TileRequest<'_>) -> &mut Tiles {
         let wanted = request.image;
         if self
             .pending
@@ -123,17 +326,23 @@ impl TileSlot {
         {
             self.pending = None; // superseded: its result is dropped
         }
-        let current = self
-            .shown
-            .as_ref()
-            .is_some_and(|t| Arc::ptr_eq(&t.image, wanted));
+        let current = self.shown.as_ref().is_some_and(|t| {
+            let level = t.level.as_ref().map(|l| &l.image);
+            Arc::ptr_eq(&t.image, wanted)
+                && match (level, request.level) {
+                    (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                    (a, b) => a.is_none() && b.is_none(),
+                }
+        });
         if !current && self.pending.is_none() {
             let same_geometry = self
                 .shown
                 .as_ref()
                 .is_some_and(|t| t.stands_in_for(wanted, request.scale));
+            // What is made at once: the level where there is one.
+            let eager = request.level.unwrap_or(wanted);
             let large =
-                u64::from(wanted.width()) * u64::from(wanted.height()) >= BACKGROUND_MIN_PIXELS;
+                u64::from(eager.width()) * u64::from(eager.height()) >= BACKGROUND_MIN_PIXELS;
             if same_geometry && large {
                 self.pending = Some(convert_in_background(ctx, request));
             } else {
@@ -159,9 +368,32 @@ impl TileSlot {
             .get_or_insert_with(|| Tiles::upload(ctx, request))
     }
 
-    /// True while tiles are being made in the background.
+    /// What to draw for `view` (full-resolution pixels) of the image of
+    /// `request` at `px_per_full` physical pixels per full-resolution
+    /// pixel ([`Tiles::draws`], at most [`TILE_PIXELS_PER_FRAME`] made),
+    /// and the scale of the tiles drawn (full-resolution pixels per
+    /// texture pixel when the image's own tiles are drawn).
+    pub fn draws(
+        &mut self,
+        ctx: &egui::Context,
+        request: &TileRequest<'_>,
+        view: Rect,
+        px_per_full: f32,
+    ) -> (Vec<Draw>, f32) {
+        let tiles = self.get(ctx, request);
+        let scale = tiles.scale;
+        let (draws, missing) = tiles.draws(ctx, view, px_per_full, TILE_PIXELS_PER_FRAME);
+        self.missing = missing;
+        if missing {
+            ctx.request_repaint();
+        }
+        (draws, scale)
+    }
+
+    /// True while tiles are being made in the background, or a view drawn
+    /// still lacks some.
     pub fn is_pending(&self) -> bool {
-        self.pending.is_some()
+        self.pending.is_some() || self.missing
     }
 }
 
@@ -171,6 +403,7 @@ impl TileSlot {
 fn convert_in_background(ctx: &egui::Context, request: &TileRequest<'_>) -> Pending {
     let (send, done) = mpsc::channel();
     let (ctx, image) = (ctx.clone(), request.image.clone());
+    let level = request.level.cloned();
     let (name, scale, max_side) = (request.name, request.scale, request.max_side);
     // Not started: `send` is dropped with the task, and the slot makes the
     // tiles itself.
@@ -179,6 +412,7 @@ fn convert_in_background(ctx: &egui::Context, request: &TileRequest<'_>) -> Pend
             name,
             image: &image,
             scale,
+            level: level.as_ref(),
             max_side,
         };
         // The slot may have gone (a new document): nothing to tell.
@@ -253,6 +487,7 @@ mod tests {
             name: "test",
             image,
             scale,
+            level: None,
             max_side: 2048,
         }
     }
@@ -302,8 +537,8 @@ mod tests {
         let shown = slot.get(&ctx, &request(&newer, 1.0));
         assert_eq!(shown.scale, 1.0);
         assert_eq!(
-            shown.tiles.len(),
-            2,
+            shown.uploaded(),
+            (2, 2400 * 2047),
             "two tiles of at most 2048 pixels a side"
         );
     }
@@ -320,5 +555,66 @@ mod tests {
         let shown = slot.get(&ctx, &request(&cropped, 1.0));
         assert!(Arc::ptr_eq(&shown.image, &cropped));
         assert!(!slot.is_pending());
+    }
+
+    /// With a level, only the level is uploaded at first and drawn while
+    /// the zoom asks no more of it; zoomed in, only the cells in view are
+    /// made, at most a frame's budget at a time, the level's part drawn in
+    /// place of the others until they come.
+    #[test]
+    fn with_a_level_full_resolution_tiles_are_made_only_where_zoomed_in() {
+        let ctx = egui::Context::default();
+        let full = flat(4000, 3000, 20);
+        let level = flat(1000, 750, 20);
+        let mut tiles = Tiles::upload(
+            &ctx,
+            &TileRequest {
+                level: Some(&level),
+                ..request(&full, 1.0)
+            },
+        );
+        assert_eq!(tiles.uploaded(), (1, 1000 * 750), "the level alone");
+        let whole = Rect::from_min_max(Pos2::ZERO, Pos2::new(4000.0, 3000.0));
+        // At fit (a quarter of a pixel per image pixel) the level serves.
+        let (draws, missing) = tiles.draws(&ctx, whole, 0.25, usize::MAX);
+        assert!(!missing);
+        assert_eq!(draws.len(), 1);
+        assert_eq!(draws[0].rect, whole);
+        assert_eq!(tiles.uploaded().0, 1, "nothing more at fit");
+
+        // At 1:1, a 1500x1200 view from (100, 100) spans 2x2 cells of 1024;
+        // a budget of one cell makes one per call.
+        let view = Rect::from_min_size(Pos2::new(100.0, 100.0), Vec2::new(1500.0, 1200.0));
+        let one = LAZY_TILE_SIDE * LAZY_TILE_SIDE;
+        let (draws, missing) = tiles.draws(&ctx, view, 1.0, one);
+        assert!(missing);
+        assert_eq!(tiles.uploaded(), (2, 1000 * 750 + one));
+        let level_id = tiles.level.as_ref().map(|l| l.tiles[0].1.id());
+        let from_level: Vec<&Draw> = draws
+            .iter()
+            .filter(|d| Some(d.texture) == level_id)
+            .collect();
+        assert_eq!(from_level.len(), 3, "the level stands in for three cells");
+        let second = from_level[0];
+        assert_eq!(
+            second.rect,
+            Rect::from_min_max(Pos2::new(1024.0, 0.0), Pos2::new(2048.0, 1024.0))
+        );
+        assert_eq!(
+            second.uv,
+            Rect::from_min_max(Pos2::new(0.256, 0.0), Pos2::new(0.512, 1024.0 / 3000.0))
+        );
+        let mut calls = 1;
+        loop {
+            calls += 1;
+            if !tiles.draws(&ctx, view, 1.0, one).1 {
+                break;
+            }
+        }
+        assert_eq!(calls, 4, "one cell a call");
+        assert_eq!(tiles.uploaded(), (5, 1000 * 750 + 4 * one));
+        let (draws, _) = tiles.draws(&ctx, view, 1.0, one);
+        assert!(draws.iter().all(|d| Some(d.texture) != level_id));
+        assert_eq!(draws.len(), 4);
     }
 }
