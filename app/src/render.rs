@@ -350,6 +350,9 @@ impl Renderer {
         }
         self.wanted = chain;
         self.cancelled = false;
+        // The level of the result being replaced would only delay the new
+        // preview's job behind it: dropped (asked for again on a return).
+        self.result_level.forget(self.executor.as_mut());
         self.error = self.full.source.as_ref().and_then(|src| {
             let specs: Vec<FilterSpec> = self.wanted.iter().map(|s| s.spec.clone()).collect();
             crate::governor::check_chain(

@@ -4,7 +4,7 @@
 //! all of it, and full-resolution tiles only where it is zoomed in
 //! ([`crate::ui::tiles`]).
 
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 
 use lumen_kernels::spec::{ResizeMethod, ResizeParams};
 use lumen_kernels::{FilterSpec, RenderStep, RgbaImage};
@@ -38,7 +38,10 @@ pub enum LevelState {
 /// The level of one image (a full-resolution result or the original).
 #[derive(Default)]
 pub struct DisplayLevel {
-    of: Option<Arc<RgbaImage>>,
+    /// The image it is the level of, held weakly: a result dropped from
+    /// the renderer's cache must go back to the executor's frame pool,
+    /// which reuses only an image nobody else holds.
+    of: Option<Weak<RgbaImage>>,
     job: Option<JobId>,
     level: Option<Arc<RgbaImage>>,
     not_needed: bool,
@@ -54,9 +57,13 @@ impl DisplayLevel {
         image: &Arc<RgbaImage>,
         side: u32,
     ) -> LevelState {
-        if !self.of.as_ref().is_some_and(|of| Arc::ptr_eq(of, image)) {
+        if !self
+            .of
+            .as_ref()
+            .is_some_and(|of| std::ptr::eq(of.as_ptr(), Arc::as_ptr(image)))
+        {
             self.forget(executor);
-            self.of = Some(image.clone());
+            self.of = Some(Arc::downgrade(image));
             self.not_needed = !needs_level(image, side);
             if !self.not_needed {
                 let id = JobId::next();
