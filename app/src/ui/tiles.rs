@@ -159,10 +159,7 @@ impl Tiles {
             && uses_level(level, px_per_full)
         {
             for (rect, tex) in &level.tiles {
-                let full = Rect::from_min_max(
-                    (rect.min.to_vec2() / level.scale).to_pos2(),
-                    (rect.max.to_vec2() / level.scale).to_pos2(),
-                );
+                let full = divided(*rect, level.scale);
                 if full.intersects(view) {
                     draws.push(Draw {
                         rect: full,
@@ -177,10 +174,7 @@ impl Tiles {
         let (w, h) = (self.image.width() as usize, self.image.height() as usize);
         for i in 0..self.grid.cells.len() {
             let own = cell_rect(self.grid.side, self.grid.columns, i, w, h);
-            let full = Rect::from_min_max(
-                (own.min.to_vec2() / self.scale).to_pos2(),
-                (own.max.to_vec2() / self.scale).to_pos2(),
-            );
+            let full = divided(own, Vec2::splat(self.scale));
             if !full.intersects(view) {
                 continue;
             }
@@ -221,6 +215,14 @@ impl Tiles {
 /// The full-resolution size of `image` shown at `scale`.
 fn full_size(image: &RgbaImage, scale: f32) -> Vec2 {
     Vec2::new(image.width() as f32, image.height() as f32) / scale
+}
+
+/// `rect` with its corners divided by `by`, per axis.
+fn divided(rect: Rect, by: Vec2) -> Rect {
+    Rect::from_min_max(
+        (rect.min.to_vec2() / by).to_pos2(),
+        (rect.max.to_vec2() / by).to_pos2(),
+    )
 }
 
 /// Whether `level` has pixels enough for `px_per_full` physical pixels
@@ -280,10 +282,7 @@ fn upload_all(
 /// The parts of `level`'s tiles that cover `full` (full-resolution pixels).
 fn level_part(level: &Level, full: Rect) -> impl Iterator<Item = Draw> + '_ {
     level.tiles.iter().filter_map(move |(rect, tex)| {
-        let own = Rect::from_min_max(
-            (rect.min.to_vec2() / level.scale).to_pos2(),
-            (rect.max.to_vec2() / level.scale).to_pos2(),
-        );
+        let own = divided(*rect, level.scale);
         let part = own.intersect(full);
         if !part.is_positive() {
             return None;
