@@ -16,7 +16,7 @@ use lumen_kernels::spec::{ResizeMethod, ResizeParams};
 use lumen_kernels::{FilterSpec, RenderStep, RgbaImage};
 use lumen_worker::{Executor, Job, JobEvent, JobId};
 
-mod level;
+pub mod level;
 
 pub use level::{
     DEFAULT_DISPLAY_SIDE_PX, DISPLAY_SIDE_RANGE_PX, DisplayLevel, LevelState, needs_level,
