@@ -2,11 +2,12 @@
 """Trunk's post-build hook (Trunk.toml): run in trunk's staging folder
 ($TRUNK_STAGING_DIR) before it becomes dist/.
 
-1. Names the worker bundle after its content, as trunk names the app's:
+1. Names each worker bundle (the filter workers' lumen-worker, the codec
+   worker's lumen-codec) after its content, as trunk names the app's:
    lumen-worker.js and lumen-worker_bg.wasm become lumen-worker-<hash>.js
    and lumen-worker-<hash>_bg.wasm, the script is pointed at its wasm, and
    index.html's <meta name="lumen-worker"> at the script (the app reads it).
-   A page, cached or not, so only ever starts the worker it was built with.
+   A page, cached or not, so only ever starts the workers it was built with.
 2. Fills in sw.js's list of the build's files and a version made from their
    contents: a new build is a new cache, installed beside the old one.
 
@@ -19,8 +20,7 @@ import os
 import pathlib
 import sys
 
-WORKER = "lumen-worker"
-META = f'<meta name="lumen-worker" content="./{WORKER}.js">'
+WORKERS = ("lumen-worker", "lumen-codec")
 BUILD_LINE = "const BUILD = { version: 'unbuilt', files: [] };"
 
 
@@ -32,27 +32,28 @@ def short_hash(data):
     return hashlib.sha256(data).hexdigest()[:16]
 
 
-def hash_worker(staging):
-    """Renames the worker bundle after its content; returns the script's name."""
-    js, wasm = staging / f"{WORKER}.js", staging / f"{WORKER}_bg.wasm"
+def hash_worker(staging, worker):
+    """Renames a worker bundle after its content; returns the script's name."""
+    meta = f'<meta name="{worker}" content="./{worker}.js">'
+    js, wasm = staging / f"{worker}.js", staging / f"{worker}_bg.wasm"
     if not js.is_file() or not wasm.is_file():
         fail(f"{js.name} or {wasm.name} is missing from {staging}")
     wasm_bytes = wasm.read_bytes()
-    wasm_name = f"{WORKER}-{short_hash(wasm_bytes)}_bg.wasm"
+    wasm_name = f"{worker}-{short_hash(wasm_bytes)}_bg.wasm"
     text = js.read_text(encoding="utf-8")
     if wasm.name not in text:
         fail(f"{js.name} does not name {wasm.name}")
     text = text.replace(wasm.name, wasm_name)
-    js_name = f"{WORKER}-{short_hash(text.encode())}.js"
+    js_name = f"{worker}-{short_hash(text.encode())}.js"
     (staging / wasm_name).write_bytes(wasm_bytes)
     (staging / js_name).write_text(text, encoding="utf-8")
     wasm.unlink()
     js.unlink()
     index = staging / "index.html"
     html = index.read_text(encoding="utf-8")
-    if html.count(META) != 1:
-        fail(f"index.html must hold {META} exactly once")
-    html = html.replace(META, f'<meta name="lumen-worker" content="./{js_name}">')
+    if html.count(meta) != 1:
+        fail(f"index.html must hold {meta} exactly once")
+    html = html.replace(meta, f'<meta name="{worker}" content="./{js_name}">')
     index.write_text(html, encoding="utf-8")
     return js_name
 
@@ -84,9 +85,9 @@ def main():
     if not staging:
         fail("TRUNK_STAGING_DIR is not set: trunk runs this after a build")
     staging = pathlib.Path(staging)
-    worker = hash_worker(staging)
+    workers = [hash_worker(staging, w) for w in WORKERS]
     build = fill_service_worker(staging)
-    print(f"web_post_build: worker {worker}, build {build['version']}, {len(build['files'])} files")
+    print(f"web_post_build: workers {', '.join(workers)}, build {build['version']}, {len(build['files'])} files")
 
 
 if __name__ == "__main__":

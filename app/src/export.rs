@@ -101,27 +101,52 @@ pub enum Ready {
     Go(ExportJob),
 }
 
-/// One export, ready to run on a background task.
-pub struct ExportJob {
-    image: Arc<RgbaImage>,
-    target: ExportTarget,
-    format: ExportFormat,
-    matte: [u8; 3],
-    metadata: Metadata,
-    policy: MetadataPolicy,
+/// What an export encodes: the pixels, the format and the metadata.
+pub struct EncodeRequest {
+    /// The full-resolution result.
+    pub image: Arc<RgbaImage>,
+    /// The file format.
+    pub format: ExportFormat,
+    /// What transparency is flattened onto in a format without alpha.
+    pub matte: [u8; 3],
+    /// The source's metadata.
+    pub metadata: Metadata,
+    /// Whether it is written.
+    pub policy: MetadataPolicy,
 }
 
-impl ExportJob {
-    /// Encodes the image and delivers the bytes; the task's result.
-    pub fn run(self) -> TaskResult {
+impl EncodeRequest {
+    /// The file's bytes (transparency flattened onto the matte for JPEG),
+    /// or why they could not be made.
+    pub fn encode(&self) -> Result<io::Encoded, String> {
         let flat = match self.format {
             ExportFormat::Jpeg { .. } => flatten_onto(&self.image, self.matte),
             _ => None,
         };
         let image = flat.as_ref().unwrap_or(&self.image);
-        let written = io::encode_photo(image, self.format, &self.metadata, self.policy)
-            .map_err(|e| e.to_string())
-            .and_then(|e| platform::deliver(&self.target, &e.bytes).map(|()| e.notes));
+        io::encode_photo(image, self.format, &self.metadata, self.policy).map_err(|e| e.to_string())
+    }
+}
+
+/// One export, ready to run on a background task.
+pub struct ExportJob {
+    /// What to encode.
+    pub request: EncodeRequest,
+    /// Where the bytes go.
+    pub target: ExportTarget,
+}
+
+impl ExportJob {
+    /// Encodes the image and delivers the bytes; the task's result.
+    pub fn run(self) -> TaskResult {
+        let encoded = self.request.encode();
+        self.deliver(encoded)
+    }
+
+    /// Delivers what encoding gave; the task's result.
+    pub fn deliver(self, encoded: Result<io::Encoded, String>) -> TaskResult {
+        let written =
+            encoded.and_then(|e| platform::deliver(&self.target, &e.bytes).map(|()| e.notes));
         match written {
             Ok(notes) => TaskResult::Exported(self.target, notes),
             Err(e) => TaskResult::Failed(format!("Export failed, nothing was overwritten: {e}")),
@@ -160,16 +185,18 @@ impl Exporter {
         };
         match self.pending.take() {
             Some((target, format)) => Ready::Go(ExportJob {
-                image,
-                target,
-                format,
-                matte: self.matte,
-                metadata: metadata.clone(),
-                policy: if self.strip_metadata {
-                    MetadataPolicy::Strip
-                } else {
-                    MetadataPolicy::Keep
+                request: EncodeRequest {
+                    image,
+                    format,
+                    matte: self.matte,
+                    metadata: metadata.clone(),
+                    policy: if self.strip_metadata {
+                        MetadataPolicy::Strip
+                    } else {
+                        MetadataPolicy::Keep
+                    },
                 },
+                target,
             }),
             None => Ready::Waiting,
         }

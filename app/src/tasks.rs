@@ -137,65 +137,100 @@ pub fn decode_task(
     keep: bool,
     budget: u64,
 ) -> TaskResult {
+    let bytes = match admit(bytes, &name, &source, keep, budget) {
+        Ok(bytes) => bytes,
+        Err(refused) => return *refused,
+    };
+    let decoded = crate::io::decode_photo(&bytes, &name).map_err(|e| e.to_string());
+    loaded(decoded, name, source, keep.then_some(bytes))
+}
+
+/// The bytes back when the image they hold fits `budget` at full size, or
+/// what to report instead ([`TaskResult::TooBig`], or why it cannot be
+/// opened at all), from the header alone.
+pub fn admit(
+    bytes: Vec<u8>,
+    name: &str,
+    source: &SourceRef,
+    keep: bool,
+    budget: u64,
+) -> Result<Vec<u8>, Box<TaskResult>> {
     use crate::governor::{OpenPlan, plan_open_probe, probe};
     // Only sizes the decoder accepts can be offered downscaled; a header
     // beyond its limits is left to `io::decode`, which says why.
-    if let Some(p) = probe(&bytes).filter(crate::governor::Probe::decodable) {
-        match plan_open_probe(&p, budget) {
-            OpenPlan::Fits => {}
-            OpenPlan::Downscale {
-                width,
-                height,
-                needed,
-            } => {
-                return TaskResult::TooBig(Box::new(TooBig {
-                    name,
-                    bytes,
-                    source,
-                    keep,
-                    size: (p.width, p.height),
-                    fit: (width, height),
-                    needed,
-                    budget,
-                }));
-            }
-            OpenPlan::TooLarge { needed } => {
-                return TaskResult::Failed(format!(
-                    "{name}: the image is too large to open here: it is {}x{} pixels, and \
-                     decoding it (even to open it downscaled) needs about {}, more than the \
-                     {} Lumen may use on this machine",
-                    p.width,
-                    p.height,
-                    crate::governor::human_bytes(needed),
-                    crate::governor::human_bytes(budget)
-                ));
-            }
-        }
+    let Some(p) = probe(&bytes).filter(crate::governor::Probe::decodable) else {
+        return Ok(bytes);
+    };
+    match plan_open_probe(&p, budget) {
+        OpenPlan::Fits => Ok(bytes),
+        OpenPlan::Downscale {
+            width,
+            height,
+            needed,
+        } => Err(Box::new(TaskResult::TooBig(Box::new(TooBig {
+            name: name.to_owned(),
+            bytes,
+            source: source.clone(),
+            keep,
+            size: (p.width, p.height),
+            fit: (width, height),
+            needed,
+            budget,
+        })))),
+        OpenPlan::TooLarge { needed } => Err(Box::new(TaskResult::Failed(format!(
+            "{name}: the image is too large to open here: it is {}x{} pixels, and \
+             decoding it (even to open it downscaled) needs about {}, more than the \
+             {} Lumen may use on this machine",
+            p.width,
+            p.height,
+            crate::governor::human_bytes(needed),
+            crate::governor::human_bytes(budget)
+        )))),
     }
-    match crate::io::decode_photo(&bytes, &name) {
+}
+
+/// What opening a photo gave: [`TaskResult::Loaded`] with the decoded
+/// pixels, or the decoder's error.
+pub fn loaded(
+    decoded: Result<crate::io::Decoded, String>,
+    name: String,
+    source: SourceRef,
+    keep: Option<Vec<u8>>,
+) -> TaskResult {
+    match decoded {
         Ok(crate::io::Decoded { image, metadata }) => TaskResult::Loaded {
             image,
             metadata,
             name,
             source,
-            keep: keep.then_some(bytes),
+            keep,
         },
-        Err(e) => TaskResult::Failed(e.to_string()),
+        Err(e) => TaskResult::Failed(e),
     }
 }
 
 /// Decodes a too-large image and resamples it to the size that fits (a
 /// box filter: an area-weighted average, so no detail aliases).
 pub fn decode_downscaled(big: TooBig) -> TaskResult {
-    use lumen_kernels::spec::{ResizeMethod, ResizeParams};
+    let decoded = decode_to_fit(&big.bytes, &big.name, big.fit);
     let TooBig {
         name,
         bytes,
         source,
         keep,
-        fit,
         ..
     } = big;
+    loaded(decoded, name, source, keep.then_some(bytes))
+}
+
+/// Decodes `bytes` (a file called `name`) and resamples the pixels to
+/// `fit` (a box filter), the metadata kept.
+pub fn decode_to_fit(
+    bytes: &[u8],
+    name: &str,
+    fit: (u32, u32),
+) -> Result<crate::io::Decoded, String> {
+    use lumen_kernels::spec::{ResizeMethod, ResizeParams};
     let resize = lumen_kernels::FilterSpec::Resize(ResizeParams {
         width: fit.0,
         height: fit.1,
@@ -203,24 +238,14 @@ pub fn decode_downscaled(big: TooBig) -> TaskResult {
         linear_light: false,
         ..Default::default()
     });
-    let result = crate::io::decode_photo(&bytes, &name)
-        .map_err(|e| e.to_string())
-        .and_then(|full| {
-            let image = resize
-                .apply(&full.image)
-                .map_err(|e| format!("{name}: {e}"))?;
-            Ok((image, full.metadata))
-        });
-    match result {
-        Ok((image, metadata)) => TaskResult::Loaded {
-            image,
-            metadata,
-            name,
-            source,
-            keep: keep.then_some(bytes),
-        },
-        Err(e) => TaskResult::Failed(e),
-    }
+    let full = crate::io::decode_photo(bytes, name).map_err(|e| e.to_string())?;
+    let image = resize
+        .apply(&full.image)
+        .map_err(|e| format!("{name}: {e}"))?;
+    Ok(crate::io::Decoded {
+        image,
+        metadata: full.metadata,
+    })
 }
 
 /// A handle for tasks to report through.

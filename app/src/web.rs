@@ -23,6 +23,7 @@ fn show_status(text: &str, remove: bool) {
 /// text.
 pub fn start() {
     crate::platform::init_logging();
+    crate::platform::start_codec_worker();
     wasm_bindgen_futures::spawn_local(async {
         let Some(document) = web_sys::window().and_then(|w| w.document()) else {
             return;

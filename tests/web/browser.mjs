@@ -92,12 +92,15 @@ if (!BASE) throw new Error('LUMEN_URL is not set: run the browser tests through 
 // A fresh headless Chromium; `extraArgs` adds command-line switches. With
 // `windowed`, a real browser window on $DISPLAY instead (at the screen's
 // top left, the page filling it), for tests that send real key events.
-export async function launch(extraArgs = [], { windowed = false } = {}) {
+// `serviceWorkers: 'block'` keeps the page's service worker out, so that
+// page.route sees every request.
+export async function launch(extraArgs = [], { windowed = false, serviceWorkers = 'allow' } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'lumen-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: !windowed,
     acceptDownloads: true,
+    serviceWorkers,
     viewport: windowed ? null : { width: 1280, height: 800 },
     args: [
       ...(windowed ? ['--window-position=0,0', '--window-size=1280,800'] : ['--headless']),

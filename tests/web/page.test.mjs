@@ -83,15 +83,19 @@ test('a browser without WebGL is told so in a sentence', async () => {
   }
 });
 
-test('the worker bundle is named after its content and the service worker lists the build', async () => {
+test('the worker bundles are named after their content and the service worker lists the build', async () => {
   const html = await (await fetch(BASE + 'index.html')).text();
-  const worker = html.match(/<meta name="lumen-worker" content="\.\/(lumen-worker-[0-9a-f]{16}\.js)">/);
-  assert.ok(worker, 'index.html names a content-hashed worker bundle');
-  const script = await (await fetch(BASE + worker[1])).text();
-  const wasm = script.match(/lumen-worker-[0-9a-f]{16}_bg\.wasm/);
-  assert.ok(wasm, 'the worker script loads a content-hashed wasm');
-  assert.equal((await fetch(BASE + wasm[0])).status, 200);
-  assert.equal((await fetch(BASE + 'lumen-worker.js')).status, 404, 'no unhashed worker bundle is served');
+  const bundles = [];
+  for (const name of ['lumen-worker', 'lumen-codec']) {
+    const worker = html.match(new RegExp(`<meta name="${name}" content="\\./(${name}-[0-9a-f]{16}\\.js)">`));
+    assert.ok(worker, `index.html names a content-hashed ${name} bundle`);
+    const script = await (await fetch(BASE + worker[1])).text();
+    const wasm = script.match(new RegExp(`${name}-[0-9a-f]{16}_bg\\.wasm`));
+    assert.ok(wasm, `the ${name} script loads a content-hashed wasm`);
+    assert.equal((await fetch(BASE + wasm[0])).status, 200);
+    assert.equal((await fetch(BASE + name + '.js')).status, 404, `no unhashed ${name} bundle is served`);
+    bundles.push('./' + worker[1], './' + wasm[0]);
+  }
 
   const sw = await (await fetch(BASE + 'sw.js')).text();
   const build = JSON.parse(sw.match(/^const BUILD = (.*);$/m)[1]);
@@ -99,7 +103,7 @@ test('the worker bundle is named after its content and the service worker lists 
   // trunk's hash is a 64-bit number in hex without leading zeros.
   const app = html.match(/lumen-[0-9a-f]+_bg\.wasm/);
   assert.ok(app, 'the app bundle is content-hashed by trunk');
-  for (const f of ['./index.html', './' + worker[1], './' + wasm[0], './' + app[0], './manifest.webmanifest']) {
+  for (const f of ['./index.html', ...bundles, './' + app[0], './manifest.webmanifest']) {
     assert.ok(build.files.includes(f), `sw.js caches ${f}: ${build.files}`);
   }
 

@@ -42,7 +42,13 @@ impl LumenApp {
                 self.after_export = None;
                 self.set_notice(msg, true);
             }
-            Ready::Go(job) => self.spawn("export", move || job.run()),
+            Ready::Go(job) => {
+                self.tasks_running += 1;
+                if !platform::export_in_background(&self.tasks, job) {
+                    self.tasks_running -= 1;
+                    self.set_notice("could not start a background thread to export", true);
+                }
+            }
         }
     }
 

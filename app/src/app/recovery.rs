@@ -272,7 +272,11 @@ impl LumenApp {
         match choice {
             Some(true) => {
                 if let Some(big) = self.too_big.take() {
-                    self.spawn("decode", move || crate::tasks::decode_downscaled(*big));
+                    self.tasks_running += 1;
+                    if !crate::platform::downscale_in_background(&self.tasks, *big) {
+                        self.tasks_running -= 1;
+                        self.set_notice("could not start a background thread to decode", true);
+                    }
                 }
             }
             Some(false) => {

@@ -182,6 +182,23 @@ pub fn decode_in_background(tasks: &Tasks, bytes: Vec<u8>, name: String, budget:
     spawn_task("decode", move || tasks.send(decode(bytes, name, budget)))
 }
 
+/// Decodes a too-large image and resamples it to the size that fits, on a
+/// background thread ([`crate::tasks::decode_downscaled`]); the result
+/// comes as a task result. False if no thread could be started.
+pub fn downscale_in_background(tasks: &Tasks, big: crate::tasks::TooBig) -> bool {
+    let tasks = tasks.clone();
+    spawn_task("decode", move || {
+        tasks.send(crate::tasks::decode_downscaled(big));
+    })
+}
+
+/// Encodes and writes an export on a background thread; the result comes
+/// as a task result. False if no thread could be started.
+pub fn export_in_background(tasks: &Tasks, job: crate::export::ExportJob) -> bool {
+    let tasks = tasks.clone();
+    spawn_task("export", move || tasks.send(job.run()))
+}
+
 /// Files pasted into a page: none on the desktop (images pasted with
 /// Ctrl+V arrive as egui events).
 pub fn take_pasted_files() -> Vec<(String, Vec<u8>)> {

@@ -16,20 +16,28 @@ pub const MAX_WORKERS: usize = 8;
 /// URL of the worker bundle, relative to the page (trunk writes it beside
 /// index.html), so the app works under any path. The build renames it
 /// after its content and names it in index.html's
-/// `<meta name="lumen-worker">` ([`worker_url`]); this is the name without
+/// `<meta name="lumen-worker">`; this is the name without
 /// that step.
 pub const WORKER_URL: &str = "./lumen-worker.js";
 
-/// The worker bundle this page was built with: the content-hashed name in
-/// `<meta name="lumen-worker" content="...">`, so a cached page never pairs
-/// with another build's worker; [`WORKER_URL`] without it.
-fn worker_url() -> String {
+/// URL of the codec worker's bundle ([`codec`]), as [`WORKER_URL`] is of
+/// the filter workers'.
+pub const CODEC_URL: &str = "./lumen-codec.js";
+
+/// A worker bundle this page was built with: the content-hashed name in
+/// `<meta name="{meta}" content="...">`, so a cached page never pairs with
+/// another build's worker; `fallback` without it.
+fn bundle_url(meta: &str, fallback: &str) -> String {
     web_sys::window()
         .and_then(|w| w.document())
-        .and_then(|d| d.query_selector("meta[name=lumen-worker]").ok().flatten())
+        .and_then(|d| {
+            d.query_selector(&format!("meta[name={meta}]"))
+                .ok()
+                .flatten()
+        })
         .and_then(|m| m.get_attribute("content"))
         .filter(|url| !url.is_empty())
-        .unwrap_or_else(|| WORKER_URL.to_owned())
+        .unwrap_or_else(|| fallback.to_owned())
 }
 
 fn worker_count() -> usize {
@@ -45,7 +53,11 @@ fn worker_count() -> usize {
 /// With `#lumen-selftest-trap` in the page URL, worker 0 is made to trap as
 /// soon as it is ready, so the browser tests can watch it being replaced.
 pub fn new_executor(waker: Waker) -> Box<dyn Executor> {
-    let mut pool = WebExecutor::new(worker_count(), &worker_url(), waker);
+    let mut pool = WebExecutor::new(
+        worker_count(),
+        &bundle_url("lumen-worker", WORKER_URL),
+        waker,
+    );
     let hash = web_sys::window().and_then(|w| w.location().hash().ok());
     if hash.as_deref() == Some("#lumen-selftest-trap") {
         pool.selftest_trap();
@@ -147,17 +159,73 @@ pub fn decode_in_background(tasks: &Tasks, bytes: Vec<u8>, name: String, budget:
 
 /// Decodes a file's bytes for the editor within `budget` bytes; autosave
 /// keeps a copy of the bytes. AVIF goes to the browser's decoder.
+/// The codec worker decodes it when it is ready ([`codec`]), the page
+/// otherwise.
 pub async fn decode(bytes: Vec<u8>, name: String, budget: u64) -> TaskResult {
+    use crate::autosave::SourceRef;
     if crate::io::heif::is_avif(&bytes) {
         return avif::decode_avif(bytes, name, budget).await;
     }
-    crate::tasks::decode_task(
-        bytes,
-        name,
-        crate::autosave::SourceRef::Stored,
-        true,
-        budget,
-    )
+    let bytes = match crate::tasks::admit(bytes, &name, &SourceRef::Stored, true, budget) {
+        Ok(bytes) => bytes,
+        Err(refused) => return *refused,
+    };
+    let decoded = match codec::decode_to_fit(&bytes, &name, None).await {
+        Some(decoded) => decoded,
+        None => crate::io::decode_photo(&bytes, &name).map_err(|e| e.to_string()),
+    };
+    crate::tasks::loaded(decoded, name, SourceRef::Stored, Some(bytes))
+}
+
+/// Decodes a too-large image and resamples it to the size that fits, in
+/// the codec worker when it is ready ([`codec`]), on the page otherwise;
+/// the result comes as a task result. Always true.
+pub fn downscale_in_background(tasks: &Tasks, big: crate::tasks::TooBig) -> bool {
+    let tasks = tasks.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let decoded = match codec::decode_to_fit(&big.bytes, &big.name, Some(big.fit)).await {
+            Some(decoded) => decoded,
+            None => crate::tasks::decode_to_fit(&big.bytes, &big.name, big.fit),
+        };
+        let crate::tasks::TooBig {
+            name,
+            bytes,
+            source,
+            keep,
+            ..
+        } = big;
+        tasks.send(crate::tasks::loaded(
+            decoded,
+            name,
+            source,
+            keep.then_some(bytes),
+        ));
+    });
+    true
+}
+
+/// Encodes an export in the codec worker when it is ready ([`codec`]), on
+/// the page otherwise, and hands the bytes over as a download; the result
+/// comes as a task result. Always true (a future is always started).
+pub fn export_in_background(tasks: &Tasks, job: crate::export::ExportJob) -> bool {
+    let tasks = tasks.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let encoded = match codec::encode(&job.request).await {
+            Some(encoded) => encoded,
+            None => job.request.encode(),
+        };
+        tasks.send(job.deliver(encoded));
+    });
+    true
+}
+
+#[path = "web_codec.rs"]
+pub mod codec;
+
+/// Starts the codec worker ([`codec`]) from the bundle this page was built
+/// with (`<meta name="lumen-codec">`).
+pub fn start_codec_worker() {
+    codec::start(&bundle_url("lumen-codec", CODEC_URL));
 }
 
 /// On the web a plain Export downloads under the default name.

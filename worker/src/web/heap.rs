@@ -426,11 +426,16 @@ thread_local! {
     static PORTS: RefCell<Vec<MessagePort>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Answers requests arriving on `port`.
-pub fn serve(port: &MessagePort) {
+/// What answers a request: the response, and the buffers to transfer
+/// with it. [`handle`] renders filter bands; another worker bundle (the
+/// app's codec worker) brings its own.
+pub type Handler = fn(&JsValue) -> (JsValue, Array);
+
+/// Answers requests arriving on `port` with `handler`.
+pub fn serve(port: &MessagePort, handler: Handler) {
     let reply_port = port.clone();
     let handler = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
-        let (response, transfer) = handle(&event.data());
+        let (response, transfer) = handler(&event.data());
         if let Err(e) = reply_port.post_message_with_transferable(&response, &transfer) {
             log_error(&format!("could not post a response: {e:?}"));
         }

@@ -49,7 +49,14 @@ enum FromWorkerMirror {
     ProcessOutput(HandlerId, WorkerOutput),
 }
 
-/// The gloo-worker that renders bands.
+thread_local! {
+    /// What this bundle's workers answer requests with ([`worker_main_with`]).
+    static HANDLER: std::cell::Cell<heap::Handler> = const { std::cell::Cell::new(heap::handle) };
+}
+
+/// The gloo-worker of every Lumen worker bundle: it hands each bridge a
+/// port and answers the requests on it with the bundle's handler (filter
+/// bands in `lumen-worker`, [`heap::handle`]).
 pub struct FilterWorker {
     /// The worker's ends of the job channels, kept alive while it runs.
     ports: Vec<MessagePort>,
@@ -72,7 +79,7 @@ impl Worker for FilterWorker {
             return;
         };
         let ours = channel.port1();
-        heap::serve(&ours);
+        heap::serve(&ours, HANDLER.with(std::cell::Cell::get));
         let theirs = channel.port2();
         let message = FromWorkerMirror::ProcessOutput(id, WorkerOutput::Port(theirs.clone()));
         let Ok(value) = serde_wasm_bindgen::to_value(&message) else {
@@ -94,10 +101,35 @@ impl Worker for FilterWorker {
 /// The worker bundle's entry point: installs the panic hook and registers
 /// the worker with gloo-worker.
 pub fn worker_main() {
+    worker_main_with(heap::handle);
+}
+
+/// The entry point of a worker bundle that answers requests with
+/// `handler` (the heap protocol's envelope, `{ id, ... }` in and out;
+/// a panic is reported on every port as `{ panic }`).
+pub fn worker_main_with(handler: heap::Handler) {
     heap::install_panic_hook();
+    HANDLER.with(|h| h.set(handler));
     FilterWorker::registrar()
         .encoding::<codec::JsCodec>()
         .register();
+}
+
+/// A started worker: dropping it ends the worker.
+pub type PortWorker = gloo_worker::WorkerBridge<FilterWorker>;
+
+/// Spawns a worker from the bundle at `url`; `on_port` is called with its
+/// request port once the worker has started (never, if it fails to load).
+/// Dropping the bridge ends the worker.
+pub fn spawn_port_worker(url: &str, on_port: impl Fn(MessagePort) + 'static) -> PortWorker {
+    use gloo_worker::Spawnable as _;
+    FilterWorker::spawner()
+        .encoding::<codec::JsCodec>()
+        .callback(move |out: WorkerOutput| {
+            let WorkerOutput::Port(port) = out;
+            on_port(port);
+        })
+        .spawn(url)
 }
 
 /// Reads a property of a JS object.

@@ -17,7 +17,7 @@ use std::ops::Range;
 use std::rc::{Rc, Weak};
 use std::sync::Arc;
 
-use gloo_worker::{Spawnable as _, WorkerBridge};
+use gloo_worker::WorkerBridge;
 use js_sys::{Array, Object, Uint8Array};
 use lumen_kernels::registry::prepare_unit;
 use lumen_kernels::{PreparedStep, RenderStep, RgbaImage};
@@ -26,8 +26,7 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen::closure::Closure;
 use web_sys::{MessageEvent, MessagePort};
 
-use super::codec::JsCodec;
-use super::{FilterWorker, WorkerOutput, get, set};
+use super::{FilterWorker, get, set};
 use crate::executor::{Executor, Waker};
 use crate::protocol::{Job, JobError, JobEvent, JobId, JobOutput};
 use crate::scheduler::plan_step_bands;
@@ -134,13 +133,7 @@ impl WebExecutor {
 fn spawn_slot(pool: &Rc<RefCell<Pool>>, index: usize) -> Slot {
     let weak = Rc::downgrade(pool);
     let url = pool.borrow().worker_url.clone();
-    let bridge = FilterWorker::spawner()
-        .encoding::<JsCodec>()
-        .callback(move |out: WorkerOutput| {
-            let WorkerOutput::Port(port) = out;
-            attach_port(&weak, index, port);
-        })
-        .spawn(&url);
+    let bridge = super::spawn_port_worker(&url, move |port| attach_port(&weak, index, port));
     Slot {
         _bridge: bridge,
         port: None,
