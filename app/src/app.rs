@@ -570,9 +570,13 @@ impl LumenApp {
         self.announce_render();
         self.try_export();
         self.save_settings(ctx, false);
-        if self.renderer.is_busy() || self.tasks_running > 0 {
+        if self.renderer.is_busy() {
             // Results wake us through the waker; this keeps the progress
-            // display moving while nothing else happens.
+            // display moving while nothing else happens. A background task
+            // (decoding, encoding) shows nothing that moves, and its result
+            // wakes us too ([`Tasks::send`]): no frames meanwhile, which on
+            // the web would only take the page's thread (and, drawn in
+            // software, a core) from the codec worker.
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
         }
     }
