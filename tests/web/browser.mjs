@@ -84,6 +84,15 @@ export async function openFile(p, path, beforeHandOver = async () => {}) {
   else await what.setFiles(path);
 }
 
+// A new page in `context` whose console lines (and uncaught errors, as
+// 'page error: ...') are pushed to `logs`.
+export async function loggedPage(context, logs) {
+  const p = await context.newPage();
+  p.on('console', (m) => logs.push(m.text()));
+  p.on('pageerror', (e) => logs.push('page error: ' + e.message));
+  return p;
+}
+
 // Where the app is served: tests/web/run.sh starts a server on a port the
 // OS picks and passes its address here.
 export const BASE = process.env.LUMEN_URL;

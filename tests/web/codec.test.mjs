@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BASE, downloadExport, launch, logWaiter, openFile } from './browser.mjs';
+import { BASE, downloadExport, launch, loggedPage, logWaiter, openFile } from './browser.mjs';
 
 const CLI = process.env.LUMEN_CLI;
 let browser;
@@ -24,9 +24,7 @@ const waitForLog = logWaiter(logs);
 
 before(async () => {
   browser = await launch();
-  page = await browser.context.newPage();
-  page.on('console', (m) => logs.push(m.text()));
-  page.on('pageerror', (e) => logs.push('page error: ' + e.message));
+  page = await loggedPage(browser.context, logs);
   await page.addInitScript(() => {
     window.lumenLongTasks = [];
     new PerformanceObserver((list) => {
@@ -132,10 +130,8 @@ test('a file the decoder refuses fails with its message, and the worker goes on'
 
 test('without the codec worker (its bundle fails to load), the page opens and exports itself', async () => {
   const alone = await launch([], { serviceWorkers: 'block' });
-  const lone = await alone.context.newPage();
   const seen = [];
-  lone.on('console', (m) => seen.push(m.text()));
-  lone.on('pageerror', (e) => seen.push('page error: ' + e.message));
+  const lone = await loggedPage(alone.context, seen);
   // The page names a codec bundle that is not there.
   await lone.route(/index\.html$/, async (route) => {
     const response = await route.fetch();

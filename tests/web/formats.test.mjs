@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BASE, launch, logWaiter, openFile } from './browser.mjs';
+import { BASE, launch, loggedPage, logWaiter, openFile } from './browser.mjs';
 
 const CLI = process.env.LUMEN_CLI;
 let browser;
@@ -19,9 +19,7 @@ const waitForLog = logWaiter(logs);
 
 before(async () => {
   browser = await launch();
-  page = await browser.context.newPage();
-  page.on('console', (m) => logs.push(m.text()));
-  page.on('pageerror', (e) => logs.push('page error: ' + e.message));
+  page = await loggedPage(browser.context, logs);
   await page.goto(BASE + 'index.html');
   await waitForLog(/lumen: opened sample\.png/);
 });
