@@ -213,14 +213,22 @@ pub fn loaded(
 /// box filter: an area-weighted average, so no detail aliases).
 pub fn decode_downscaled(big: TooBig) -> TaskResult {
     let decoded = decode_to_fit(&big.bytes, &big.name, big.fit);
-    let TooBig {
-        name,
-        bytes,
-        source,
-        keep,
-        ..
-    } = big;
-    loaded(decoded, name, source, keep.then_some(bytes))
+    big.loaded(decoded)
+}
+
+impl TooBig {
+    /// What opening it gave, once decoded at the size that fits
+    /// ([`decode_to_fit`], wherever that ran).
+    pub fn loaded(self, decoded: Result<crate::io::Decoded, String>) -> TaskResult {
+        let TooBig {
+            name,
+            bytes,
+            source,
+            keep,
+            ..
+        } = self;
+        loaded(decoded, name, source, keep.then_some(bytes))
+    }
 }
 
 /// Decodes `bytes` (a file called `name`) and resamples the pixels to

@@ -187,19 +187,7 @@ pub fn downscale_in_background(tasks: &Tasks, big: crate::tasks::TooBig) -> bool
             Some(decoded) => decoded,
             None => crate::tasks::decode_to_fit(&big.bytes, &big.name, big.fit),
         };
-        let crate::tasks::TooBig {
-            name,
-            bytes,
-            source,
-            keep,
-            ..
-        } = big;
-        tasks.send(crate::tasks::loaded(
-            decoded,
-            name,
-            source,
-            keep.then_some(bytes),
-        ));
+        tasks.send(big.loaded(decoded));
     });
     true
 }
