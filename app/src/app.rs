@@ -15,7 +15,6 @@ use crate::dialogs::{DialogBackend, FileRequest, SystemDialogs};
 use crate::document::Document;
 use crate::export::Exporter;
 use crate::histogram_job::HistogramJob;
-use crate::io;
 use crate::platform;
 use crate::render::Renderer;
 use crate::tasks::{TaskResult, Tasks};
@@ -41,7 +40,10 @@ mod step_tools;
 mod straighten_tool;
 mod tool_keys;
 
-/// The sample photo shown when no file is given.
+/// The sample photo shown when no file is given. The desktop build holds
+/// it; the web page fetches `sample.png` from beside itself
+/// ([`platform::load_sample`]), which keeps it out of the page's WASM.
+#[cfg(not(target_arch = "wasm32"))]
 pub const SAMPLE_PNG: &[u8] = include_bytes!("../../assets/sample.png");
 
 /// Something that would discard unsaved edits, waiting for confirmation.
@@ -353,10 +355,17 @@ impl LumenApp {
     // ----- background tasks -----
 
     fn spawn(&mut self, name: &str, f: impl FnOnce() -> TaskResult + Send + 'static) {
-        let tasks = self.tasks.clone();
+        self.start_task(name, |tasks| {
+            let tasks = tasks.clone();
+            platform::spawn_task(name, move || tasks.send(f()))
+        });
+    }
+
+    /// Counts a background task `start` starts (it reports through the
+    /// handle it is given); says so when it could not be started.
+    pub(crate) fn start_task(&mut self, name: &str, start: impl FnOnce(&Tasks) -> bool) {
         self.tasks_running += 1;
-        let started = platform::spawn_task(name, move || tasks.send(f()));
-        if !started {
+        if !start(&self.tasks) {
             self.tasks_running -= 1;
             self.set_notice(
                 format!("could not start a background thread for {name}"),
@@ -377,16 +386,9 @@ impl LumenApp {
     }
 
     fn load_sample(&mut self) {
-        self.spawn_load(|| match io::decode_photo(SAMPLE_PNG, "sample.png") {
-            Ok(io::Decoded { image, metadata }) => TaskResult::Loaded {
-                image,
-                metadata,
-                name: "sample.png".into(),
-                source: SourceRef::Sample,
-                keep: None,
-            },
-            Err(e) => TaskResult::Failed(e.to_string()),
-        });
+        self.load_generation += 1;
+        let generation = self.load_generation;
+        self.start_task("decode", |tasks| platform::load_sample(tasks, generation));
     }
 
     fn load_path(&mut self, path: PathBuf) {
@@ -417,11 +419,10 @@ impl LumenApp {
             Pending::OpenPath(path) => self.load_path(path),
             Pending::OpenPasted(image) => self.open_pasted(image),
             Pending::OpenBytes(name, bytes) => {
-                self.tasks_running += 1;
-                if !platform::decode_in_background(&self.tasks, bytes, name, self.memory_budget) {
-                    self.tasks_running -= 1;
-                    self.set_notice("could not start a background thread to decode", true);
-                }
+                let budget = self.memory_budget;
+                self.start_task("decode", |tasks| {
+                    platform::decode_in_background(tasks, bytes, name, budget)
+                });
             }
         }
     }

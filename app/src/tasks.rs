@@ -209,6 +209,61 @@ pub fn loaded(
     }
 }
 
+/// The name the bundled sample photo opens under.
+pub const SAMPLE_NAME: &str = "sample.png";
+
+/// What opening the bundled sample gave, as open `generation`'s result
+/// ([`TaskResult::Load`]).
+pub fn sample_loaded(generation: u64, decoded: Result<crate::io::Decoded, String>) -> TaskResult {
+    TaskResult::Load {
+        generation,
+        result: Box::new(loaded(decoded, SAMPLE_NAME.into(), SourceRef::Sample, None)),
+    }
+}
+
+/// The name pasted pixels open under.
+pub const PASTED_NAME: &str = "pasted.png";
+
+/// Pasted pixels, as the request that encodes them into the PNG autosave
+/// keeps (no metadata), or why they cannot be opened.
+pub fn paste_request(
+    image: &egui::ColorImage,
+) -> Result<crate::export::EncodeRequest, Box<TaskResult>> {
+    let [w, h] = image.size;
+    let rgba: Vec<u8> = image
+        .pixels
+        .iter()
+        .flat_map(|c| c.to_srgba_unmultiplied())
+        .collect();
+    let image = lumen_kernels::RgbaImage::from_pixels(w as u32, h as u32, rgba)
+        .map_err(|_| Box::new(TaskResult::Failed("the pasted image is too large".into())))?;
+    Ok(crate::export::EncodeRequest {
+        image: std::sync::Arc::new(image),
+        format: crate::io::ExportFormat::Png,
+        matte: [255; 3],
+        metadata: crate::io::Metadata::default(),
+        policy: crate::metadata::MetadataPolicy::Strip,
+    })
+}
+
+/// What opening pasted pixels gave, once [`paste_request`]'s PNG was
+/// encoded (wherever that ran).
+pub fn pasted(
+    request: crate::export::EncodeRequest,
+    png: Result<crate::io::Encoded, String>,
+) -> TaskResult {
+    match png {
+        Ok(png) => TaskResult::Loaded {
+            image: std::sync::Arc::unwrap_or_clone(request.image),
+            metadata: crate::io::Metadata::default(),
+            name: PASTED_NAME.into(),
+            source: SourceRef::Stored,
+            keep: Some(png.bytes),
+        },
+        Err(e) => TaskResult::Failed(format!("the pasted image: {e}")),
+    }
+}
+
 /// Decodes a too-large image and resamples it to the size that fits (a
 /// box filter: an area-weighted average, so no detail aliases).
 pub fn decode_downscaled(big: TooBig) -> TaskResult {

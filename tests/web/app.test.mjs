@@ -101,7 +101,15 @@ test('a worker that traps is replaced, and the editor keeps working', async () =
 });
 
 test('jobs submitted before any worker is ready wait for one (a recipe in the URL)', async () => {
-  const early = await browser.context.newPage();
+  // The filter workers' WASM arrives late (the codec worker's does not), so
+  // the sample is open and its recipe's job submitted before any filter
+  // worker is up. A fresh browser: no service worker answers for the route.
+  const late = await launch([], { serviceWorkers: 'block' });
+  await late.context.route(/lumen-worker-[0-9a-f]+_bg\.wasm$/, async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    await route.continue();
+  });
+  const early = await late.context.newPage();
   const seen = [];
   early.on('console', (m) => seen.push(m.text()));
   const recipe = { lumen_recipe: 1, steps: [{ filter: 'gaussian_blur', params: { sigma_px: 4 } }, { filter: 'invert' }] };
@@ -123,5 +131,5 @@ test('jobs submitted before any worker is ready wait for one (a recipe in the UR
   const cliOut = join(dir, 'early-cli.png');
   execFileSync(CLI, ['apply', '--recipe', recipeFile, 'assets/sample.png', cliOut]);
   assert.ok(readFileSync(file).equals(readFileSync(cliOut)), 'the download is byte-identical to the CLI output');
-  await early.close();
+  await late.close();
 });

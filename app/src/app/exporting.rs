@@ -43,11 +43,7 @@ impl LumenApp {
                 self.set_notice(msg, true);
             }
             Ready::Go(job) => {
-                self.tasks_running += 1;
-                if !platform::export_in_background(&self.tasks, job) {
-                    self.tasks_running -= 1;
-                    self.set_notice("could not start a background thread to export", true);
-                }
+                self.start_task("export", |tasks| platform::export_in_background(tasks, job));
             }
         }
     }

@@ -272,11 +272,9 @@ impl LumenApp {
         match choice {
             Some(true) => {
                 if let Some(big) = self.too_big.take() {
-                    self.tasks_running += 1;
-                    if !crate::platform::downscale_in_background(&self.tasks, *big) {
-                        self.tasks_running -= 1;
-                        self.set_notice("could not start a background thread to decode", true);
-                    }
+                    self.start_task("decode", |tasks| {
+                        crate::platform::downscale_in_background(tasks, *big)
+                    });
                 }
             }
             Some(false) => {

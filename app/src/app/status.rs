@@ -5,12 +5,9 @@
 use std::sync::Arc;
 
 use egui::Ui;
-use lumen_kernels::RgbaImage;
 
 use super::{LumenApp, Pending};
-use crate::autosave::SourceRef;
 use crate::render::Quality;
-use crate::tasks::TaskResult;
 use crate::ui::canvas::ZOOM_STEP;
 
 impl LumenApp {
@@ -176,29 +173,10 @@ impl LumenApp {
         }
     }
 
-    /// Opens pasted pixels: kept as a PNG for autosave.
+    /// Opens pasted pixels: kept as a PNG for autosave
+    /// ([`crate::platform::open_pasted`]).
     pub(super) fn open_pasted(&mut self, image: Arc<egui::ColorImage>) {
-        self.spawn("paste", move || {
-            let [w, h] = image.size;
-            let rgba: Vec<u8> = image
-                .pixels
-                .iter()
-                .flat_map(|c| c.to_srgba_unmultiplied())
-                .collect();
-            let Ok(image) = RgbaImage::from_pixels(w as u32, h as u32, rgba) else {
-                return TaskResult::Failed("the pasted image is too large".into());
-            };
-            match crate::io::encode(&image, crate::io::ExportFormat::Png) {
-                Ok(png) => TaskResult::Loaded {
-                    image,
-                    metadata: crate::io::Metadata::default(),
-                    name: "pasted.png".into(),
-                    source: SourceRef::Stored,
-                    keep: Some(png),
-                },
-                Err(e) => TaskResult::Failed(format!("the pasted image: {e}")),
-            }
-        });
+        self.start_task("paste", |tasks| crate::platform::open_pasted(tasks, image));
     }
 
     /// The list of shortcuts (F1, `?`).

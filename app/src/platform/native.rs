@@ -192,6 +192,34 @@ pub fn downscale_in_background(tasks: &Tasks, big: crate::tasks::TooBig) -> bool
     })
 }
 
+/// Decodes the bundled sample photo ([`crate::app::SAMPLE_PNG`]) on a
+/// background thread; the result comes as open `generation`'s task result.
+/// False if no thread could be started.
+pub fn load_sample(tasks: &Tasks, generation: u64) -> bool {
+    let tasks = tasks.clone();
+    spawn_task("decode", move || {
+        let decoded = crate::io::decode_photo(crate::app::SAMPLE_PNG, crate::tasks::SAMPLE_NAME)
+            .map_err(|e| e.to_string());
+        tasks.send(crate::tasks::sample_loaded(generation, decoded));
+    })
+}
+
+/// Opens pasted pixels on a background thread, encoding the PNG autosave
+/// keeps ([`crate::tasks::paste_request`]); the result comes as a task
+/// result. False if no thread could be started.
+pub fn open_pasted(tasks: &Tasks, image: std::sync::Arc<egui::ColorImage>) -> bool {
+    let tasks = tasks.clone();
+    spawn_task("paste", move || {
+        tasks.send(match crate::tasks::paste_request(&image) {
+            Ok(request) => {
+                let png = request.encode();
+                crate::tasks::pasted(request, png)
+            }
+            Err(refused) => *refused,
+        });
+    })
+}
+
 /// Encodes and writes an export on a background thread; the result comes
 /// as a task result. False if no thread could be started.
 pub fn export_in_background(tasks: &Tasks, job: crate::export::ExportJob) -> bool {

@@ -158,51 +158,109 @@ pub fn decode_in_background(tasks: &Tasks, bytes: Vec<u8>, name: String, budget:
 }
 
 /// Decodes a file's bytes for the editor within `budget` bytes; autosave
-/// keeps a copy of the bytes. AVIF goes to the browser's decoder.
-/// The codec worker decodes it when it is ready ([`codec`]), the page
-/// otherwise.
+/// keeps a copy of the bytes. AVIF goes to the browser's decoder, every
+/// other format to the codec worker ([`codec`]), which first checks the
+/// image against the budget ([`crate::tasks::admit`]).
 pub async fn decode(bytes: Vec<u8>, name: String, budget: u64) -> TaskResult {
     use crate::autosave::SourceRef;
     if crate::io::heif::is_avif(&bytes) {
         return avif::decode_avif(bytes, name, budget).await;
     }
-    let bytes = match crate::tasks::admit(bytes, &name, &SourceRef::Stored, true, budget) {
-        Ok(bytes) => bytes,
-        Err(refused) => return *refused,
-    };
-    let decoded = match codec::decode_to_fit(&bytes, &name, None).await {
-        Some(decoded) => decoded,
-        None => crate::io::decode_photo(&bytes, &name).map_err(|e| e.to_string()),
-    };
-    crate::tasks::loaded(decoded, name, SourceRef::Stored, Some(bytes))
+    match codec::open(&bytes, &name, budget).await {
+        Ok(codec::Opened::Photo(decoded)) => {
+            crate::tasks::loaded(Ok(decoded), name, SourceRef::Stored, Some(bytes))
+        }
+        Ok(codec::Opened::TooBig { size, fit, needed }) => {
+            TaskResult::TooBig(Box::new(crate::tasks::TooBig {
+                name,
+                bytes,
+                source: SourceRef::Stored,
+                keep: true,
+                size,
+                fit,
+                needed,
+                budget,
+            }))
+        }
+        Err(e) => TaskResult::Failed(e),
+    }
 }
 
 /// Decodes a too-large image and resamples it to the size that fits, in
-/// the codec worker when it is ready ([`codec`]), on the page otherwise;
-/// the result comes as a task result. Always true.
+/// the codec worker ([`codec`]); the result comes as a task result.
+/// Always true.
 pub fn downscale_in_background(tasks: &Tasks, big: crate::tasks::TooBig) -> bool {
     let tasks = tasks.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        let decoded = match codec::decode_to_fit(&big.bytes, &big.name, Some(big.fit)).await {
-            Some(decoded) => decoded,
-            None => crate::tasks::decode_to_fit(&big.bytes, &big.name, big.fit),
-        };
+        let decoded = codec::decode_to_fit(&big.bytes, &big.name, Some(big.fit)).await;
         tasks.send(big.loaded(decoded));
     });
     true
 }
 
-/// Encodes an export in the codec worker when it is ready ([`codec`]), on
-/// the page otherwise, and hands the bytes over as a download; the result
-/// comes as a task result. Always true (a future is always started).
+/// Encodes an export in the codec worker ([`codec`]) and hands the bytes
+/// over as a download; the result comes as a task result. Always true (a
+/// future is always started).
 pub fn export_in_background(tasks: &Tasks, job: crate::export::ExportJob) -> bool {
     let tasks = tasks.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        let encoded = match codec::encode(&job.request).await {
-            Some(encoded) => encoded,
-            None => job.request.encode(),
-        };
+        let encoded = codec::encode(&job.request).await;
         tasks.send(job.deliver(encoded));
+    });
+    true
+}
+
+/// URL of the bundled sample photo, beside the page (index.html copies it
+/// there): fetched rather than built into the page's WASM.
+pub const SAMPLE_URL: &str = "./sample.png";
+
+/// Fetches the bundled sample photo and decodes it in the codec worker;
+/// the result comes as open `generation`'s task result. Always true.
+pub fn load_sample(tasks: &Tasks, generation: u64) -> bool {
+    let tasks = tasks.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let name = crate::tasks::SAMPLE_NAME;
+        let decoded = match fetch_bytes(SAMPLE_URL).await {
+            Ok(bytes) => codec::decode_to_fit(&bytes, name, None).await,
+            Err(e) => Err(format!(
+                "{name}: the bundled sample could not be loaded ({e})"
+            )),
+        };
+        tasks.send(crate::tasks::sample_loaded(generation, decoded));
+    });
+    true
+}
+
+/// The body of the file at `url` (relative to the page).
+async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
+    use wasm_bindgen_futures::JsFuture;
+    let window = web_sys::window().ok_or("no window")?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
+        .await
+        .map_err(|e| format!("{e:?}"))?
+        .dyn_into()
+        .map_err(|_| "not a response")?;
+    if !response.ok() {
+        return Err(format!("HTTP {}", response.status()));
+    }
+    let body = response.array_buffer().map_err(|e| format!("{e:?}"))?;
+    let buffer = JsFuture::from(body).await.map_err(|e| format!("{e:?}"))?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// Opens pasted pixels, encoding the PNG autosave keeps in the codec
+/// worker ([`crate::tasks::paste_request`]); the result comes as a task
+/// result. Always true.
+pub fn open_pasted(tasks: &Tasks, image: Arc<egui::ColorImage>) -> bool {
+    let tasks = tasks.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        tasks.send(match crate::tasks::paste_request(&image) {
+            Ok(request) => {
+                let png = codec::encode(&request).await;
+                crate::tasks::pasted(request, png)
+            }
+            Err(refused) => *refused,
+        });
     });
     true
 }
@@ -486,7 +544,7 @@ pub fn install_paste(ctx: egui::Context) -> Result<(), String> {
             let ctx = ctx.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let name = match file.name() {
-                    n if n.is_empty() || n == "image.png" => "pasted.png".to_owned(),
+                    n if n.is_empty() || n == "image.png" => crate::tasks::PASTED_NAME.to_owned(),
                     n => n,
                 };
                 let read = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await;

@@ -1,22 +1,22 @@
-//! The codec worker (web): decoding an opened photo and encoding an export
-//! were the heaviest things the page did on its own thread (a 24 MP JPEG
-//! held it for most of a second each way), so the page hands them to a
-//! worker of its own, the `lumen-codec` bundle, which runs the same
-//! [`crate::io::decode_photo`] (and [`crate::tasks::decode_to_fit`] for a
+//! The codec worker (web): every image the page opens is decoded, and every
+//! export encoded, in a worker of its own, the `lumen-codec` bundle, which
+//! runs the same [`crate::io::decode_photo`] (after the memory check of
+//! [`crate::tasks::admit`], and [`crate::tasks::decode_to_fit`] for a
 //! too-large image opened downscaled) and [`EncodeRequest::encode`] as the
-//! desktop. The pixels cross by the heap
-//! protocol's copies ([`lumen_worker::web`]): the bytes are copied into a
-//! typed array that is transferred, the worker copies them into its heap,
-//! and the decoded pixels come back the same way.
+//! desktop. Decoding a 24 MP JPEG held the page's thread for most of a
+//! second, and the codecs were most of the page's own WASM: the page links
+//! none of them. The pixels cross by the heap protocol's copies
+//! ([`lumen_worker::web`]): the bytes are copied into a typed array that
+//! is transferred, the worker copies them into its heap, and the decoded
+//! pixels come back the same way.
 //!
-//! The page starts the worker when it starts ([`start`]). Until the worker
-//! has said it is ready, and if it never does (its bundle failed to load),
-//! the page decodes and encodes on its own thread as before ([`decode`]
-//! and [`encode`] answer `None`). A codec that crashes takes only the
-//! worker down: the open or export fails with a message, and a new worker
-//! is started for the next one. A worker whose memory has grown past
-//! [`RECYCLE_BYTES`] is replaced by a fresh one once it is idle, which
-//! gives the memory back.
+//! The page starts the worker when it starts ([`start`]). Requests made
+//! before it is ready wait for it; one that has waited [`START_LIMIT_MS`]
+//! fails with a message saying so (the bundle failed to load). A codec
+//! that crashes takes only the worker down: the open or export fails with
+//! a message, and a new worker is started for the next one. A worker whose
+//! memory has grown past [`RECYCLE_BYTES`] is replaced by a fresh one once
+//! it is idle, which gives the memory back.
 
 use std::cell::RefCell;
 
@@ -28,9 +28,11 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen::closure::Closure;
 use web_sys::{MessageEvent, MessagePort};
 
+use crate::autosave::SourceRef;
 use crate::export::EncodeRequest;
 use crate::io::{Decoded, Encoded, ExportFormat};
 use crate::metadata::{Metadata, MetadataPolicy};
+use crate::tasks::TaskResult;
 
 /// The `funcName` of a decode request.
 const DECODE: &str = "decode";
@@ -45,6 +47,9 @@ struct Client {
     _on_message: Option<Closure<dyn Fn(MessageEvent)>>,
     /// Requests sent and not answered: id and the promise's resolve.
     pending: Vec<(u64, js_sys::Function)>,
+    /// Requests waiting for the worker to be ready: id, request, its
+    /// transfer list and the promise's resolve.
+    queued: Vec<(u64, Object, Array, js_sys::Function)>,
     next_id: u64,
 }
 
@@ -62,6 +67,7 @@ pub fn start(url: &str) {
             port: None,
             _on_message: None,
             pending: Vec::new(),
+            queued: Vec::new(),
             next_id: 1,
         });
     });
@@ -73,13 +79,19 @@ fn attach(port: MessagePort) {
         answer(&event.data());
     });
     port.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    CLIENT.with(|c| {
-        if let Some(client) = c.borrow_mut().as_mut() {
-            client.port = Some(port);
-            client._on_message = Some(on_message);
-        }
+    let queued = CLIENT.with(|c| {
+        let mut c = c.borrow_mut();
+        let Some(client) = c.as_mut() else {
+            return Vec::new();
+        };
+        client.port = Some(port);
+        client._on_message = Some(on_message);
+        std::mem::take(&mut client.queued)
     });
     log::info!("codec worker ready: opened photos are decoded off the page's thread");
+    for (id, request, transfer, resolve) in queued {
+        post(id, &request, &transfer, resolve);
+    }
 }
 
 /// A worker whose WASM memory has grown past this is replaced once it is
@@ -125,42 +137,87 @@ fn answer(data: &JsValue) {
     }
 }
 
+/// How long a request waits for the worker to start before it fails: the
+/// bundle is a few megabytes, fetched when the page starts (or from the
+/// service worker's cache), so by then it has failed to load.
+pub const START_LIMIT_MS: i32 = 30_000;
+
+/// What opening a file in the codec worker gave ([`open`]).
+pub enum Opened {
+    /// The decoded photo.
+    Photo(Decoded),
+    /// The image does not fit the memory budget at full size (nothing was
+    /// decoded): its size, the largest size that fits, and the memory the
+    /// full size needs.
+    TooBig {
+        /// Its size, pixels.
+        size: (u32, u32),
+        /// The largest size that fits, pixels.
+        fit: (u32, u32),
+        /// Memory the full size would need, bytes.
+        needed: u64,
+    },
+}
+
+/// Opens `bytes` (a file called `name`) in the codec worker within
+/// `budget` bytes ([`crate::tasks::admit`]): the photo, the sizes to offer
+/// when it is too large, or why it cannot be opened.
+pub async fn open(bytes: &[u8], name: &str, budget: u64) -> Result<Opened, String> {
+    let (request, transfer) = decode_request(bytes, name)?;
+    set(&request, "budget", &JsValue::from(budget as f64));
+    let data = ask(&request, &transfer, name).await;
+    let too_big = get(&data, "tooBig");
+    if too_big.is_object() {
+        let number = |key: &str| get(&too_big, key).as_f64().unwrap_or(0.0);
+        return Ok(Opened::TooBig {
+            size: (number("width") as u32, number("height") as u32),
+            fit: (number("fitWidth") as u32, number("fitHeight") as u32),
+            needed: number("needed") as u64,
+        });
+    }
+    read_decoded(&data, name).map(Opened::Photo)
+}
+
 /// Decodes `bytes` (a file called `name`) in the codec worker, resampled
-/// to `fit` if given ([`crate::tasks::decode_to_fit`]): `None` when no
-/// worker is ready (the caller decodes on the page), otherwise the pixels
-/// and metadata, or why they could not be had.
+/// to `fit` if given ([`crate::tasks::decode_to_fit`]): the pixels and
+/// metadata, or why they could not be had.
 pub async fn decode_to_fit(
     bytes: &[u8],
     name: &str,
     fit: Option<(u32, u32)>,
-) -> Option<Result<Decoded, String>> {
-    let request = Object::new();
-    set(&request, "funcName", &JsValue::from_str(DECODE));
-    set(&request, "name", &JsValue::from_str(name));
+) -> Result<Decoded, String> {
+    let (request, transfer) = decode_request(bytes, name)?;
     if let Some((width, height)) = fit {
         set(&request, "fitWidth", &JsValue::from(width));
         set(&request, "fitHeight", &JsValue::from(height));
     }
-    let transfer = Array::new();
-    set(&request, "bytes", &typed_array(bytes, &transfer)?);
-    let data = ask(&request, &transfer, name).await?;
-    Some(read_decoded(&data, name))
+    let data = ask(&request, &transfer, name).await;
+    read_decoded(&data, name)
 }
 
-/// Encodes an export in the codec worker: `None` when no worker is ready
-/// (the caller encodes on the page), otherwise the file's bytes, or why
-/// they could not be made.
-pub async fn encode(job: &EncodeRequest) -> Option<Result<Encoded, String>> {
+/// A decode request for `bytes` and its transfer list.
+fn decode_request(bytes: &[u8], name: &str) -> Result<(Object, Array), String> {
+    let request = Object::new();
+    set(&request, "funcName", &JsValue::from_str(DECODE));
+    set(&request, "name", &JsValue::from_str(name));
+    let transfer = Array::new();
+    let array = typed_array(bytes, &transfer)
+        .ok_or_else(|| format!("{name}: the file is too large to hand to the codec worker"))?;
+    set(&request, "bytes", &array);
+    Ok((request, transfer))
+}
+
+/// Encodes an export in the codec worker: the file's bytes, or why they
+/// could not be made.
+pub async fn encode(job: &EncodeRequest) -> Result<Encoded, String> {
     let request = Object::new();
     let transfer = Array::new();
     set(&request, "funcName", &JsValue::from_str(ENCODE));
     set(&request, "width", &JsValue::from(job.image.width()));
     set(&request, "height", &JsValue::from(job.image.height()));
-    set(
-        &request,
-        "pixels",
-        &typed_array(job.image.pixels(), &transfer)?,
-    );
+    let too_large = "the image is too large to hand to the codec worker";
+    let pixels = typed_array(job.image.pixels(), &transfer).ok_or(too_large)?;
+    set(&request, "pixels", &pixels);
     let (kind, quality) = format_to_js(job.format);
     set(&request, "format", &JsValue::from_str(kind));
     set(&request, "quality", &JsValue::from(quality));
@@ -171,18 +228,20 @@ pub async fn encode(job: &EncodeRequest) -> Option<Result<Encoded, String>> {
     set(&request, "matte", &matte);
     let strip = job.policy == MetadataPolicy::Strip;
     set(&request, "strip", &JsValue::from_bool(strip));
-    set_metadata(&request, job.metadata.clone(), &transfer)?;
-    let data = ask(&request, &transfer, "the export").await?;
-    Some(read_encoded(&data))
+    set_metadata(&request, job.metadata.clone(), &transfer).ok_or(too_large)?;
+    let data = ask(&request, &transfer, "the export").await;
+    read_encoded(&data)
 }
 
-/// Sends `request` to the codec worker and waits for its answer, with
-/// User Timing marks around it; `None` when no worker is ready.
-async fn ask(request: &Object, transfer: &Array, what: &str) -> Option<JsValue> {
-    let promise = send(request, transfer)?;
+/// Sends `request` to the codec worker (once it is ready) and waits for
+/// its answer, with User Timing marks around it. A request that cannot be
+/// sent is answered `{ error }`.
+async fn ask(request: &Object, transfer: &Array, what: &str) -> JsValue {
     let started = js_sys::Date::now();
     mark("lumen-codec-sent");
-    let data = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
+    let data = match wasm_bindgen_futures::JsFuture::from(send(request, transfer, what)).await {
+        Ok(data) | Err(data) => data,
+    };
     mark("lumen-codec-answered");
     if get(&data, "error").is_undefined() && get(&data, "panic").is_undefined() {
         log::info!(
@@ -191,28 +250,104 @@ async fn ask(request: &Object, transfer: &Array, what: &str) -> Option<JsValue> 
             js_sys::Date::now() - started
         );
     }
-    Some(data)
+    data
 }
 
-/// Posts a request with a fresh id; the promise resolves with the
-/// response.
-fn send(request: &Object, transfer: &Array) -> Option<js_sys::Promise> {
-    CLIENT.with(|c| {
+/// Posts a request with a fresh id, or queues it until the worker is
+/// ready (failing it after [`START_LIMIT_MS`]); the promise resolves with
+/// the response.
+fn send(request: &Object, transfer: &Array, what: &str) -> js_sys::Promise {
+    let mut resolve = None;
+    let promise = js_sys::Promise::new(&mut |ok, _| resolve = Some(ok));
+    let Some(resolve) = resolve else {
+        return promise;
+    };
+    let queued = CLIENT.with(|c| {
         let mut c = c.borrow_mut();
-        let client = c.as_mut()?;
-        let port = client.port.as_ref()?;
+        let Some(client) = c.as_mut() else {
+            return Err(resolve);
+        };
         let id = client.next_id;
         client.next_id += 1;
-        set(request, "id", &JsValue::from(id as f64));
-        let mut resolve = None;
-        let promise = js_sys::Promise::new(&mut |ok, _| resolve = Some(ok));
-        if let Err(e) = port.post_message_with_transferable(request, transfer) {
-            log::warn!("could not reach the codec worker ({e:?}); working on the page");
-            return None;
+        if client.port.is_some() {
+            return Ok((id, Some(resolve)));
         }
-        client.pending.push((id, resolve?));
-        Some(promise)
-    })
+        let request = request.clone();
+        client.queued.push((id, request, transfer.clone(), resolve));
+        Ok((id, None))
+    });
+    match queued {
+        Ok((id, Some(resolve))) => post(id, request, transfer, resolve),
+        Ok((id, None)) => fail_if_still_queued(id, what),
+        Err(resolve) => reply_error(
+            &resolve,
+            &format!("{what}: the codec worker was never started"),
+        ),
+    }
+    promise
+}
+
+/// Posts a request to the ready worker as `id`; `resolve` gets its answer.
+fn post(id: u64, request: &Object, transfer: &Array, resolve: js_sys::Function) {
+    set(request, "id", &JsValue::from(id as f64));
+    let posted = CLIENT.with(|c| {
+        let c = c.borrow();
+        let port = c.as_ref().and_then(|client| client.port.as_ref());
+        match port.map(|port| port.post_message_with_transferable(request, transfer)) {
+            Some(Ok(())) => Ok(()),
+            Some(Err(e)) => Err(format!("{e:?}")),
+            None => Err("it is not running".to_owned()),
+        }
+    });
+    match posted {
+        Ok(()) => CLIENT.with(|c| {
+            if let Some(client) = c.borrow_mut().as_mut() {
+                client.pending.push((id, resolve));
+            }
+        }),
+        Err(e) => reply_error(&resolve, &format!("could not reach the codec worker ({e})")),
+    }
+}
+
+/// After [`START_LIMIT_MS`], fails request `id` if it is still waiting for
+/// the worker to start.
+fn fail_if_still_queued(id: u64, what: &str) {
+    let waiting_for = what.to_owned();
+    let expire = Closure::once_into_js(move || {
+        let what = waiting_for;
+        let waiting = CLIENT.with(|c| {
+            let mut c = c.borrow_mut();
+            let client = c.as_mut()?;
+            let at = client.queued.iter().position(|q| q.0 == id)?;
+            Some(client.queued.remove(at).3)
+        });
+        if let Some(resolve) = waiting {
+            reply_error(
+                &resolve,
+                &format!(
+                    "{what}: the codec worker, which decodes and encodes images in this page, \
+                     has not started in {} s (its files may have failed to load: reload the page)",
+                    START_LIMIT_MS / 1000
+                ),
+            );
+        }
+    });
+    let timer = web_sys::window().map(|w| {
+        w.set_timeout_with_callback_and_timeout_and_arguments_0(
+            expire.unchecked_ref(),
+            START_LIMIT_MS,
+        )
+    });
+    if !matches!(timer, Some(Ok(_))) {
+        log::warn!("no timer for the codec worker's start: {what} waits for it");
+    }
+}
+
+/// Answers a waiting request with `{ error }`.
+fn reply_error(resolve: &js_sys::Function, message: &str) {
+    let response = Object::new();
+    set(&response, "error", &JsValue::from_str(message));
+    resolve.call1(&JsValue::NULL, &response).ok();
 }
 
 /// A copy of `bytes` in a fresh typed array, its buffer listed in
@@ -328,7 +463,10 @@ pub fn worker_main() {
 ///
 /// - `decode`, with `name`, `bytes` and, to open a too-large image
 ///   downscaled, `fitWidth` and `fitHeight`: `{ id, width, height,
-///   pixels, exif?, xmp?, iptc?, convertedFrom? }`;
+///   pixels, exif?, xmp?, iptc?, convertedFrom? }`; with `budget` (bytes)
+///   the image is first checked against it ([`crate::tasks::admit`]), and
+///   one that does not fit is answered `{ id, tooBig: { width, height,
+///   fitWidth, fitHeight, needed } }`;
 /// - `encode`, with `width`, `height`, `pixels`, `format`, `quality`,
 ///   `matte`, `strip` and the metadata's fields: `{ id, bytes, notes }`;
 ///
@@ -358,8 +496,14 @@ fn answer_decode(data: &JsValue, response: &JsValue, transfer: &Array) -> Result
     let name = get(data, "name")
         .as_string()
         .ok_or("malformed request: `name` must be a string")?;
-    let bytes =
+    let mut bytes =
         bytes_of(data, "bytes").ok_or_else(|| format!("{name}: malformed request: no `bytes`"))?;
+    if let Some(budget) = get(data, "budget").as_f64() {
+        match crate::tasks::admit(bytes, &name, &SourceRef::Stored, false, budget as u64) {
+            Ok(admitted) => bytes = admitted,
+            Err(refused) => return answer_refused(*refused, response),
+        }
+    }
     let fit = get(data, "fitWidth")
         .as_f64()
         .zip(get(data, "fitHeight").as_f64());
@@ -378,6 +522,29 @@ fn answer_decode(data: &JsValue, response: &JsValue, transfer: &Array) -> Result
     );
     drop(image);
     set_metadata(response, metadata, transfer).ok_or_else(too_large)
+}
+
+/// The answer to a decode request refused by [`crate::tasks::admit`]:
+/// `tooBig` with the sizes to offer, or the reason as an error.
+fn answer_refused(refused: TaskResult, response: &JsValue) -> Result<(), String> {
+    let TaskResult::TooBig(big) = refused else {
+        return Err(match refused {
+            TaskResult::Failed(message) => message,
+            _ => "the image could not be opened".to_owned(),
+        });
+    };
+    let too_big = Object::new();
+    for (key, value) in [
+        ("width", f64::from(big.size.0)),
+        ("height", f64::from(big.size.1)),
+        ("fitWidth", f64::from(big.fit.0)),
+        ("fitHeight", f64::from(big.fit.1)),
+        ("needed", big.needed as f64),
+    ] {
+        set(&too_big, key, &JsValue::from(value));
+    }
+    set(response, "tooBig", &too_big);
+    Ok(())
 }
 
 fn answer_encode(data: &JsValue, response: &JsValue, transfer: &Array) -> Result<(), String> {
