@@ -12,6 +12,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { deflateSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BASE, downloadExport, launch, loggedPage, logWaiter, openFile } from './browser.mjs';
@@ -147,4 +148,50 @@ test('without the codec worker (its bundle fails to load), opening an image says
   await wait(/sample\.png: the codec worker, which decodes and encodes images in this page, has not started in 30 s/, 0, 60000);
   assert.ok(!seen.some((l) => /codec worker ready|lumen: opened sample\.png/.test(l)), seen.join('\n'));
   await alone.close();
+});
+
+// A PNG whose header says `width` x `height` RGBA, with one row of data:
+// enough for the header check, far too little to decode.
+function pngHeaderOnly(width, height) {
+  const table = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (bytes) => {
+    let c = 0xffffffff;
+    for (const b of bytes) c = table[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc(body), 8 + data.length);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 6, 0, 0, 0], 8);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.alloc(1 + width * 4))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+test('an image too large for the memory budget is offered downscaled, from its header alone', async () => {
+  // 192 megapixels: decoding fits the page's 3 GiB budget, editing does
+  // not. The check runs in the codec worker (the page links no decoder).
+  const file = join(dir, 'huge.png');
+  writeFileSync(file, pngHeaderOnly(16000, 12000));
+  const mark = logs.length;
+  await openFile(page, file);
+  await waitForLog(/huge\.png is too large to edit here \(16000x12000\)/, mark);
+  await page.waitForTimeout(500);
+  const after = logs.slice(mark);
+  assert.ok(!after.some((l) => /huge\.png: decode in the codec worker|lumen: opened huge|error/i.test(l)), after.join('\n'));
 });

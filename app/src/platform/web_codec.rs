@@ -243,7 +243,10 @@ async fn ask(request: &Object, transfer: &Array, what: &str) -> JsValue {
         Ok(data) | Err(data) => data,
     };
     mark("lumen-codec-answered");
-    if get(&data, "error").is_undefined() && get(&data, "panic").is_undefined() {
+    let answered = ["error", "panic", "tooBig"]
+        .iter()
+        .all(|key| get(&data, key).is_undefined());
+    if answered {
         log::info!(
             "{what}: {} in the codec worker ({:.0} ms)",
             get(request, "funcName").as_string().unwrap_or_default(),
