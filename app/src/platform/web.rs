@@ -73,9 +73,11 @@ pub fn startup_recipe() -> Option<String> {
     js_sys::decode_uri_component(encoded).ok().map(String::from)
 }
 
-/// Runs `f` now. There are no threads on the page's main thread; the work
-/// given to this (decoding and encoding files) is the page's only pixel
-/// work outside the worker pool.
+/// Runs `f` now. There are no threads on the page's main thread; of the
+/// work given to this, counting a histogram is the page's only pixel work
+/// outside the workers (decoding and encoding go to the codec worker:
+/// [`decode`], [`export_in_background`], [`load_sample`],
+/// [`open_pasted`]).
 pub fn spawn_task(_name: &str, f: impl FnOnce() + Send + 'static) -> bool {
     f();
     true
