@@ -377,17 +377,21 @@ impl LumenApp {
     /// Opens an image in the background ([`TaskResult::Load`]): this open
     /// supersedes any still running.
     fn spawn_load(&mut self, f: impl FnOnce() -> TaskResult + Send + 'static) {
-        self.load_generation += 1;
-        let generation = self.load_generation;
+        let generation = self.next_load();
         self.spawn("decode", move || TaskResult::Load {
             generation,
             result: Box::new(f()),
         });
     }
 
-    fn load_sample(&mut self) {
+    /// The number of an open that supersedes any still running.
+    fn next_load(&mut self) -> u64 {
         self.load_generation += 1;
-        let generation = self.load_generation;
+        self.load_generation
+    }
+
+    fn load_sample(&mut self) {
+        let generation = self.next_load();
         self.start_task("decode", |tasks| platform::load_sample(tasks, generation));
     }
 

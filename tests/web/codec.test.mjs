@@ -195,3 +195,18 @@ test('an image too large for the memory budget is offered downscaled, from its h
   const after = logs.slice(mark);
   assert.ok(!after.some((l) => /huge\.png: decode in the codec worker|lumen: opened huge|error/i.test(l)), after.join('\n'));
 });
+
+test('a sample that cannot be fetched fails with a message naming it, and the page goes on', async () => {
+  const alone = await launch([], { serviceWorkers: 'block' });
+  const seen = [];
+  const lone = await loggedPage(alone.context, seen);
+  await lone.route(/sample\.png$/, (route) => route.fulfill({ status: 404, body: 'gone' }));
+  await lone.goto(BASE + 'index.html');
+  const wait = logWaiter(seen);
+  await wait(/sample\.png: the bundled sample could not be loaded \(HTTP 404\)/);
+  // The codec worker is unaffected: a file still opens.
+  const mark = seen.length;
+  await openFile(lone, 'assets/sample.png');
+  await wait(/lumen: opened sample\.png/, mark);
+  await alone.close();
+});

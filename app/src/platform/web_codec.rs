@@ -168,11 +168,15 @@ pub async fn open(bytes: &[u8], name: &str, budget: u64) -> Result<Opened, Strin
     let data = ask(&request, &transfer, name).await;
     let too_big = get(&data, "tooBig");
     if too_big.is_object() {
-        let number = |key: &str| get(&too_big, key).as_f64().unwrap_or(0.0);
+        let number = |key: &str| {
+            get(&too_big, key)
+                .as_f64()
+                .ok_or_else(|| format!("{name}: the codec worker's answer has no `tooBig.{key}`"))
+        };
         return Ok(Opened::TooBig {
-            size: (number("width") as u32, number("height") as u32),
-            fit: (number("fitWidth") as u32, number("fitHeight") as u32),
-            needed: number("needed") as u64,
+            size: (number("width")? as u32, number("height")? as u32),
+            fit: (number("fitWidth")? as u32, number("fitHeight")? as u32),
+            needed: number("needed")? as u64,
         });
     }
     read_decoded(&data, name).map(Opened::Photo)
