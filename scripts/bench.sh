@@ -10,8 +10,9 @@
 #      preview, to its full render, and the editor's frame times
 #      (app/examples/latency.rs);
 #   4. the browser: trunk build, tests/web/bench.mjs (kernels in a
-#      worker) and tests/web/pagebench.mjs (the editor's page thread on a
-#      24 MP photo) in headless Chromium (skipped, and said so in the
+#      worker), tests/web/pagebench.mjs (the editor's page thread on a
+#      24 MP photo) and tests/web/latencybench.mjs (the latency of 3. in
+#      the browser) in headless Chromium (skipped, and said so in the
 #      document, when trunk, Chromium or playwright-core is missing);
 #
 # then scripts/bench_report.py writes the tables between the
@@ -79,7 +80,7 @@ else
 fi
 
 echo "== 4. the browser" >&2
-rm -f "$out_dir/web.json" "$out_dir/page.json"
+rm -f "$out_dir/web.json" "$out_dir/page.json" "$out_dir/latency-web.json"
 if [ "$web" = 1 ]; then
   chromium=${CHROMIUM:-/usr/bin/chromium}
   missing=""
@@ -102,6 +103,10 @@ if [ "$web" = 1 ]; then
     [ "$quick" = 1 ] && page_runs=1
     LUMEN_URL="http://127.0.0.1:$port/" LUMEN_PAGE_BENCH_JSON="$out_dir/page.json" \
       node tests/web/pagebench.mjs --runs "$page_runs" >&2
+    changes=5
+    [ "$quick" = 1 ] && changes=2
+    LUMEN_URL="http://127.0.0.1:$port/" LUMEN_LATENCY_BENCH_JSON="$out_dir/latency-web.json" \
+      node tests/web/latencybench.mjs --changes "$changes" >&2
   fi
 else
   skipped+=(--skipped "web=left out with --no-web")
@@ -118,6 +123,6 @@ Medians; times vary by about ±15% between runs on shared machines, so compare r
 
 python3 scripts/bench_report.py --doc "$doc" --run "$run" --criterion "$group" \
   --plan "$out_dir/plan.md" --compare target/compare/table.md --web "$out_dir/web.json" --page "$out_dir/page.json" \
-  --latency "$out_dir/latency.md" \
+  --latency "$out_dir/latency.md" --web-latency "$out_dir/latency-web.json" \
   "${skipped[@]}"
 echo "bench: wrote the tables into $doc" >&2

@@ -14,6 +14,8 @@ everything outside the blocks is left as it is. Blocks:
   the native single-thread medians of this same run.
 - `page`: the editor's page thread in Chromium on a 24 MP photo
   (tests/web/pagebench.mjs): each action's time and its long tasks.
+- `latency`: interactive latency natively (app/examples/latency.rs), and
+  `latency-web` the same in Chromium (tests/web/latencybench.mjs).
 
 A part that was not measured says so in its block instead of keeping
 numbers from another run.
@@ -192,6 +194,25 @@ def page_block(page: dict) -> str:
     return "\n".join(out)
 
 
+def web_latency_block(lat: dict) -> str:
+    """tests/web/latencybench.mjs's JSON as the browser's latency table."""
+    out = [
+        f"{lat['width']}x{lat['height']}, medians of {lat['changes']} changes, "
+        f"{lat['cores']} cores; the canvas's WebGL: {lat.get('webgl', 'not recorded')}.",
+        "",
+        "| step (24 MP, in Chromium) | preview ms | full ms | longest frame ms (median, worst) "
+        "| longest task ms | a frame with nothing new ms |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for c in lat["cases"]:
+        out.append(
+            f"| {c['name']} | {c['previewMs']:.0f} | {c['fullMs']:.0f} | "
+            f"{c['longestFrameMs']:.0f}, {c['worstFrameMs']:.0f} | {c['longestTaskMs']:.0f} "
+            f"| {c['idleFrameMs']:.0f} |"
+        )
+    return "\n".join(out)
+
+
 def replace_block(text: str, name: str, body: str) -> str:
     pattern = re.compile(
         rf"(<!-- bench:{name} -->\n).*?(\n<!-- /bench:{name} -->)", re.DOTALL
@@ -211,6 +232,7 @@ def main():
     ap.add_argument("--web", type=Path, help="tests/web/bench.mjs's JSON")
     ap.add_argument("--page", type=Path, help="tests/web/pagebench.mjs's JSON")
     ap.add_argument("--latency", type=Path, help="app/examples/latency.rs's table")
+    ap.add_argument("--web-latency", type=Path, help="tests/web/latencybench.mjs's JSON")
     ap.add_argument("--skipped", action="append", default=[], metavar="PART=WHY")
     args = ap.parse_args()
 
@@ -243,6 +265,11 @@ def main():
         text = replace_block(text, "latency", args.latency.read_text().rstrip("\n"))
     else:
         text = replace_block(text, "latency", "Not measured in this run.")
+    if args.web_latency and args.web_latency.is_file():
+        text = replace_block(text, "latency-web", web_latency_block(json.loads(args.web_latency.read_text())))
+    else:
+        why = skipped.get("web", "not run")
+        text = replace_block(text, "latency-web", f"Not measured in this run: {why}.")
     args.doc.write_text(text)
 
 

@@ -6,7 +6,8 @@
 //! `lumen: rendered 1 step, 512x512`), so their wording is kept stable.
 //!
 //! Lumen's own lines are shown from the level chosen (default: info;
-//! `LUMEN_LOG=debug|info|warn|error|off` on the desktop); other crates'
+//! `LUMEN_LOG=debug|info|warn|error|off` on the desktop, `?log=debug` etc.
+//! in the page's address on the web); other crates'
 //! lines only from `warn` up, so a library's chatter does not drown them.
 
 use log::{Level, LevelFilter, Log, Metadata, Record};
@@ -25,6 +26,16 @@ struct Logger {
 pub fn level_from(spec: Option<&str>) -> LevelFilter {
     spec.and_then(|s| s.trim().parse().ok())
         .unwrap_or(LevelFilter::Info)
+}
+
+/// The level to log from on the web, from the page address's query
+/// (`?log=debug`, the web's `LUMEN_LOG`): info without one.
+pub fn level_from_query(query: &str) -> LevelFilter {
+    let spec = query
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("log="));
+    level_from(spec)
 }
 
 /// True for lines from Lumen's own crates.
@@ -109,6 +120,10 @@ mod tests {
         assert_eq!(level_from(Some("debug")), LevelFilter::Debug);
         assert_eq!(level_from(Some("OFF")), LevelFilter::Off);
         assert_eq!(level_from(Some("nonsense")), LevelFilter::Info);
+        assert_eq!(level_from_query(""), LevelFilter::Info);
+        assert_eq!(level_from_query("?log=debug"), LevelFilter::Debug);
+        assert_eq!(level_from_query("?a=1&log=warn&b"), LevelFilter::Warn);
+        assert_eq!(level_from_query("?catalog=debug"), LevelFilter::Info);
         let info = LevelFilter::Info;
         assert!(passes(info, Level::Info, "lumen_app::app"));
         assert!(!passes(info, Level::Debug, "lumen_app::app"));

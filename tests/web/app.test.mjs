@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BASE, downloadExport, launch, logWaiter, openFile } from './browser.mjs';
+import { BASE, addFromPalette, downloadExport, launch, logWaiter, openFile } from './browser.mjs';
 
 const CLI = process.env.LUMEN_CLI;
 let browser;
@@ -92,10 +92,7 @@ test('a worker that traps is replaced, and the editor keeps working', async () =
   await trapPage.goto(BASE + 'index.html#lumen-selftest-trap');
   await wait(/lumen: worker 0 replaced after a crash/);
   await wait(/lumen: rendered 0 steps/);
-  await trapPage.mouse.click(500, 400);
-  await trapPage.keyboard.press('Control+k');
-  await trapPage.keyboard.type('gaussian');
-  await trapPage.keyboard.press('Enter');
+  await addFromPalette(trapPage, 'gaussian');
   await wait(/lumen: rendered 1 step/);
   await trapPage.close();
 });
@@ -132,4 +129,50 @@ test('jobs submitted before any worker is ready wait for one (a recipe in the UR
   execFileSync(CLI, ['apply', '--recipe', recipeFile, 'assets/sample.png', cliOut]);
   assert.ok(readFileSync(file).equals(readFileSync(cliOut)), 'the download is byte-identical to the CLI output');
   await late.close();
+});
+
+test('each filter worker is handed its next band before it answers the last', async () => {
+  // The page takes a worker's answer only between its frames; a worker
+  // that waited for that before starting its next band would sit idle
+  // through every long frame. Band requests (`funcName`) and answers
+  // (`id`) on the pool's ports are counted in order.
+  const p = await browser.context.newPage();
+  const seen = [];
+  p.on('console', (m) => seen.push(m.text()));
+  await p.addInitScript(() => {
+    window.__bands = [];
+    const post = MessagePort.prototype.postMessage;
+    MessagePort.prototype.postMessage = function (message, transfer) {
+      if (message && typeof message === 'object' && 'funcName' in message) window.__bands.push(1);
+      return post.call(this, message, transfer);
+    };
+    const on = Object.getOwnPropertyDescriptor(MessagePort.prototype, 'onmessage');
+    Object.defineProperty(MessagePort.prototype, 'onmessage', {
+      get() { return on.get.call(this); },
+      set(handler) {
+        on.set.call(this, handler && ((e) => {
+          if (e.data && typeof e.data === 'object' && 'id' in e.data) window.__bands.push(-1);
+          return handler(e);
+        }));
+      },
+    });
+  });
+  await p.goto(BASE + 'index.html');
+  const wait = logWaiter(seen);
+  await wait(/lumen: rendered 0 steps/);
+  await addFromPalette(p, 'gaussian');
+  await wait(/lumen: rendered 1 step/);
+  const { most, workers, requests } = await p.evaluate(() => {
+    let out = 0;
+    let most = 0;
+    for (const d of window.__bands) {
+      out += d;
+      most = Math.max(most, out);
+    }
+    const cores = navigator.hardwareConcurrency || 2;
+    return { most, workers: Math.min(Math.max(cores, 1), 8), requests: window.__bands.filter((d) => d > 0).length };
+  });
+  assert.ok(requests >= 4 * workers, `the blur went out in ${requests} bands`);
+  assert.equal(most, 2 * workers, `at most ${most} bands were out at once on ${workers} workers`);
+  await p.close();
 });

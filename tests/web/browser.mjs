@@ -1,6 +1,7 @@
 // Shared set-up for the browser tests: a headless Debian Chromium driven by
 // playwright-core (no downloaded browser), on a fresh profile, pointed at
 // the trunk-built app served on 127.0.0.1 (LUMEN_URL).
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,6 +92,65 @@ export async function loggedPage(context, logs) {
   p.on('console', (m) => logs.push(m.text()));
   p.on('pageerror', (e) => logs.push('page error: ' + e.message));
   return p;
+}
+
+// A photo-like picture (`w` x `h`) as `photo.jpg` in `dir`: a smooth
+// gradient with grain, so the codecs and filters meet what a camera's
+// file holds rather than flat colour. For the benchmarks.
+export function photoJpeg(dir, w, h) {
+  const jpg = join(dir, 'photo.jpg');
+  execFileSync('convert', ['-size', `${w}x${h}`, 'gradient:#304060-#e0b080', '-attenuate', '0.3',
+    '+noise', 'Gaussian', '-quality', '90', jpg]);
+  return jpg;
+}
+
+// For `page.addInitScript`, so it runs before the app's scripts: records
+// the long tasks (a `PerformanceObserver`) and the page-clock time of each
+// of the app's console lines in `window.__lumenPage`, for the benchmarks.
+export function instrument() {
+  const seen = { tasks: [], lines: [] };
+  window.__lumenPage = seen;
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) seen.tasks.push([e.startTime, e.duration]);
+  }).observe({ type: 'longtask', buffered: true });
+  for (const level of ['debug', 'info', 'log', 'warn', 'error']) {
+    const original = console[level];
+    console[level] = function (...args) {
+      if (typeof args[0] === 'string' && args[0].startsWith('lumen:')) seen.lines.push([performance.now(), args[0]]);
+      return original.apply(this, args);
+    };
+  }
+}
+
+// Adds the command palette's best match for `query` to the recipe, as a
+// person does: Ctrl+K, the query, Enter. `beforeEnter`, if given, is
+// awaited just before Enter (a benchmark's clock).
+export async function addFromPalette(p, query, beforeEnter = async () => {}) {
+  await p.mouse.click(500, 400); // the canvas, so the keys go to the app
+  await p.keyboard.press('Control+k');
+  await p.keyboard.type(query);
+  await p.waitForTimeout(300);
+  await beforeEnter();
+  await p.keyboard.press('Enter');
+}
+
+// Who draws the page's WebGL (headless Chromium's is a software renderer,
+// so each frame costs the page more than on a GPU), for the benchmarks.
+export function webglRenderer(p) {
+  return p.evaluate(() => {
+    const gl = document.createElement('canvas').getContext('webgl2');
+    const info = gl && gl.getExtension('WEBGL_debug_renderer_info');
+    return info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : 'no WebGL2';
+  });
+}
+
+// The whole number after `flag` on the command line (at least 1), or
+// `fallback` without the flag; a benchmark's option.
+export function wholeArg(flag, fallback) {
+  const at = process.argv.indexOf(flag);
+  const n = at > 0 ? Number(process.argv[at + 1]) : fallback;
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} wants a whole number of at least 1`);
+  return n;
 }
 
 // Where the app is served: tests/web/run.sh starts a server on a port the

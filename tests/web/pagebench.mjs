@@ -16,39 +16,19 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BASE, launch, logWaiter, openFile } from './browser.mjs';
+import {
+  BASE, addFromPalette, instrument, launch, loggedPage, logWaiter, openFile, photoJpeg, webglRenderer,
+  wholeArg,
+} from './browser.mjs';
 
 const W = 6000;
 const H = 4000;
-const runsArg = process.argv.indexOf('--runs');
-const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3;
-if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error('--runs wants a whole number of at least 1');
+const RUNS = wholeArg('--runs', 3);
 
-// A photo-like 24 MP picture: a smooth gradient with grain, so the codecs
-// meet what a camera's file holds rather than flat colour.
 const dir = mkdtempSync(join(tmpdir(), 'lumen-pagebench-'));
-const jpg = join(dir, 'photo.jpg');
+const jpg = photoJpeg(dir, W, H);
 const png = join(dir, 'photo.png');
-execFileSync('convert', ['-size', `${W}x${H}`, 'gradient:#304060-#e0b080', '-attenuate', '0.3',
-  '+noise', 'Gaussian', '-quality', '90', jpg]);
 execFileSync('convert', [jpg, png]);
-
-// Installed before the app's scripts: the long-task observer, and the
-// page-clock time of each of the app's console lines.
-function instrument() {
-  const seen = { tasks: [], lines: [] };
-  window.__lumenPage = seen;
-  new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) seen.tasks.push([e.startTime, e.duration]);
-  }).observe({ type: 'longtask', buffered: true });
-  for (const level of ['debug', 'info', 'log', 'warn', 'error']) {
-    const original = console[level];
-    console[level] = function (...args) {
-      if (typeof args[0] === 'string' && args[0].startsWith('lumen:')) seen.lines.push([performance.now(), args[0]]);
-      return original.apply(this, args);
-    };
-  }
-}
 
 // Work an action sets off can go on after its line (the histogram, the
 // canvas's textures): the long tasks that start within this long after
@@ -95,13 +75,12 @@ async function open(page, logs, wait, file, name) {
 
 // Adds the palette's best match for `query`; the clock starts at Enter.
 async function addFilter(page, logs, wait, query, steps) {
-  await page.mouse.click(500, 400);
-  await page.keyboard.press('Control+k');
-  await page.keyboard.type(query);
-  await page.waitForTimeout(300);
-  const mark = logs.length;
-  const t0 = await now(page);
-  await page.keyboard.press('Enter');
+  let mark = 0;
+  let t0 = 0;
+  await addFromPalette(page, query, async () => {
+    mark = logs.length;
+    t0 = await now(page);
+  });
   const end = new RegExp(`lumen: rendered ${steps} steps?, ${W}x${H}`);
   await wait(end, mark, 120000);
   return measure(page, t0, end);
@@ -131,22 +110,14 @@ let webgl = 'unknown';
 const browser = await launch();
 try {
   for (let r = 0; r < RUNS; r++) {
-    const page = await browser.context.newPage();
     const logs = [];
+    const page = await loggedPage(browser.context, logs);
     const wait = logWaiter(logs);
-    page.on('console', (m) => logs.push(m.text()));
-    page.on('pageerror', (e) => logs.push('page error: ' + e.message));
     await page.addInitScript(instrument);
     await page.goto(BASE + 'index.html');
     await wait(/lumen: rendered 0 steps/, 0, 120000);
     const run = [await measure(page, 0, /lumen: rendered 0 steps/)];
-    // Who draws the canvas: headless Chromium's WebGL is a software
-    // renderer, so texture uploads cost the page more than on a GPU.
-    webgl = await page.evaluate(() => {
-      const gl = document.createElement('canvas').getContext('webgl2');
-      const info = gl && gl.getExtension('WEBGL_debug_renderer_info');
-      return info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : 'no WebGL2';
-    });
+    webgl = await webglRenderer(page);
     run.push(await open(page, logs, wait, jpg, 'photo.jpg'));
     run.push(await addFilter(page, logs, wait, 'invert', 1));
     run.push(await addFilter(page, logs, wait, 'gaussian', 2));

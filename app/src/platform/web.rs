@@ -379,9 +379,12 @@ pub fn data_dir() -> Option<std::path::PathBuf> {
 }
 
 /// Installs the logger: lines go to the browser console, at their level
-/// ([`crate::logging`]; the browser tests read them).
+/// ([`crate::logging`]; the browser tests read them), from the level the
+/// page's address asks for (`?log=debug`; info without one).
 pub fn init_logging() {
-    crate::logging::install(log::LevelFilter::Info, |level, line| {
+    let query = web_sys::window().and_then(|w| w.location().search().ok());
+    let level = crate::logging::level_from_query(query.as_deref().unwrap_or(""));
+    crate::logging::install(level, |level, line| {
         let line = line.into();
         match level {
             log::Level::Error => web_sys::console::error_1(&line),

@@ -296,6 +296,19 @@ fn level_part(level: &Level, full: Rect) -> impl Iterator<Item = Draw> + '_ {
     })
 }
 
+/// `tiles`, newly drawn: says so at the debug level with the image's
+/// size (the latency benchmark, `tests/web/latencybench.mjs`, times a
+/// change until these lines).
+fn shown_now(tiles: Tiles) -> Tiles {
+    log::debug!(
+        "canvas shows {} {}x{}",
+        tiles.name,
+        tiles.image.width(),
+        tiles.image.height()
+    );
+    tiles
+}
+
 /// Tiles being made on a background thread.
 struct Pending {
     image: Arc<RgbaImage>,
@@ -351,7 +364,7 @@ impl TileSlot {
         if let Some(pending) = &self.pending {
             match pending.done.try_recv() {
                 Ok(tiles) => {
-                    self.shown = Some(tiles);
+                    self.shown = Some(shown_now(tiles));
                     self.pending = None;
                 }
                 Err(mpsc::TryRecvError::Empty) => {}
@@ -363,8 +376,11 @@ impl TileSlot {
                 }
             }
         }
-        self.shown
-            .get_or_insert_with(|| Tiles::upload(ctx, request))
+        let tiles = match self.shown.take() {
+            Some(tiles) => tiles,
+            None => shown_now(Tiles::upload(ctx, request)),
+        };
+        self.shown.insert(tiles)
     }
 
     /// What to draw for `view` (full-resolution pixels) of the image of

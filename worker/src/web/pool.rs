@@ -6,9 +6,10 @@
 //! [`FUSED_FUNC`] request naming every step), each unit is split into
 //! output row bands by [`plan_step_bands`], each band's source rows (and no
 //! more, per [`PreparedStep::source_rows`]) are copied into a fresh typed
-//! array and transferred to an idle worker (with a masked step's mask as
-//! JSON text), and each answer is copied into its slice of the output
-//! image. A worker that crashes is replaced and the
+//! array and transferred to a worker with room (each holds up to
+//! [`DEPTH`] bands, so it starts its next band while the page has not yet
+//! taken its last answer), with a masked step's mask as JSON text, and
+//! each answer is copied into its slice of the output image. A worker that crashes is replaced and the
 //! job whose band it held fails with an error; the pool keeps working.
 
 use std::cell::RefCell;
@@ -41,9 +42,15 @@ struct Slot {
     _bridge: WorkerBridge<FilterWorker>,
     port: Option<MessagePort>,
     _on_message: Option<Closure<dyn Fn(MessageEvent)>>,
-    /// The request this worker is working on.
-    busy: Option<u64>,
+    /// The requests posted to this worker and not answered yet, oldest
+    /// first (at most [`DEPTH`]).
+    busy: Vec<u64>,
 }
+
+/// Bands a worker may hold at once: it starts the next as soon as it has
+/// answered one, without waiting for the page to take that answer (the
+/// page takes answers between its frames, and a frame can be long).
+const DEPTH: usize = 2;
 
 struct Running {
     job: Job,
@@ -138,7 +145,7 @@ fn spawn_slot(pool: &Rc<RefCell<Pool>>, index: usize) -> Slot {
         _bridge: bridge,
         port: None,
         _on_message: None,
-        busy: None,
+        busy: Vec::new(),
     }
 }
 
@@ -175,7 +182,14 @@ fn on_response(pool: &Rc<RefCell<Pool>>, index: usize, data: &JsValue) {
         } else {
             let request = get(data, "id").as_f64().map(|v| v as u64);
             if let Some(Some(slot)) = p.slots.get_mut(index) {
-                slot.busy = None;
+                match request {
+                    Some(request) => slot.busy.retain(|r| *r != request),
+                    // An answer without its id answers the oldest request.
+                    None if !slot.busy.is_empty() => {
+                        slot.busy.remove(0);
+                    }
+                    None => {}
+                }
             }
             if let Some(request) = request {
                 take_band(&mut p, request, data);
@@ -322,10 +336,11 @@ fn replace_worker(pool: &Rc<RefCell<Pool>>, index: usize, message: &str) {
             .slots
             .get_mut(index)
             .and_then(|s| s.take())
-            .and_then(|s| s.busy);
+            .map(|s| s.busy)
+            .unwrap_or_default();
         p.restarts += 1;
-        if let (Some(request), Some(run)) = (had, p.running.as_ref())
-            && run.in_flight.iter().any(|(r, _)| *r == request)
+        if let Some(run) = p.running.as_ref()
+            && run.in_flight.iter().any(|(r, _)| had.contains(r))
         {
             fail_running(&mut p, message.to_owned());
         }
@@ -388,7 +403,7 @@ fn pump(pool: &Rc<RefCell<Pool>>) {
     }
     if p.trap_pending
         && let Some(Some(slot)) = p.slots.first_mut()
-        && let (Some(port), None) = (&slot.port, slot.busy)
+        && let (Some(port), true) = (&slot.port, slot.busy.is_empty())
     {
         let message = Object::new();
         set(&message, "id", &JsValue::from(0));
@@ -399,40 +414,52 @@ fn pump(pool: &Rc<RefCell<Pool>>) {
         );
         set(&message, "args", &Object::new());
         if port.post_message(&message).is_ok() {
-            slot.busy = Some(0);
+            slot.busy.push(0);
             p.trap_pending = false;
         }
     }
+    post_bands(&mut p);
+}
+
+/// Hands the running unit's next bands to the workers with room.
+fn post_bands(p: &mut Pool) {
     let Pool {
         slots,
         running,
         next_request,
         ..
-    } = &mut *p;
+    } = p;
     let Some(run) = running.as_mut() else { return };
     let Some(unit) = &run.unit else { return };
     let specs = &run.job.steps[run.step..(run.step + run.count).min(run.job.steps.len())];
-    for slot in slots.iter_mut().flatten() {
-        if run.next_band >= run.bands.len() {
-            break;
-        }
-        let (Some(port), None) = (&slot.port, slot.busy) else {
-            continue;
-        };
-        let band_index = run.next_band;
-        let band = run.bands[band_index].clone();
-        let request = *next_request;
-        *next_request += 1;
-        let rows = unit.source_rows(band.clone());
-        let mask = run.mask_json.as_deref();
-        let (message, transfer) = band_request(request, specs, mask, &run.input, rows, band);
-        if port
-            .post_message_with_transferable(&message, &transfer)
-            .is_ok()
-        {
-            slot.busy = Some(request);
-            run.in_flight.push((request, band_index));
-            run.next_band += 1;
+    // Round by round, one band to each worker with room, so that the
+    // first bands spread over every worker.
+    for _ in 0..DEPTH {
+        for slot in slots.iter_mut().flatten() {
+            if run.next_band >= run.bands.len() {
+                return;
+            }
+            if slot.busy.len() >= DEPTH {
+                continue;
+            }
+            let Some(port) = &slot.port else {
+                continue;
+            };
+            let band_index = run.next_band;
+            let band = run.bands[band_index].clone();
+            let request = *next_request;
+            *next_request += 1;
+            let rows = unit.source_rows(band.clone());
+            let mask = run.mask_json.as_deref();
+            let (message, transfer) = band_request(request, specs, mask, &run.input, rows, band);
+            if port
+                .post_message_with_transferable(&message, &transfer)
+                .is_ok()
+            {
+                slot.busy.push(request);
+                run.in_flight.push((request, band_index));
+                run.next_band += 1;
+            }
         }
     }
 }
